@@ -1,0 +1,162 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/mkctl/mkctl/cmd/view"
+	"github.com/mkctl/mkctl/planner"
+	"github.com/mkctl/mkctl/provider"
+)
+
+type applyOptions struct {
+	*globalOptions
+	AutoApprove bool
+	Sandbox     bool
+}
+
+func newApplyCmd(g *globalOptions) *cobra.Command {
+	opts := &applyOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "apply",
+		Short: "Make the accounts match the configuration",
+		Long: `Plans, shows the plan, asks for confirmation, then makes the changes.
+Only "yes" confirms. Without a terminal, --auto-approve is required.`,
+		Args: cobra.NoArgs,
+		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runApply(cmd, opts) }),
+	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
+	f.BoolVar(&opts.Sandbox, "sandbox", false, "apply to the local emulator (.mkctl/sandbox.json) instead of the real instances")
+	return cmd
+}
+
+func runApply(cmd *cobra.Command, opts *applyOptions) error {
+	ctx := cmd.Context()
+	io := opts.IO
+	if !opts.AutoApprove && !io.StdinTTY {
+		return errors.New("apply needs confirmation, but standard input is not a terminal: run with --auto-approve to apply without asking (for example in CI)")
+	}
+	cfg, err := opts.loadConfig()
+	if err != nil {
+		return err
+	}
+	var sb *sandbox
+	if opts.Sandbox {
+		if sb, err = openSandbox(opts.Chdir, cfg); err != nil {
+			return err
+		}
+	}
+	targets, err := opts.targets(cfg, sb)
+	if err != nil {
+		return err
+	}
+	plan, err := buildPlan(ctx, targets)
+	if err != nil {
+		return err
+	}
+	c := io.Colors()
+	view.HumanPlan(io.Out, plan, c)
+	if !plan.HasChanges() {
+		return sb.save()
+	}
+	if !opts.AutoApprove {
+		ok, err := confirm(opts)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(io.Out, "\nApply cancelled.")
+			return exitCodeError{ExitError}
+		}
+	}
+	fmt.Fprintln(io.Out)
+	total, applyErr := applyPlan(ctx, opts, targets, plan)
+	// Whatever happened, keep the sandbox state of the changes that were made.
+	if err := sb.save(); err != nil {
+		applyErr = errors.Join(applyErr, err)
+	}
+	if applyErr != nil {
+		fmt.Fprintf(io.Out, "\nApply stopped: %d added, %d changed, %d destroyed before the error. Run apply again to finish.\n",
+			total.Added, total.Changed, total.Destroyed)
+		return applyErr
+	}
+	fmt.Fprintf(io.Out, "\n%s Resources: %d added, %d changed, %d destroyed.\n",
+		c.Green("Apply complete!"), total.Added, total.Changed, total.Destroyed)
+	return nil
+}
+
+func confirm(opts *applyOptions) (bool, error) {
+	io := opts.IO
+	fmt.Fprintf(io.Out, "\n%s\n  mkctl will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
+		io.Colors().Bold("Do you want to perform these actions?"))
+	line, err := bufio.NewReader(io.In).ReadString('\n')
+	if err != nil && line == "" {
+		return false, fmt.Errorf("reading the confirmation: %w", err)
+	}
+	return strings.TrimSpace(line) == "yes", nil
+}
+
+// applyPlan applies each account's changes; accounts are independent (each
+// has its own rate-limit buckets), so they run concurrently.
+func applyPlan(ctx context.Context, opts *applyOptions, targets []target, plan *planner.Plan) (provider.Result, error) {
+	var (
+		mu    sync.Mutex
+		total provider.Result
+		errs  []error
+	)
+	c := opts.IO.Colors()
+	events := func(ev provider.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(opts.IO.Out, progressLine(ev, c))
+	}
+	var g errgroup.Group
+	g.SetLimit(readLimit)
+	for i, t := range targets {
+		ap := plan.Accounts[i]
+		if len(ap.Changes) == 0 {
+			continue
+		}
+		g.Go(func() error {
+			res, err := provider.Apply(ctx, t.client, ap, events)
+			mu.Lock()
+			defer mu.Unlock()
+			total.Added += res.Added
+			total.Changed += res.Changed
+			total.Destroyed += res.Destroyed
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", t.acct.Address(), err))
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return total, errors.Join(errs...)
+}
+
+var progressVerbs = map[planner.Action][2]string{
+	planner.ActionCreate:  {"Creating...", "Creation complete"},
+	planner.ActionUpdate:  {"Modifying...", "Modifications complete"},
+	planner.ActionDelete:  {"Destroying...", "Destruction complete"},
+	planner.ActionReplace: {"Replacing...", "Replacement complete"},
+}
+
+func progressLine(ev provider.Event, c view.Colors) string {
+	verbs := progressVerbs[ev.Action]
+	switch ev.Phase {
+	case "start":
+		return fmt.Sprintf("%s: %s", c.Bold(ev.Address), verbs[0])
+	case "failed":
+		return fmt.Sprintf("%s: %s %v", c.Bold(ev.Address), c.Red("failed:"), ev.Err)
+	}
+	return fmt.Sprintf("%s: %s after %s", c.Bold(ev.Address), verbs[1], ev.Elapsed.Round(time.Second))
+}

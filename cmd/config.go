@@ -1,0 +1,51 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"golang.org/x/term"
+
+	"github.com/mkctl/mkctl/schema"
+)
+
+// loadConfig reads the configuration of --chdir with the variables given on
+// the command line, and prints any diagnostics with their source snippets.
+func (g *globalOptions) loadConfig() (*schema.Config, error) {
+	vars := map[string]string{}
+	for _, kv := range g.Vars {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("--var %q: expected NAME=VALUE", kv)
+		}
+		vars[name] = value
+	}
+	cfg, files, diags := schema.Load(g.Chdir, schema.LoadOptions{Vars: vars, VarFiles: g.VarFiles, Env: g.Env()})
+	if len(diags) > 0 {
+		g.writeDiagnostics(files, diags)
+	}
+	if diags.HasErrors() {
+		n := 0
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError {
+				n++
+			}
+		}
+		return nil, silentError{fmt.Errorf("%d configuration error(s)", n)}
+	}
+	return cfg, nil
+}
+
+// writeDiagnostics prints HCL diagnostics the way Terraform does: summary,
+// file:line:column, the offending snippet underlined, then the detail.
+func (g *globalOptions) writeDiagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
+	width := 0
+	if g.IO.StdoutTTY {
+		if w, _, err := term.GetSize(1); err == nil {
+			width = w
+		}
+	}
+	wr := hcl.NewDiagnosticTextWriter(g.IO.ErrOut, files, uint(width), g.IO.Colors().Enabled)
+	_ = wr.WriteDiagnostics(diags)
+}

@@ -1,0 +1,63 @@
+package cmd
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/mkctl/mkctl/cmd/view"
+)
+
+type planOptions struct {
+	*globalOptions
+	JSON             bool
+	DetailedExitCode bool
+	Sandbox          bool
+}
+
+func newPlanCmd(g *globalOptions) *cobra.Command {
+	opts := &planOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Show what apply would change",
+		Long: `Reads each declared account from its instance and shows the difference
+between the configuration and the live account. Changes nothing.`,
+		Args: cobra.NoArgs,
+		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runPlan(cmd, opts) }),
+	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.JSON, "json", false, "print the plan as versioned JSON")
+	f.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 0 with no changes, 1 on error, 2 when there are changes")
+	f.BoolVar(&opts.Sandbox, "sandbox", false, "plan against the local emulator (.mkctl/sandbox.json) instead of the real instances")
+	return cmd
+}
+
+func runPlan(cmd *cobra.Command, opts *planOptions) error {
+	cfg, err := opts.loadConfig()
+	if err != nil {
+		return err
+	}
+	var sb *sandbox
+	if opts.Sandbox {
+		if sb, err = openSandbox(opts.Chdir, cfg); err != nil {
+			return err
+		}
+	}
+	targets, err := opts.targets(cfg, sb)
+	if err != nil {
+		return err
+	}
+	plan, err := buildPlan(cmd.Context(), targets)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		if err := view.JSONPlan(opts.IO.Out, plan, Version); err != nil {
+			return err
+		}
+	} else {
+		view.HumanPlan(opts.IO.Out, plan, opts.IO.Colors())
+	}
+	if opts.DetailedExitCode && plan.HasChanges() {
+		return exitCodeError{ExitChanges}
+	}
+	return nil
+}

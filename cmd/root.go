@@ -1,0 +1,95 @@
+// Package cmd holds mkctl's cobra commands. Commands are thin: each is an
+// options struct, a newXCmd constructor and a runX function; the work is done
+// by schema, planner and provider.
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is set at build time with -ldflags "-X github.com/mkctl/mkctl/cmd.Version=…".
+var Version = "dev"
+
+// globalOptions are the flags every command that reads a configuration takes.
+type globalOptions struct {
+	IO       *IOStreams
+	Chdir    string
+	Vars     []string
+	VarFiles []string
+	Env      func() []string
+	Getenv   func(string) string
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(io *IOStreams) *cobra.Command {
+	g := &globalOptions{IO: io, Env: os.Environ, Getenv: os.Getenv}
+	root := &cobra.Command{
+		Use:   "mkctl",
+		Short: "Manage Misskey accounts from configuration files",
+		Long: `mkctl manages Misskey accounts the way Terraform manages infrastructure:
+*.mk.hcl files describe what an account should look like, "mkctl plan" shows
+the difference with the live account and "mkctl apply" makes it so.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       Version,
+	}
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.ErrOut)
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.Chdir, "chdir", ".", "read the configuration from `DIR`")
+	pf.StringArrayVar(&g.Vars, "var", nil, "set a variable: `NAME=VALUE` (repeatable)")
+	pf.StringArrayVar(&g.VarFiles, "var-file", nil, "read variables from an HCL `FILE` (repeatable)")
+	pf.BoolVar(&io.NoColor, "no-color", io.NoColor, "never colour the output (NO_COLOR is honoured too)")
+
+	root.AddCommand(
+		newValidateCmd(g),
+		newPlanCmd(g),
+		newApplyCmd(g),
+		newSandboxCmd(g),
+	)
+	return root
+}
+
+// Main runs mkctl and returns the process exit code.
+func Main(io *IOStreams, args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := NewRootCmd(io)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil && !isRunError(err) {
+		// cobra's own errors (unknown flag or command) deserve the usage hint.
+		fmt.Fprintf(io.ErrOut, "Error: %s\nRun 'mkctl --help' for usage.\n", err)
+		return ExitError
+	}
+	return exitCode(err, io)
+}
+
+// runError marks errors that come from running a command, as opposed to
+// cobra's argument parsing.
+type runError struct{ err error }
+
+func (e runError) Error() string { return e.err.Error() }
+func (e runError) Unwrap() error { return e.err }
+
+func isRunError(err error) bool {
+	_, ok := err.(runError)
+	return ok
+}
+
+// wrapRun marks a command's RunE result as a run error.
+func wrapRun(f func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := f(cmd, args); err != nil {
+			return runError{err}
+		}
+		return nil
+	}
+}

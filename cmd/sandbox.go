@@ -1,0 +1,153 @@
+package cmd
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mkctl/mkctl/provider/emulator"
+	"github.com/mkctl/mkctl/schema"
+)
+
+// sandboxBase is the URL mkctl uses for the in-process emulator. Requests
+// never reach the network: the client's transport calls the emulator directly.
+const sandboxBase = "http://127.0.0.1"
+
+// sandbox is the in-process emulator behind --sandbox, with its state file.
+type sandbox struct {
+	emu  *emulator.Emulator
+	path string // .mkctl/sandbox.json beside the configuration
+}
+
+// openSandbox loads (or starts) the sandbox of a configuration directory and
+// makes sure every declared account exists in it, so the username check
+// passes and a plan against it is meaningful.
+func openSandbox(dir string, cfg *schema.Config) (*sandbox, error) {
+	path := filepath.Join(dir, ".mkctl", "sandbox.json")
+	var emu *emulator.Emulator
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		emu, err = emulator.Load(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("reading the sandbox state %s: %w (delete the file to start afresh)", path, err)
+		}
+	case errors.Is(err, os.ErrNotExist):
+		emu = emulator.New(emulator.Options{})
+	default:
+		return nil, fmt.Errorf("reading the sandbox state: %w", err)
+	}
+	for _, acct := range cfg.Accounts {
+		if emu.FindUserByUsername(acct.Username) == nil {
+			emu.CreateUser(acct.Username)
+		}
+	}
+	return &sandbox{emu: emu, path: path}, nil
+}
+
+// endpoint is what a client needs to reach an account in the sandbox.
+func (s *sandbox) endpoint(acct *schema.Account) (base, token string, client *http.Client) {
+	u := s.emu.FindUserByUsername(acct.Username)
+	return sandboxBase, s.emu.NativeToken(u.ID), &http.Client{Transport: s.emu.Transport()}
+}
+
+// save writes the sandbox state atomically; a nil sandbox saves nothing.
+func (s *sandbox) save() error {
+	if s == nil {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := s.emu.Save(&buf); err != nil {
+		return fmt.Errorf("saving the sandbox state: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return fmt.Errorf("saving the sandbox state: %w", err)
+	}
+	return writeFileAtomic(s.path, buf.Bytes(), 0o600)
+}
+
+// writeFileAtomic writes to a temporary file and renames it over path, so a
+// crash never leaves a half-written file.
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+type sandboxServeOptions struct {
+	*globalOptions
+	Listen   string
+	Username string
+}
+
+func newSandboxCmd(g *globalOptions) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Work with the built-in Misskey emulator",
+	}
+	opts := &sandboxServeOptions{globalOptions: g}
+	serve := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the Misskey emulator over HTTP on a loopback address",
+		Long: `Starts the in-memory Misskey emulator and prints its URL and a token for a
+demo account. Point any client at it, or mkctl itself with
+host = "http://127.0.0.1:PORT" in an account block. Stops on Ctrl-C.`,
+		Args: cobra.NoArgs,
+		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runSandboxServe(cmd, opts) }),
+	}
+	serve.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:0", "loopback `ADDRESS:PORT` to listen on (port 0 picks a free one)")
+	serve.Flags().StringVar(&opts.Username, "username", "demo", "username of the demo account")
+	root.AddCommand(serve)
+	return root
+}
+
+func runSandboxServe(cmd *cobra.Command, opts *sandboxServeOptions) error {
+	host, _, err := net.SplitHostPort(opts.Listen)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %w", opts.Listen, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--listen %q: the sandbox serves only on a loopback address (127.0.0.1, ::1, localhost)", opts.Listen)
+	}
+	ln, err := net.Listen("tcp", opts.Listen)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	emu := emulator.New(emulator.Options{})
+	user := emu.CreateUser(opts.Username)
+	token := emu.NativeToken(user.ID)
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(opts.IO.Out, "Misskey emulator listening on %s\n", url)
+	fmt.Fprintf(opts.IO.Out, "Account: @%s\nToken:   %s\n", opts.Username, token)
+	fmt.Fprintf(opts.IO.Out, "\nTry:  MKCTL_TOKEN=<the token above> mkctl plan   (with host = %q, username = %q)\nStop with Ctrl-C.\n", url, opts.Username)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-cmd.Context().Done():
+		return srv.Close()
+	case err := <-errc:
+		return err
+	}
+}

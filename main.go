@@ -1,0 +1,12 @@
+// Command mkctl manages Misskey accounts from HCL configuration files.
+package main
+
+import (
+	"os"
+
+	"github.com/mkctl/mkctl/cmd"
+)
+
+func main() {
+	os.Exit(cmd.Main(cmd.System(), os.Args[1:]))
+}

@@ -1,0 +1,93 @@
+package planner
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/mkctl/mkctl/schema"
+)
+
+// diffProfile compares the written profile attributes with the live `i`
+// object. Only attributes written in the configuration are compared, so an
+// attribute the user does not manage is never touched.
+func diffProfile(acct *schema.Account, live *Live) *Change {
+	if acct.Profile == nil {
+		return nil
+	}
+	localHost := hostOf(acct.Host)
+	var attrs []AttrChange
+	for _, f := range schema.ProfileFields {
+		want, ok := acct.Profile.Attrs[f.Name]
+		if !ok {
+			continue
+		}
+		have, present := live.Profile[f.API]
+		if !present {
+			have = f.LiveDefault
+		}
+		before := canonical(f, have, localHost)
+		after := canonical(f, want.Value, localHost)
+		if !reflect.DeepEqual(before, after) {
+			attrs = append(attrs, AttrChange{Name: f.Name, Before: before, After: after})
+		}
+	}
+	if len(attrs) == 0 {
+		return nil
+	}
+	return &Change{
+		Address: acct.Address() + ".profile",
+		Type:    "profile",
+		Action:  ActionUpdate,
+		Attrs:   attrs,
+	}
+}
+
+// canonical puts a value into the one form both sides are compared in:
+// Misskey answers [] or null for "no items" and keeps only name/value of a
+// profile field, and a local account may be written without its host.
+func canonical(f schema.ProfileField, v any, localHost string) any {
+	switch f.Kind {
+	case schema.KindFields:
+		items, _ := v.([]any)
+		out := make([]any, 0, len(items))
+		for _, it := range items {
+			m, _ := it.(map[string]any)
+			out = append(out, map[string]any{"name": m["name"], "value": m["value"]})
+		}
+		return out
+	case schema.KindAccts:
+		items, _ := v.([]any)
+		out := make([]string, 0, len(items))
+		for _, it := range items {
+			s, _ := it.(string)
+			out = append(out, normalizeAcct(s, localHost))
+		}
+		sort.Strings(out)
+		res := make([]any, len(out))
+		for i, s := range out {
+			res[i] = s
+		}
+		return res
+	}
+	return v
+}
+
+// normalizeAcct turns "user", "@user", "user@host" and "@user@HOST" into
+// "@user@host", using the account's own instance for local users.
+func normalizeAcct(s, localHost string) string {
+	s = strings.TrimPrefix(s, "@")
+	user, host, found := strings.Cut(s, "@")
+	if !found || host == "" {
+		host = localHost
+	}
+	return "@" + user + "@" + strings.ToLower(host)
+}
+
+// hostOf strips the scheme from a base URL: "https://Misskey.example" → "misskey.example".
+func hostOf(baseURL string) string {
+	if _, rest, ok := strings.Cut(baseURL, "://"); ok {
+		baseURL = rest
+	}
+	return strings.ToLower(strings.TrimSuffix(baseURL, "/"))
+}

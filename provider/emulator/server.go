@@ -1,0 +1,281 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/mkctl/mkctl/provider/misskeyapi"
+)
+
+// bodyLimit is Fastify's bodyLimit in ApiServerService: 1 MiB.
+const bodyLimit = 1 << 20
+
+// reply is an answer, built under the lock and written after it.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func newReply(status int) *reply { return &reply{status: status, header: http.Header{}} }
+
+func (r *reply) json(v any) *reply {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // JSON.stringify does not escape <, > and &
+	if err := enc.Encode(v); err != nil {
+		// Every value an endpoint returns is made of JSON types.
+		panic(fmt.Sprintf("emulator: encoding a response: %v", err))
+	}
+	r.header.Set("Content-Type", "application/json; charset=utf-8")
+	r.body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return r
+}
+
+func (r *reply) write(w http.ResponseWriter) {
+	for k, v := range r.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(r.status)
+	w.Write(r.body)
+}
+
+// fastifyError is the body Fastify itself sends for requests that never
+// reach Misskey's code.
+func fastifyError(status int, code, errText, message string) *reply {
+	body := map[string]any{"statusCode": status, "error": errText, "message": message}
+	if code != "" {
+		body["code"] = code
+	}
+	return newReply(status).json(body)
+}
+
+// ServeHTTP serves the API under /api/.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name, ok := strings.CutPrefix(r.URL.Path, "/api/")
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	var rep *reply
+	var body map[string]any
+	if session, ok := miauthCheckSession(name); ok {
+		name = miauthCheckRoute // the log never shows the session
+		rep = e.serveMiAuthCheck(r, session)
+	} else {
+		rep, body = e.serveEndpoint(r, name)
+	}
+	e.logRequest(name, body, rep.status)
+	// ApiServerService sends this on every API answer.
+	rep.header.Set("Cache-Control", "private, max-age=0, must-revalidate")
+	rep.write(w)
+}
+
+// serveEndpoint runs the steps of ApiServerService and ApiCallService for
+// one endpoint call, in the server's order. It also returns the body, if it
+// was an object, for the request log.
+func (e *Emulator) serveEndpoint(r *http.Request, name string) (*reply, map[string]any) {
+	ep, implemented := endpoints[name]
+	if !implemented {
+		return e.unimplemented(r, name), nil
+	}
+	if r.Method == http.MethodGet && !ep.AllowGet {
+		e.violation(Violation{Endpoint: name, Kind: ViolationBadRequest, Reason: "GET on a POST-only endpoint: the server answers 405"})
+		return newReply(http.StatusMethodNotAllowed), nil
+	}
+
+	var body any
+	if r.Method == http.MethodGet {
+		query, apiErr := getParams(ep, r)
+		if apiErr != nil {
+			return e.errorReply(apiErr), query
+		}
+		body = query
+	} else {
+		parsed, rep := e.readJSONBody(r, name)
+		if rep != nil {
+			return rep, nil
+		}
+		body = parsed
+	}
+	obj, _ := body.(map[string]any)
+
+	// The token: the Authorization header (case-sensitive "Bearer "),
+	// else the body's "i". A token that is not a string is a bare 400.
+	var token *string
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		t := h[len("Bearer "):]
+		token = &t
+	} else if v, present := obj["i"]; present && v != nil {
+		s, isString := v.(string)
+		if !isString {
+			e.violation(Violation{Endpoint: name, Kind: ViolationBadRequest, Reason: "the token \"i\" is not a string: the server answers a bare 400"})
+			return newReply(http.StatusBadRequest), obj
+		}
+		token = &s
+	}
+	return e.dispatch(r, ep, token, body), obj
+}
+
+// dispatch authenticates and runs the endpoint under the lock.
+func (e *Emulator) dispatch(r *http.Request, ep *endpoint, token *string, body any) *reply {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	me, tok, apiErr := e.authenticate(token)
+	if apiErr != nil {
+		return e.errorReply(apiErr)
+	}
+	c := &call{e: e, ep: ep, me: me, token: tok, now: e.now(), reqHost: strings.ToLower(r.Host)}
+	result, apiErr := e.run(c, r, body)
+	if apiErr != nil {
+		return e.errorReply(apiErr)
+	}
+	if result == nil {
+		return newReply(http.StatusNoContent)
+	}
+	return newReply(http.StatusOK).json(result)
+}
+
+// run is ApiCallService.call followed by the endpoint's own validation
+// (endpoint-base.ts) and the handler.
+func (e *Emulator) run(c *call, r *http.Request, body any) (any, *apiError) {
+	ep := c.ep
+	if ep.Secure && !c.native() {
+		return nil, errAccessDenied
+	}
+	if ep.Limit != nil && e.opts.RateLimits {
+		if apiErr := e.rateLimit(c, limitActor(c, r)); apiErr != nil {
+			return nil, apiErr
+		}
+	}
+	if ep.RequireCredential {
+		if c.me == nil {
+			return nil, errCredentialRequired
+		}
+		if c.me.IsSuspended {
+			return nil, errSuspended
+		}
+	}
+	if c.token != nil && ((ep.Kind != "" && !c.token.allows(ep.Kind)) || (ep.Kind == "" && ep.RequireCredential)) {
+		return nil, errPermission
+	}
+
+	params, isObject := body.(map[string]any)
+	logged := cloneJSON(params).(map[string]any)
+	delete(logged, "i")
+	if !isObject {
+		// Ajv's verdict on a body that is not an object (or none at all).
+		e.violation(Violation{Endpoint: ep.Name, Kind: ViolationInvalidParam, Param: "#/type", Reason: "must be object"})
+		return nil, invalidParam("#/type", "must be object")
+	}
+	if verr := misskeyapi.Validate(ep.Name, params); verr != nil {
+		kind := ViolationInvalidParam
+		if verr.Unknown {
+			kind = ViolationUnknownParam
+		}
+		e.violation(Violation{Endpoint: ep.Name, Kind: kind, Param: verr.Param, Reason: verr.Reason, Body: logged})
+		return nil, invalidParam(verr.Param, verr.Reason)
+	}
+	c.params = params
+	return ep.Handle(c)
+}
+
+// limitActor is whom a rate limit counts: the user, or the client address.
+func limitActor(c *call, r *http.Request) string {
+	if c.me != nil {
+		return c.me.ID
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "ip:" + host
+}
+
+func (e *Emulator) errorReply(apiErr *apiError) *reply {
+	rep := newReply(apiErr.status()).json(apiErr.body())
+	apiErr.header(rep.header, e.now())
+	return rep
+}
+
+// readJSONBody reads and parses a JSON body the way Fastify's default
+// parser does. A body that is not JSON or too large never reaches
+// Misskey: Fastify answers, and the emulator records a violation.
+func (e *Emulator) readJSONBody(r *http.Request, name string) (any, *reply) {
+	raw, err := io.ReadAll(io.LimitReader(r.Body, bodyLimit+1))
+	if err != nil {
+		return nil, fastifyError(http.StatusBadRequest, "", "Bad Request", err.Error())
+	}
+	if len(raw) > bodyLimit {
+		e.violation(Violation{Endpoint: name, Kind: ViolationBadRequest, Reason: "the body is larger than 1 MiB"})
+		return nil, fastifyError(http.StatusRequestEntityTooLarge, "FST_ERR_CTP_BODY_TOO_LARGE", "Payload Too Large", "Request body is too large")
+	}
+	ctype := r.Header.Get("Content-Type")
+	mediaType, _, _ := mime.ParseMediaType(ctype)
+	if len(raw) == 0 && mediaType != "application/json" {
+		return nil, nil // no body at all: Misskey sees undefined
+	}
+	if mediaType != "application/json" {
+		e.violation(Violation{Endpoint: name, Kind: ViolationBadRequest, Reason: fmt.Sprintf("Content-Type %q: the server parses only application/json", ctype)})
+		return nil, fastifyError(http.StatusUnsupportedMediaType, "FST_ERR_CTP_INVALID_MEDIA_TYPE", "Unsupported Media Type", "Unsupported Media Type: "+ctype)
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		e.violation(Violation{Endpoint: name, Kind: ViolationBadRequest, Reason: "an empty body with Content-Type application/json"})
+		return nil, fastifyError(http.StatusBadRequest, "FST_ERR_CTP_EMPTY_JSON_BODY", "Bad Request", "Body cannot be empty when content-type is set to 'application/json'")
+	}
+	var body any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(&body); err != nil || dec.More() {
+		e.violation(Violation{Endpoint: name, Kind: ViolationBadRequest, Reason: "the body is not valid JSON"})
+		return nil, fastifyError(http.StatusBadRequest, "FST_ERR_CTP_INVALID_JSON_BODY", "Bad Request", "Body is not valid JSON but content-type is set to 'application/json'")
+	}
+	return body, nil
+}
+
+// getParams turns a GET query into parameters: strings, except that
+// boolean and number parameters are JSON-parsed, as ApiCallService does.
+func getParams(ep *endpoint, r *http.Request) (map[string]any, *apiError) {
+	spec, _ := misskeyapi.Endpoint(ep.Name)
+	params := map[string]any{}
+	for k, vs := range r.URL.Query() {
+		v := vs[len(vs)-1]
+		params[k] = v
+		prop, ok := spec.Schema.Property(k)
+		if !ok || len(prop.Types) != 1 {
+			continue
+		}
+		switch t := prop.Types[0]; t {
+		case "boolean", "number", "integer":
+			var parsed any
+			if err := json.Unmarshal([]byte(v), &parsed); err != nil {
+				apiErr := clientError("INVALID_PARAM", "0b5f1631-7c1a-41a6-b399-cce335f34d85", "Invalid param.")
+				apiErr.Info = map[string]any{"param": k, "reason": "cannot cast to " + t}
+				return nil, apiErr
+			}
+			params[k] = parsed
+		}
+	}
+	return params, nil
+}
+
+// unimplemented answers for an endpoint the emulator does not serve: as
+// the real server does for one that does not exist, and with a 501 for a
+// real endpoint the emulator lacks. Both are recorded as violations.
+func (e *Emulator) unimplemented(r *http.Request, name string) *reply {
+	if _, inSpec := misskeyapi.Endpoint(name); inSpec {
+		e.violation(Violation{Endpoint: name, Kind: ViolationNotImplemented, Reason: "the emulator does not implement " + name})
+		return e.errorReply(&apiError{Code: "NOT_IMPLEMENTED_IN_EMULATOR", ID: "emulator-not-implemented",
+			Message: "The emulator does not implement " + name + ".", Kind: "server", Status: http.StatusNotImplemented})
+	}
+	e.violation(Violation{Endpoint: name, Kind: ViolationUnknownEndpoint, Reason: fmt.Sprintf("no endpoint %q in Misskey %s", name, misskeyapi.Version())})
+	if r.Method == http.MethodGet {
+		return e.errorReply(errUnknownEndpoint)
+	}
+	return fastifyError(http.StatusNotFound, "", "Not Found", fmt.Sprintf("Route %s:%s not found", r.Method, r.URL.Path))
+}

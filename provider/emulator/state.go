@@ -1,0 +1,146 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// stateVersion is the version of the saved JSON. Bump it on incompatible
+// changes; Load refuses other versions rather than guess.
+const stateVersion = 1
+
+// state is everything the emulated server stores: what Save writes and Load
+// reads. Endpoints added later put their tables here.
+type state struct {
+	Version      int             `json:"version"`
+	IDs          idGen           `json:"ids"`
+	Users        []*User         `json:"users"`
+	AccessTokens []*AccessToken  `json:"accessTokens"`
+	Registry     []*RegistryItem `json:"registry"`
+	// RateLimits are the sliding-window logs, keyed "<actor>:<endpoint>",
+	// in Unix microseconds; saved so that a sandbox keeps its windows
+	// between runs, like Redis would.
+	RateLimits map[string][]int64 `json:"rateLimits"`
+}
+
+func newState() *state {
+	return &state{Version: stateVersion, IDs: newIDGen(), RateLimits: map[string][]int64{}}
+}
+
+func (s *state) user(id string) *User {
+	for _, u := range s.Users {
+		if u.ID == id {
+			return u
+		}
+	}
+	return nil
+}
+
+// localUser finds a local user by username, without case (usernameLower).
+func (s *state) localUser(username string) *User {
+	for _, u := range s.Users {
+		if u.IsLocal() && strings.EqualFold(u.Username, username) {
+			return u
+		}
+	}
+	return nil
+}
+
+func (s *state) remoteUser(username, host string) *User {
+	for _, u := range s.Users {
+		if !u.IsLocal() && strings.EqualFold(*u.Host, host) && strings.EqualFold(u.Username, username) {
+			return u
+		}
+	}
+	return nil
+}
+
+// Save writes the whole state as JSON. The request log and the recorded
+// violations are not state of the server and are not saved. The output
+// contains the tokens of the emulated accounts: keep it private.
+func (e *Emulator) Save(w io.Writer) error {
+	e.mu.Lock()
+	data, err := json.MarshalIndent(e.st, "", " ")
+	e.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("emulator: encoding the state: %w", err)
+	}
+	if _, err := w.Write(append(data, '\n')); err != nil {
+		return fmt.Errorf("emulator: writing the state: %w", err)
+	}
+	return nil
+}
+
+// Load makes an emulator with default Options from a state Save wrote.
+func Load(r io.Reader) (*Emulator, error) {
+	e := New(Options{})
+	if err := e.LoadFrom(r); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// LoadFrom replaces the emulator's state with one Save wrote, keeping its
+// Options (clock, rate limits, URL).
+func (e *Emulator) LoadFrom(r io.Reader) error {
+	var st state
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&st); err != nil {
+		return fmt.Errorf("emulator: reading the state: %w", err)
+	}
+	if st.Version != stateVersion {
+		return fmt.Errorf("emulator: state version %d, this build reads version %d", st.Version, stateVersion)
+	}
+	if st.IDs.Node == "" {
+		st.IDs = newIDGen()
+	}
+	if st.RateLimits == nil {
+		st.RateLimits = map[string][]int64{}
+	}
+	for i, u := range st.Users {
+		if u == nil || u.ID == "" || u.Username == "" {
+			return fmt.Errorf("emulator: reading the state: user #%d has no id or username", i+1)
+		}
+	}
+	for i, t := range st.AccessTokens {
+		if t == nil || t.ID == "" || t.Token == "" || st.user(t.UserID) == nil {
+			return fmt.Errorf("emulator: reading the state: access token #%d is incomplete or of an unknown user", i+1)
+		}
+	}
+	for i, it := range st.Registry {
+		if it == nil || st.user(it.UserID) == nil {
+			return fmt.Errorf("emulator: reading the state: registry item #%d is of an unknown user", i+1)
+		}
+	}
+	e.mu.Lock()
+	e.st = &st
+	e.mu.Unlock()
+	return nil
+}
+
+// cloneJSON deep-copies a value made of JSON types (maps, slices, scalars).
+func cloneJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if x == nil {
+			return map[string]any(nil)
+		}
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = cloneJSON(e)
+		}
+		return m
+	case []any:
+		if x == nil {
+			return []any(nil)
+		}
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = cloneJSON(e)
+		}
+		return a
+	}
+	return v
+}

@@ -1,0 +1,239 @@
+package provider
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// APIError is an HTTP answer that is not a success. For Misskey's own
+// errors the fields are those of its {"error": {...}} body; any other
+// answer (a proxy page, Fastify's 404, an empty 405) gets Code "HTTP_<status>".
+type APIError struct {
+	Endpoint string
+	Status   int
+	Code     string         // RATE_LIMIT_EXCEEDED, or HTTP_404 for a non-Misskey answer
+	ID       string         // Misskey's stable error id (a UUID)
+	Message  string         // human text, from Misskey or the status line
+	Kind     string         // Misskey's error kind: client, server or permission
+	Info     map[string]any // extra detail: INVALID_PARAM's param/reason, the 429 reset time, …
+}
+
+func (e *APIError) Error() string {
+	if !e.fromMisskey() {
+		msg := fmt.Sprintf("%s: the server answered HTTP %d", e.Endpoint, e.Status)
+		if e.Message != "" {
+			msg += ": " + e.Message
+		}
+		return msg + e.detail()
+	}
+	return fmt.Sprintf("%s: Misskey answered %d %s: %s%s", e.Endpoint, e.Status, e.Code, e.Message, e.detail())
+}
+
+// fromMisskey tells Misskey's own error bodies from everything else.
+func (e *APIError) fromMisskey() bool { return !strings.HasPrefix(e.Code, "HTTP_") }
+
+func (e *APIError) detail() string {
+	if p, ok := e.Info["param"].(string); ok {
+		if r, ok := e.Info["reason"].(string); ok {
+			return fmt.Sprintf(" (param %s: %s)", p, r)
+		}
+		return fmt.Sprintf(" (param %s)", p)
+	}
+	if inner, ok := e.Info["e"].(map[string]any); ok { // INTERNAL_ERROR
+		if m, ok := inner["message"].(string); ok && m != "" {
+			return fmt.Sprintf(" (%s)", m)
+		}
+	}
+	if loc, ok := e.Info["location"].(string); ok && loc != "" {
+		return fmt.Sprintf(" (redirect to %s)", loc)
+	}
+	return ""
+}
+
+// Hint tells the user what to do about the error, or "" when there is
+// nothing better to say than the message.
+func (e *APIError) Hint() string {
+	switch e.Code {
+	case "AUTHENTICATION_FAILED":
+		return "the token is wrong or was revoked; run `mkctl login` or set MKCTL_TOKEN (or the account's MKCTL_TOKEN_<NAME>) to a valid token"
+	case "CREDENTIAL_REQUIRED":
+		return "no token was sent; run `mkctl login` or set MKCTL_TOKEN (or the account's MKCTL_TOKEN_<NAME>)"
+	case "PERMISSION_DENIED":
+		if p := endpointPermission[e.Endpoint]; p != "" {
+			return fmt.Sprintf("the token lacks the permission %s that %s needs; create a token with it (`mkctl login` asks for every permission mkctl uses)", p, e.Endpoint)
+		}
+		return fmt.Sprintf("the token lacks a permission that %s needs; create a token with it (`mkctl login` asks for every permission mkctl uses)", e.Endpoint)
+	case "ACCESS_DENIED":
+		return fmt.Sprintf("%s accepts only a web browser session's token, not an app token; mkctl cannot call it", e.Endpoint)
+	case "ROLE_PERMISSION_DENIED", "RESTRICTED_BY_ROLE":
+		return "a role policy of this instance forbids this for the account; ask the instance's admins"
+	case "YOUR_ACCOUNT_SUSPENDED":
+		return "the account is suspended on this instance; nothing can change until a moderator lifts the suspension"
+	case "YOUR_ACCOUNT_MOVED":
+		return "the account has moved to another account, and Misskey refuses changes to a moved account"
+	case "USER_IS_DELETED":
+		return "the account that owns the token is being deleted"
+	case "RATE_LIMIT_EXCEEDED":
+		if ms, ok := e.Info["resetMs"].(float64); ok {
+			return fmt.Sprintf("Misskey limits how often %s may be called; run mkctl again after %s", e.Endpoint, time.UnixMilli(int64(ms)).Local().Format("15:04:05 (Jan 2)"))
+		}
+		return fmt.Sprintf("Misskey limits how often %s may be called; wait a while and run mkctl again", e.Endpoint)
+	case "NO_SUCH_USER":
+		return "a user mkctl looked up does not exist on that server (or is suspended); check how @user@host is spelled in the configuration"
+	case "FAILED_TO_RESOLVE_REMOTE_USER":
+		return "Misskey could not fetch a remote user from its server (it may be down, or block this instance); try again later"
+	case "FORBIDDEN_TO_SET_YOURSELF":
+		return "also_known_as must not list the account itself"
+	case "URI_NULL":
+		return "Misskey found no ActivityPub URI for an account in also_known_as; check that the account exists"
+	case "INVALID_PARAM":
+		return "Misskey rejected a parameter mkctl sent; this is likely a mkctl bug: please report it at https://github.com/mkctl/mkctl/issues with this message"
+	case "YOUR_NAME_CONTAINS_PROHIBITED_WORDS":
+		return "this instance's admins prohibit a word in the display name; choose another name"
+	case "INTERNAL_ERROR":
+		return "Misskey failed internally; try again later, and tell the instance's admins if it keeps happening"
+	case "HTTP_404":
+		return fmt.Sprintf("the server does not know the endpoint %s: it may run a Misskey version mkctl does not support, or it may not be a Misskey server", e.Endpoint)
+	case "HTTP_413":
+		return "the request is larger than the server accepts (Misskey takes JSON bodies up to 1 MiB)"
+	case "HTTP_502", "HTTP_503", "HTTP_504":
+		return "the server, or a proxy in front of it, is unavailable; try again later"
+	}
+	if loc, ok := e.Info["location"].(string); ok && loc != "" {
+		return fmt.Sprintf("the server redirects to %s; set the account's host to that address", loc)
+	}
+	return ""
+}
+
+// endpointPermission is the token permission ("kind") each endpoint mkctl
+// calls requires, from api.json; it makes PERMISSION_DENIED actionable.
+var endpointPermission = map[string]string{
+	"i":                         "read:account",
+	"i/update":                  "write:account",
+	"i/pin":                     "write:account",
+	"i/unpin":                   "write:account",
+	"notes/create":              "write:notes",
+	"notes/delete":              "write:notes",
+	"following/create":          "write:following",
+	"following/delete":          "write:following",
+	"following/update":          "write:following",
+	"following/list":            "read:following",
+	"following/requests/sent":   "read:following",
+	"following/requests/cancel": "write:following",
+	"drive/folders":             "read:drive",
+	"drive/folders/show":        "read:drive",
+	"drive/folders/create":      "write:drive",
+	"drive/folders/update":      "write:drive",
+	"drive/folders/delete":      "write:drive",
+	"drive/files/create":        "write:drive",
+	"drive/files/find-by-hash":  "read:drive",
+	"drive/files/update":        "write:drive",
+	"antennas/list":             "read:account",
+	"antennas/create":           "write:account",
+	"antennas/update":           "write:account",
+	"antennas/delete":           "write:account",
+	"users/lists/list":          "read:account",
+	"users/lists/create":        "write:account",
+	"users/lists/update":        "write:account",
+	"users/lists/delete":        "write:account",
+	"users/lists/push":          "write:account",
+	"users/lists/pull":          "write:account",
+	"i/registry/get":            "read:account",
+	"i/registry/get-all":        "read:account",
+	"i/registry/keys":           "read:account",
+	"i/registry/set":            "write:account",
+	"i/registry/remove":         "write:account",
+	"ap/show":                   "read:account",
+}
+
+// IsCode reports whether err is, or wraps, an APIError with the given code.
+func IsCode(err error, code string) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Code == code
+}
+
+// apiError turns a non-2xx answer into an APIError, with the token scrubbed
+// from every string the server sent back.
+func (c *Client) apiError(endpoint string, resp *response) *APIError {
+	e := &APIError{Endpoint: endpoint, Status: resp.status}
+	var env struct {
+		Error *struct {
+			Message string         `json:"message"`
+			Code    string         `json:"code"`
+			ID      string         `json:"id"`
+			Kind    string         `json:"kind"`
+			Info    map[string]any `json:"info"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(resp.body, &env) == nil && env.Error != nil && env.Error.Code != "" && !strings.HasPrefix(env.Error.Code, "HTTP_") {
+		e.Code = c.redact(env.Error.Code)
+		e.ID = c.redact(env.Error.ID)
+		e.Message = c.redact(env.Error.Message)
+		e.Kind = c.redact(env.Error.Kind)
+		if env.Error.Info != nil {
+			e.Info = c.redactValue(env.Error.Info).(map[string]any)
+		}
+		return e
+	}
+	e.Code = "HTTP_" + strconv.Itoa(resp.status)
+	e.Message = c.redact(foreignMessage(resp))
+	if loc := resp.header.Get("Location"); loc != "" && resp.status >= 300 && resp.status < 400 {
+		e.Info = map[string]any{"location": c.redact(loc)}
+	}
+	return e
+}
+
+// foreignMessage finds something readable in an answer that is not a
+// Misskey error: Fastify's {"message": ...}, a short plain-text body, or
+// the status text.
+func foreignMessage(resp *response) string {
+	var fastify struct {
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(resp.body, &fastify) == nil && fastify.Message != "" {
+		return truncate(fastify.Message, 200)
+	}
+	mt, _, _ := mime.ParseMediaType(resp.header.Get("Content-Type"))
+	text := strings.TrimSpace(string(resp.body))
+	if text != "" && (mt == "text/plain" || mt == "") && !strings.HasPrefix(text, "<") {
+		line, _, _ := strings.Cut(text, "\n")
+		return truncate(strings.TrimSpace(line), 200)
+	}
+	return http.StatusText(resp.status)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// AccountMismatchError is a token that belongs to another account than the
+// one the configuration (or a saved plan) is about. Writing with it would
+// change the wrong account.
+type AccountMismatchError struct {
+	Address       string // account.weather
+	Declared      string // the username the configuration declares
+	TokenUsername string // the username the token belongs to
+	// PlanUserID and TokenUserID are set when a saved plan was made for a
+	// different user id than the token's (same name, re-created account).
+	PlanUserID  string
+	TokenUserID string
+}
+
+func (e *AccountMismatchError) Error() string {
+	if e.PlanUserID != "" && e.PlanUserID != e.TokenUserID {
+		return fmt.Sprintf("the token belongs to @%s (user id %s), but the plan for %s was made for user id %s; make a new plan",
+			e.TokenUsername, e.TokenUserID, e.Address, e.PlanUserID)
+	}
+	return fmt.Sprintf("the token belongs to @%s, but %s declares username = %q; use that account's token",
+		e.TokenUsername, e.Address, e.Declared)
+}

@@ -1,0 +1,48 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+)
+
+// normaliseAcct turns an account address into the form Misskey's `i`
+// resolves to: "@user@host" with the host lower-cased, or "@user" for a
+// user of ownHost (the account's own server, host[:port]); Misskey
+// resolves both spellings to the same local user.
+func normaliseAcct(raw, ownHost string) (string, string) {
+	if strings.Contains(raw, "://") {
+		return "", fmt.Sprintf("%q is a URL. Hint: write the account as \"@user@host\", e.g. \"@alice@mastodon.example\".", raw)
+	}
+	if strings.ContainsFunc(raw, func(r rune) bool { return r <= ' ' || isJSWhitespace(r) }) {
+		return "", fmt.Sprintf("%q contains spaces. Hint: write the account as \"@user@host\".", raw)
+	}
+	parts := strings.Split(strings.TrimPrefix(raw, "@"), "@")
+	if len(parts) > 2 {
+		return "", fmt.Sprintf("%q has too many @. Hint: write the account as \"@user@host\".", raw)
+	}
+	user := parts[0]
+	if user == "" {
+		return "", fmt.Sprintf("%q has no user name. Hint: write the account as \"@user@host\".", raw)
+	}
+	if strings.ContainsAny(user, "/:?#") {
+		return "", fmt.Sprintf("%q: the user name %q contains a character that account names never have. Hint: write the account as \"@user@host\".", raw, user)
+	}
+	if len(parts) == 1 {
+		return "@" + user, ""
+	}
+	host := strings.ToLower(parts[1])
+	if host == "" {
+		return "", fmt.Sprintf("%q ends with @ but has no host. Hint: write \"@%s@host\", or \"@%s\" for a user of this server.", raw, user, user)
+	}
+	name, port, hasPort := strings.Cut(host, ":")
+	if p := checkHostname(name); p != "" {
+		return "", fmt.Sprintf("%q: %s", raw, p)
+	}
+	if hasPort && (port == "" || strings.Trim(port, "0123456789") != "") {
+		return "", fmt.Sprintf("%q has an invalid port %q. Hint: write \"@user@host\" or \"@user@host:port\".", raw, port)
+	}
+	if host == ownHost {
+		return "@" + user, ""
+	}
+	return "@" + user + "@" + host, ""
+}

@@ -1,0 +1,151 @@
+package schema
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// scope is what an expression may refer to: var.<name>, local.<name>,
+// each.key / each.value inside a for_each account, and the functions.
+type scope struct {
+	vars       map[string]cty.Value // every declared variable
+	locals     map[string]cty.Value // locals evaluated so far
+	localNames map[string]bool      // every declared local
+	each       *cty.Value           // object{key, value}; nil outside for_each
+	funcs      map[string]function.Function
+}
+
+// withEach returns a child scope for one for_each instance.
+func (s *scope) withEach(key string, value cty.Value) *scope {
+	c := *s
+	each := cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(key), "value": value})
+	c.each = &each
+	return &c
+}
+
+func (s *scope) evalContext() *hcl.EvalContext {
+	vars := map[string]cty.Value{
+		"var":   cty.ObjectVal(s.vars),
+		"local": cty.ObjectVal(s.locals),
+	}
+	if s.each != nil {
+		vars["each"] = *s.each
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: s.funcs}
+}
+
+// eval checks expr's references and evaluates it. On any error the value
+// is cty.DynamicVal (unknown), which callers skip quietly: the problem has
+// already been reported once.
+func (s *scope) eval(expr hcl.Expression) (cty.Value, *hcl.EvalContext, hcl.Diagnostics) {
+	ctx := s.evalContext()
+	if diags := s.checkRefs(expr); diags.HasErrors() {
+		return cty.DynamicVal, ctx, diags
+	}
+	val, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		return cty.DynamicVal, ctx, diags
+	}
+	return val, ctx, diags
+}
+
+// checkRefs reports references to things that do not exist with a
+// did-you-mean, before evaluation, so that the message says "undeclared
+// input variable" instead of hcl's generic "Unsupported attribute".
+func (s *scope) checkRefs(expr hcl.Expression) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, tr := range expr.Variables() {
+		rng := tr.SourceRange()
+		root := tr.RootName()
+		name, hasName := refName(tr)
+		switch root {
+		case "var":
+			if !hasName {
+				diags = append(diags, errorf(rng, "Invalid reference",
+					"var is not a value by itself. Hint: refer to one variable, e.g. var.%s.", firstOr(sortedKeys(s.vars), "name")))
+			} else if _, ok := s.vars[name]; !ok {
+				diags = append(diags, errorf(rng, "Reference to undeclared input variable",
+					"An input variable named %q is not declared.%s Hint: declare it with variable %q { ... }.",
+					name, didYouMean(name, sortedKeys(s.vars)), name))
+			}
+		case "local":
+			if !hasName {
+				diags = append(diags, errorf(rng, "Invalid reference",
+					"local is not a value by itself. Hint: refer to one local value, e.g. local.%s.", firstOr(sortedSet(s.localNames), "name")))
+			} else if !s.localNames[name] {
+				diags = append(diags, errorf(rng, "Reference to undeclared local value",
+					"A local value named %q is not declared.%s Hint: declare it in a locals { ... } block.",
+					name, didYouMean(name, sortedSet(s.localNames))))
+			}
+		case "each":
+			switch {
+			case s.each == nil:
+				diags = append(diags, errorf(rng, "Reference to \"each\" in context without for_each",
+					"each.key and each.value exist only inside an account block that sets for_each (and not in for_each itself). Hint: add for_each to the account block or use a variable instead."))
+			case !hasName || (name != "key" && name != "value"):
+				diags = append(diags, errorf(rng, "Invalid \"each\" attribute",
+					"each has only two attributes, each.key and each.value."))
+			}
+		default:
+			diags = append(diags, errorf(rng, "Unknown variable",
+				"There is no variable named %q: references start with var., local. or each.%s", root, s.rootHint(root, name, hasName)))
+		}
+	}
+	return diags
+}
+
+// rootHint suggests what an unqualified name probably meant.
+func (s *scope) rootHint(root, name string, hasName bool) string {
+	if _, ok := s.vars[root]; ok {
+		return fmt.Sprintf(" Did you mean var.%s?", root)
+	}
+	if s.localNames[root] {
+		return fmt.Sprintf(" Did you mean local.%s?", root)
+	}
+	if sug := suggestName(root, []string{"var", "local", "each"}); sug != "" {
+		if !hasName {
+			name = "<name>"
+		}
+		return fmt.Sprintf(" Did you mean %s.%s?", sug, name)
+	}
+	return " Hint: to write a literal string, quote it."
+}
+
+// refName is the attribute after the root: var.NAME, local.NAME, each.NAME
+// (also var["NAME"]).
+func refName(tr hcl.Traversal) (string, bool) {
+	if len(tr) < 2 {
+		return "", false
+	}
+	switch step := tr[1].(type) {
+	case hcl.TraverseAttr:
+		return step.Name, true
+	case hcl.TraverseIndex:
+		if step.Key.Type() == cty.String && step.Key.IsKnown() && !step.Key.IsNull() {
+			return step.Key.AsString(), true
+		}
+	}
+	return "", false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func sortedSet(m map[string]bool) []string { return sortedKeys(m) }
+
+func firstOr(list []string, fallback string) string {
+	if len(list) > 0 {
+		return list[0]
+	}
+	return fallback
+}

@@ -1,0 +1,68 @@
+package schema
+
+// FieldKind says how a profile attribute is typed in HCL and sent to Misskey.
+type FieldKind int
+
+const (
+	KindString FieldKind = iota // string; nullable ones accept null/"" to clear
+	KindBool
+	KindEnum   // string from Enum
+	KindFields // list of {name, value} objects
+	KindAccts  // list of "@user@host" strings
+)
+
+// ProfileField describes one user-settable i/update parameter that mkctl
+// manages. It is the single table that schema (validation), planner (diff)
+// and provider (request building) share.
+type ProfileField struct {
+	Name     string    // HCL attribute name
+	API      string    // i/update parameter and `i` response field
+	Kind     FieldKind //
+	Nullable bool      // null clears it; "" is turned into null
+	MaxLen   int       // characters, for strings; items, for lists (0: none)
+	Pattern  string    // regexp a string must match (birthday)
+	Enum     []string  // allowed values for KindEnum
+	// LiveDefault is the value to assume when `i` leaves the field out
+	// (requireSigninToViewContents is only present when true).
+	LiveDefault any
+	Doc         string
+}
+
+var visibilities = []string{"public", "followers", "private"}
+
+// ProfileFields lists every profile attribute mkctl manages, in the order the
+// plan shows them.
+var ProfileFields = []ProfileField{
+	{Name: "name", API: "name", Kind: KindString, Nullable: true, MaxLen: 50, Doc: "display name"},
+	{Name: "description", API: "description", Kind: KindString, Nullable: true, MaxLen: 1500, Doc: "bio"},
+	{Name: "location", API: "location", Kind: KindString, Nullable: true, MaxLen: 50},
+	{Name: "birthday", API: "birthday", Kind: KindString, Nullable: true, Pattern: `^([0-9]{4})-([0-9]{2})-([0-9]{2})$`, Doc: "YYYY-MM-DD"},
+	{Name: "lang", API: "lang", Kind: KindEnum, Nullable: true, Enum: Langs},
+	{Name: "fields", API: "fields", Kind: KindFields, MaxLen: 16, Doc: "profile table: list of {name, value}"},
+	{Name: "is_locked", API: "isLocked", Kind: KindBool, Doc: "follows need approval"},
+	{Name: "is_bot", API: "isBot", Kind: KindBool},
+	{Name: "is_cat", API: "isCat", Kind: KindBool},
+	{Name: "is_explorable", API: "isExplorable", Kind: KindBool},
+	{Name: "hide_online_status", API: "hideOnlineStatus", Kind: KindBool},
+	{Name: "public_reactions", API: "publicReactions", Kind: KindBool},
+	{Name: "no_crawle", API: "noCrawle", Kind: KindBool, Doc: "ask search engines not to index"},
+	{Name: "prevent_ai_learning", API: "preventAiLearning", Kind: KindBool},
+	{Name: "careful_bot", API: "carefulBot", Kind: KindBool, Doc: "follows from bots need approval"},
+	{Name: "auto_accept_followed", API: "autoAcceptFollowed", Kind: KindBool},
+	{Name: "following_visibility", API: "followingVisibility", Kind: KindEnum, Enum: visibilities},
+	{Name: "followers_visibility", API: "followersVisibility", Kind: KindEnum, Enum: visibilities},
+	{Name: "chat_scope", API: "chatScope", Kind: KindEnum, Enum: []string{"everyone", "followers", "following", "mutual", "none"}},
+	{Name: "followed_message", API: "followedMessage", Kind: KindString, Nullable: true, MaxLen: 256, Doc: "shown to new followers"},
+	{Name: "require_signin_to_view_contents", API: "requireSigninToViewContents", Kind: KindBool, LiveDefault: false},
+	{Name: "also_known_as", API: "alsoKnownAs", Kind: KindAccts, MaxLen: 10, Doc: "accounts this one moved from, as @user@host"},
+}
+
+// ProfileFieldByName finds a field by its HCL name.
+func ProfileFieldByName(name string) (ProfileField, bool) {
+	for _, f := range ProfileFields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return ProfileField{}, false
+}

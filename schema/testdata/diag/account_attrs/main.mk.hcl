@@ -1,0 +1,5 @@
+account "weather" {
+  hots     = "misskey.example"
+  username = "weatherbot"
+  profile = {}
+}

@@ -1,0 +1,4 @@
+account "weather" {
+  host     = "misskey.example"
+  username = "weatherbot"
+}

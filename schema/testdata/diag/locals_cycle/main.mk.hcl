@@ -1,0 +1,7 @@
+locals {
+  a    = "${local.b}!"
+  b    = upper(local.c)
+  c    = local.a
+  self = local.self
+  ok   = "fine"
+}

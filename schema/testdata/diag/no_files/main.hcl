@@ -1,0 +1,1 @@
+# The suffix is wrong: configuration files end in .mk.hcl.

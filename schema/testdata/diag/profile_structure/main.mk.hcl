@@ -1,0 +1,12 @@
+account "weather" {
+  host     = "misskey.example"
+  username = "weatherbot"
+  profile {
+    isBot      = true
+    descripton = "x"
+    fields {
+    }
+  }
+  profile {
+  }
+}

@@ -1,0 +1,4 @@
+account "weather" {
+  host =
+  username = "weatherbot"
+}

@@ -1,0 +1,3 @@
+acount "weather" {
+}
+host = "misskey.example"

@@ -1,0 +1,8 @@
+account "a" {
+  host     = "misskey.example"
+  username = "weather bot"
+}
+account "b" {
+  host     = "misskey.example"
+  username = "@weatherbot@misskey.example"
+}

@@ -1,0 +1,3 @@
+owner = "x"
+ownr  = "y"
+count = "many"

@@ -1,0 +1,3 @@
+b = "file1"
+c = "file1"
+d = "file1"

@@ -1,0 +1,3 @@
+c   = "file2"
+d   = "file2"
+obj = { x = 7 }

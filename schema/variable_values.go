@@ -1,0 +1,198 @@
+package schema
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// EnvVarPrefix prefixes environment variables that set input variables:
+// MKCTL_VAR_owner=weather sets var.owner.
+const EnvVarPrefix = "MKCTL_VAR_"
+
+// varValue is a value given for a variable from outside the config.
+// Exactly one of raw (--var, environment) and expr (--var-file) is used.
+type varValue struct {
+	raw    string
+	isRaw  bool
+	expr   hcl.Expression
+	source string    // for messages: "--var", "MKCTL_VAR_owner", "--var-file dev.hcl"
+	rng    hcl.Range // where the value is written (a pseudo-file for raw values)
+}
+
+// resolveVariables settles each declared variable's value. Precedence,
+// lowest to highest: default < MKCTL_VAR_name < --var-file (in order) < --var.
+// The result holds cty.DynamicVal for a variable that has no valid value,
+// so that later evaluation does not pile up follow-on errors.
+func resolveVariables(p *hclparse.Parser, vars []*variable, opts LoadOptions) (map[string]cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	byName := map[string]*variable{}
+	var names []string
+	for _, v := range vars {
+		byName[v.Name] = v
+		names = append(names, v.Name)
+	}
+	given := map[string]*varValue{}
+
+	// Undeclared MKCTL_VAR_ variables are ignored, as Terraform ignores
+	// undeclared TF_VAR_: the environment is shared by every directory.
+	for _, kv := range opts.Env {
+		k, val, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(k, EnvVarPrefix) {
+			continue
+		}
+		name := strings.TrimPrefix(k, EnvVarPrefix)
+		if byName[name] == nil {
+			continue
+		}
+		given[name] = rawValue(p, name, val, k)
+	}
+
+	for _, path := range opts.VarFiles {
+		attrs, fileDiags := readVarFile(p, path)
+		diags = append(diags, fileDiags...)
+		for _, attr := range attrs {
+			if byName[attr.Name] == nil {
+				diags = append(diags, errorf(attr.NameRange, "Value for undeclared variable",
+					"The variable file %s sets %q, but no variable %q is declared.%s Hint: declare it with variable %q {} or remove the line.",
+					path, attr.Name, attr.Name, didYouMean(attr.Name, names), attr.Name))
+				continue
+			}
+			given[attr.Name] = &varValue{expr: attr.Expr, source: "--var-file " + path, rng: attr.Expr.Range()}
+		}
+	}
+
+	cliNames := make([]string, 0, len(opts.Vars))
+	for name := range opts.Vars {
+		cliNames = append(cliNames, name)
+	}
+	sort.Strings(cliNames)
+	for _, name := range cliNames {
+		v := rawValue(p, name, opts.Vars[name], "--var")
+		if byName[name] == nil {
+			diags = append(diags, errorf(v.rng, "Value for undeclared variable",
+				"--var %s=… sets a variable that is not declared in the configuration.%s Hint: declare it with variable %q {} or fix the name.",
+				name, didYouMean(name, names), name))
+			continue
+		}
+		given[name] = v
+	}
+
+	values := map[string]cty.Value{}
+	for _, v := range vars {
+		val, valDiags := v.value(given[v.Name])
+		diags = append(diags, valDiags...)
+		values[v.Name] = val
+	}
+	return values, diags
+}
+
+// value decides one variable's value from the winning outside value, or
+// its default.
+func (v *variable) value(g *varValue) (cty.Value, hcl.Diagnostics) {
+	if g == nil {
+		if v.HasDefault {
+			return v.Default, nil
+		}
+		return cty.DynamicVal, hcl.Diagnostics{errorf(v.DeclRange, "No value for required variable",
+			"The variable %q has no default and no value was given. Hint: set it with --var %s=VALUE, with a line %s = VALUE in a --var-file, or with the environment variable %s%s, or give it a default.",
+			v.Name, v.Name, v.Name, EnvVarPrefix, v.Name)}
+	}
+	var val cty.Value
+	switch {
+	case g.isRaw && v.parseLiteral():
+		// Converted below: for a number or bool that is what Terraform does
+		// too, so "--var n=abc" says "a number is required" rather than
+		// complaining about an HCL variable reference.
+		val = cty.StringVal(g.raw)
+	case g.isRaw:
+		hint := fmt.Sprintf("Hint: the value of var.%s from %s is read as an HCL expression because its type is %s, so strings inside it need quotes, e.g. [\"a\", \"b\"].", v.Name, g.source, typeexpr.TypeString(v.Type))
+		expr, diags := hclsyntax.ParseExpression([]byte(g.raw), g.rng.Filename, hcl.InitialPos)
+		if diags.HasErrors() {
+			return cty.DynamicVal, addHint(diags, hint)
+		}
+		val, diags = expr.Value(nil)
+		if diags.HasErrors() {
+			return cty.DynamicVal, addHint(diags, hint)
+		}
+	default:
+		var diags hcl.Diagnostics
+		val, diags = g.expr.Value(nil)
+		if diags.HasErrors() {
+			return cty.DynamicVal, diags
+		}
+	}
+	conv, err := v.convert(val)
+	if err != nil {
+		return cty.DynamicVal, hcl.Diagnostics{errorf(g.rng, "Invalid value for variable",
+			"The value of var.%s from %s is not a valid %s: %s. Hint: fix the value or the variable's type.",
+			v.Name, g.source, typeexpr.TypeString(v.Type), formatConvertError(err))}
+	}
+	return conv, nil
+}
+
+// rawValue wraps a --var or environment value in a pseudo-file registered
+// with the parser, so that diagnostics about it have a range and the CLI
+// can show the text as a snippet, like Terraform's "<value for var.x>".
+func rawValue(p *hclparse.Parser, name, raw, source string) *varValue {
+	filename := fmt.Sprintf("<value for var.%s from %s>", name, source)
+	p.AddFile(filename, &hcl.File{Body: hcl.EmptyBody(), Bytes: []byte(raw)})
+	return &varValue{raw: raw, isRaw: true, source: source, rng: textRange(filename, raw)}
+}
+
+// textRange is the range covering all of text, as if it were a file.
+func textRange(filename, text string) hcl.Range {
+	end := hcl.Pos{Line: 1, Column: 1, Byte: len(text)}
+	for _, r := range text {
+		if r == '\n' {
+			end.Line++
+			end.Column = 1
+		} else {
+			end.Column++
+		}
+	}
+	return hcl.Range{Filename: filename, Start: hcl.InitialPos, End: end}
+}
+
+// readVarFile parses a --var-file: HCL attributes only, name = value.
+// Its path is relative to the working directory, like Terraform's.
+func readVarFile(p *hclparse.Parser, path string) ([]*hcl.Attribute, hcl.Diagnostics) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Variable file not found",
+			Detail:   fmt.Sprintf("The --var-file %q cannot be read: %v. Hint: the path is relative to the current directory, not to the configuration directory.", path, err),
+		}}
+	}
+	f, diags := p.ParseHCLFile(path)
+	if f == nil || diags.HasErrors() {
+		return nil, diags
+	}
+	sb, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil, diags
+	}
+	for _, b := range sb.Blocks {
+		diags = append(diags, errorf(b.TypeRange, "Unexpected block in variable file",
+			"A --var-file holds only lines of the form name = value; %q blocks are not allowed here.", b.Type))
+	}
+	attrs, _ := f.Body.JustAttributes() // blocks were reported above
+	return sortedHCLAttributes(attrs), diags
+}
+
+// addHint appends a hint to the detail of each error in diags.
+func addHint(diags hcl.Diagnostics, hint string) hcl.Diagnostics {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			d.Detail = strings.TrimSpace(d.Detail + " " + hint)
+		}
+	}
+	return diags
+}
