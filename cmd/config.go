@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"golang.org/x/term"
 
 	"github.com/mkctl/mkctl/schema"
 )
@@ -37,15 +36,7 @@ func (g *globalOptions) loadConfig() (*schema.Config, error) {
 	return cfg, nil
 }
 
-// writeDiagnostics prints HCL diagnostics the way Terraform does: summary,
-// file:line:column, the offending snippet underlined, then the detail.
+// writeDiagnostics prints diagnostics to stderr.
 func (g *globalOptions) writeDiagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
-	width := 0
-	if g.IO.StdoutTTY {
-		if w, _, err := term.GetSize(1); err == nil {
-			width = w
-		}
-	}
-	wr := hcl.NewDiagnosticTextWriter(g.IO.ErrOut, files, uint(width), g.IO.Colors().Enabled)
-	_ = wr.WriteDiagnostics(diags)
+	writeDiagnostics(g.IO.ErrOut, files, diags, g.IO.Colors())
 }

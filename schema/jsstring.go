@@ -1,20 +1,16 @@
 package schema
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
-// jsLength is JavaScript's String.prototype.length: the number of UTF-16
-// code units. Misskey validates maxLength with Ajv, which counts that way,
-// so a character outside the Basic Multilingual Plane (most emoji) counts 2.
-func jsLength(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
+// ajvLength is how Misskey's validator (Ajv, with its default
+// `unicode: true`) measures maxLength: in Unicode code points, so an emoji
+// outside the Basic Multilingual Plane counts once, not twice as
+// JavaScript's .length would.
+func ajvLength(s string) int {
+	return utf8.RuneCountInString(s)
 }
 
 // jsTrim is JavaScript's String.prototype.trim, which Misskey applies to

@@ -2,19 +2,19 @@ package schema
 
 import "testing"
 
-func TestJSLength(t *testing.T) {
+func TestAjvLength(t *testing.T) {
 	tests := map[string]int{
 		"":        0,
 		"abc":     3,
-		"é":       1, // U+00E9, one code unit
+		"é":       1,
 		"日本語":     3,
-		"😀":       2, // outside the BMP: a surrogate pair
-		"👍🏽":      4, // two astral code points
-		"a\u0301": 2, // combining accent: two code points, as JavaScript counts
+		"😀":       1, // Ajv counts code points: a surrogate pair is one
+		"👍🏽":      2, // two code points
+		"a\u0301": 2, // combining accent: two code points
 	}
 	for s, want := range tests {
-		if got := jsLength(s); got != want {
-			t.Errorf("jsLength(%q) = %d, want %d", s, got, want)
+		if got := ajvLength(s); got != want {
+			t.Errorf("ajvLength(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

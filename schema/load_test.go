@@ -217,7 +217,7 @@ func TestNormalisation(t *testing.T) {
 	assertAttrs(t, n, map[string]any{
 		"name":        "Weather", // JavaScript trim: NBSP and BOM go too
 		"description": "line\n",
-		// 25 emoji are 50 UTF-16 code units: exactly the limit.
+		// 25 emoji are 25 code points, as Ajv counts: well within the limit.
 		"location":      strings.Repeat("😀", 25),
 		"fields":        []any{map[string]any{"name": "Web", "value": "https://x.example"}},
 		"also_known_as": []any{"@Old", "@alpha@other.example", "@local", "@zed@other.example:8443"},

@@ -84,13 +84,13 @@ func (c *valueCheck) str(val cty.Value) any {
 		return nil
 	}
 	if c.f.MaxLen > 0 {
-		if n := jsLength(s); n > c.f.MaxLen {
+		if n := ajvLength(s); n > c.f.MaxLen {
 			hint := fmt.Sprintf("shorten it by %d.", n-c.f.MaxLen)
 			if strings.HasSuffix(s, "\n") {
 				hint += " The text ends with a line break, which counts too: chomp(...) removes it."
 			}
 			c.errorf(c.expr, "Value too long",
-				"%s is %d characters long, but Misskey accepts at most %d. Characters are counted as JavaScript does (UTF-16 code units), so most emoji count as 2. Hint: %s",
+				"%s is %d characters long, but Misskey accepts at most %d. Characters are counted as Misskey counts them (Unicode code points: an emoji counts 1). Hint: %s",
 				c.f.Name, n, c.f.MaxLen, hint)
 			return nil
 		}

@@ -6,7 +6,7 @@ account "weather" {
   host     = "misskey.example"
   username = "weatherbot"
   profile {
-    name             = "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀a"
+    name             = "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀"
     description      = local.long
     location         = substr(local.long, 0, 51)
     followed_message = substr(local.long, 0, 257)
