@@ -134,7 +134,7 @@ func applyPlan(ctx context.Context, opts *applyOptions, targets []target, plan *
 			total.Changed += res.Changed
 			total.Destroyed += res.Destroyed
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", t.acct.Address(), err))
+				errs = append(errs, err) // provider errors name the change's address
 			}
 			return nil
 		})

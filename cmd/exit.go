@@ -44,5 +44,42 @@ func exitCode(err error, io *IOStreams) int {
 		return ExitError
 	}
 	fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrColors().Red("Error:"), err)
+	for _, h := range hints(err) {
+		fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrColors().Bold("Hint:"), h)
+	}
 	return ExitError
+}
+
+// hinter is an error that knows what the user can do about it (Misskey API
+// errors do).
+type hinter interface{ Hint() string }
+
+// hints collects the distinct hints of every error in err's tree (errors
+// from several accounts are joined).
+func hints(err error) []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		if h, ok := e.(hinter); ok {
+			if s := h.Hint(); s != "" && !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+			return
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	return out
 }

@@ -26,7 +26,8 @@ type IOStreams struct {
 // the confirmation prompt and colour output without a pseudo-terminal.
 func System() *IOStreams {
 	force := os.Getenv("MKCTL_FORCE_TTY") == "1"
-	_, noColor := os.LookupEnv("NO_COLOR")
+	// no-color.org: NO_COLOR counts when it is set to a non-empty value.
+	noColor := os.Getenv("NO_COLOR") != ""
 	return &IOStreams{
 		In:        os.Stdin,
 		Out:       os.Stdout,

@@ -40,7 +40,13 @@ func openSandbox(dir string, cfg *schema.Config) (*sandbox, error) {
 			return nil, fmt.Errorf("reading the sandbox state %s: %w (delete the file to start afresh)", path, err)
 		}
 	case errors.Is(err, os.ErrNotExist):
-		emu = emulator.New(emulator.Options{})
+		// The sandbox plays the first account's instance, so that
+		// "@user@that.host" accounts in the configuration are local to it.
+		opts := emulator.Options{}
+		if len(cfg.Accounts) > 0 {
+			opts.URL = cfg.Accounts[0].Host
+		}
+		emu = emulator.New(opts)
 	default:
 		return nil, fmt.Errorf("reading the sandbox state: %w", err)
 	}
