@@ -57,10 +57,16 @@ the difference with the live account and "mkctl apply" makes it so.`,
 	return root
 }
 
-// Main runs mkctl and returns the process exit code.
+// Main runs mkctl and returns the process exit code. Ctrl-C (or SIGTERM)
+// cancels the context: apply stops after the change in flight.
 func Main(io *IOStreams, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return MainContext(ctx, io, args)
+}
+
+// MainContext is Main with the caller's context.
+func MainContext(ctx context.Context, io *IOStreams, args []string) int {
 	root := NewRootCmd(io)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
