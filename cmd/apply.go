@@ -59,7 +59,7 @@ func runApply(cmd *cobra.Command, opts *applyOptions) error {
 	if err != nil {
 		return err
 	}
-	plan, err := buildPlan(ctx, targets)
+	plan, err := opts.buildPlan(ctx, targets)
 	if err != nil {
 		return err
 	}

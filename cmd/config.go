@@ -21,6 +21,7 @@ func (g *globalOptions) loadConfig() (*schema.Config, error) {
 		vars[name] = value
 	}
 	cfg, files, diags := schema.Load(g.Chdir, schema.LoadOptions{Vars: vars, VarFiles: g.VarFiles, Env: g.Env()})
+	g.files = files
 	if len(diags) > 0 {
 		g.writeDiagnostics(files, diags)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"golang.org/x/sync/errgroup"
 
 	"github.com/mkctl/mkctl/planner"
@@ -55,26 +57,39 @@ func (g *globalOptions) targets(cfg *schema.Config, sb *sandbox) ([]target, erro
 // one instance should not look like a flood to its operator.
 const readLimit = 4
 
-// buildPlan reads every account concurrently and diffs it.
-func buildPlan(ctx context.Context, targets []target) (*planner.Plan, error) {
+// buildPlan reads every account concurrently and diffs it. Problems that
+// make the plan impossible are printed as diagnostics pointing at the
+// configuration.
+func (g *globalOptions) buildPlan(ctx context.Context, targets []target) (*planner.Plan, error) {
 	plans := make([]*planner.AccountPlan, len(targets))
+	diags := make([]hcl.Diagnostics, len(targets))
 	errs := make([]error, len(targets))
-	var g errgroup.Group
-	g.SetLimit(readLimit)
+	var eg errgroup.Group
+	eg.SetLimit(readLimit)
 	for i, t := range targets {
-		g.Go(func() error {
+		eg.Go(func() error {
 			live, err := provider.ReadAccount(ctx, t.client, t.acct)
 			if err != nil {
 				errs[i] = fmt.Errorf("%s: reading @%s on %s: %w", t.acct.Address(), t.acct.Username, t.acct.Host, err)
 				return nil
 			}
-			plans[i] = planner.PlanAccount(t.acct, live)
+			plans[i], diags[i] = planner.PlanAccount(t.acct, live)
 			return nil
 		})
 	}
-	_ = g.Wait()
+	_ = eg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	var all hcl.Diagnostics
+	for _, d := range diags {
+		all = append(all, d...)
+	}
+	if len(all) > 0 {
+		g.writeDiagnostics(g.files, all)
+	}
+	if all.HasErrors() {
+		return nil, silentError{errors.New("the plan cannot be made")}
 	}
 	return planner.New(plans...), nil
 }

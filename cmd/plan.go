@@ -45,7 +45,7 @@ func runPlan(cmd *cobra.Command, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	plan, err := buildPlan(cmd.Context(), targets)
+	plan, err := opts.buildPlan(cmd.Context(), targets)
 	if err != nil {
 		return err
 	}

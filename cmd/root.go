@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
 
@@ -24,6 +25,10 @@ type globalOptions struct {
 	VarFiles []string
 	Env      func() []string
 	Getenv   func(string) string
+
+	// files are the loaded configuration files, for diagnostics that
+	// come after loading (the planner's).
+	files map[string]*hcl.File
 }
 
 // NewRootCmd builds the command tree.

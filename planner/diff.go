@@ -1,22 +1,148 @@
 package planner
 
-import "github.com/mkctl/mkctl/schema"
+import (
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/mkctl/mkctl/schema"
+)
 
 // PlanAccount diffs one account's desired state against what was read from
-// Misskey. The result lists only the objects that need a change.
-func PlanAccount(acct *schema.Account, live *Live) *AccountPlan {
-	ap := &AccountPlan{
-		Address:  acct.Address(),
-		Host:     acct.Host,
-		Username: acct.Username,
-		UserID:   live.UserID,
-		Changes:  []*Change{},
+// Misskey. The result lists only the objects that need a change, in the
+// order they must be applied. Diagnostics report what makes the plan
+// impossible (a limit exceeded, prevent_destroy, an account that cannot be
+// resolved); with errors the plan must not be applied.
+func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostics) {
+	p := &planState{
+		acct: acct,
+		live: live,
+		ap: &AccountPlan{
+			Address:   acct.Address(),
+			Host:      acct.Host,
+			Username:  acct.Username,
+			UserID:    live.UserID,
+			Changes:   []*Change{},
+			Ownership: live.Ownership,
+		},
+		userIDs: map[string]string{},
 	}
-	// Each resource kind contributes its changes in dependency order.
+	for _, f := range live.Follows {
+		p.userIDs[f.Acct] = f.UserID
+	}
+	for acct, id := range live.Users {
+		p.userIDs[acct] = id
+	}
+
+	// Each kind returns the changes that create or update (applied early,
+	// in dependency order) and those that delete (applied last, in reverse
+	// dependency order).
 	if c := diffProfile(acct, live); c != nil {
-		ap.Changes = append(ap.Changes, c)
+		p.ap.Changes = append(p.ap.Changes, c)
 	}
-	return ap
+	listUps, listDels := p.planUserLists()
+	antUps, antDels := p.planAntennas()
+	folderUps, folderDels := p.planFolders()
+	followUps, followDels := p.planFollows()
+	pinSteps := p.planPinnedNotes()
+
+	p.add(listUps, antUps, folderUps, followUps, pinSteps, followDels, antDels, listDels, folderDels)
+	p.checkPreventDestroy()
+	p.estimateWaits()
+	sort.Slice(p.ap.Adopt, func(i, j int) bool { return p.ap.Adopt[i].Key < p.ap.Adopt[j].Key })
+	return p.ap, p.diags
+}
+
+// planState is the working state of one account's diff.
+type planState struct {
+	acct  *schema.Account
+	live  *Live
+	ap    *AccountPlan
+	diags hcl.Diagnostics
+	// userIDs maps normalised accts to user ids (follows and resolved users).
+	userIDs map[string]string
+	// protected maps change keys to the lifecycle that forbids destroying them.
+	protected map[string]schema.Lifecycle
+}
+
+func (p *planState) add(groups ...[]*Change) {
+	for _, g := range groups {
+		p.ap.Changes = append(p.ap.Changes, g...)
+	}
+}
+
+// address is the full address of an object of the account.
+func (p *planState) address(key string) string { return p.acct.Address() + "." + key }
+
+// owned reports whether the ownership record holds key with that id.
+func (p *planState) owned(key, id string) bool { return p.live.Ownership.Owns(key, id) }
+
+// adopt records a declared object that exists but is not in the record yet.
+func (p *planState) adopt(key, id string, applied map[string]any) {
+	if p.live.Ownership.Owns(key, id) {
+		return
+	}
+	p.ap.Adopt = append(p.ap.Adopt, Owned{Key: key, ID: id, Applied: applied})
+}
+
+func (p *planState) purged(collection string) bool { return p.acct.Purge[collection] }
+
+func (p *planState) note(format string, args ...any) {
+	p.ap.Notes = append(p.ap.Notes, fmt.Sprintf(format, args...))
+}
+
+func (p *planState) errorf(subject hcl.Range, summary, format string, args ...any) {
+	r := subject
+	p.diags = append(p.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(format, args...),
+		Subject:  &r,
+	})
+}
+
+// protect remembers that the change with key must not destroy its object.
+func (p *planState) protect(key string, lc schema.Lifecycle) {
+	if !lc.PreventDestroy {
+		return
+	}
+	if p.protected == nil {
+		p.protected = map[string]schema.Lifecycle{}
+	}
+	p.protected[key] = lc
+}
+
+// checkPreventDestroy fails the plan when it would delete or replace an
+// object whose block says lifecycle { prevent_destroy = true }.
+func (p *planState) checkPreventDestroy() {
+	for _, c := range p.ap.Changes {
+		if c.Action != ActionDelete && c.Action != ActionReplace {
+			continue
+		}
+		lc, ok := p.protected[c.Key]
+		if !ok {
+			continue
+		}
+		verb := "destroy"
+		if c.Action == ActionReplace {
+			verb = "replace"
+		}
+		p.errorf(lc.Range, "Instance cannot be destroyed",
+			"%s has lifecycle.prevent_destroy set, but the plan would %s it (%s). Hint: change the configuration back, or remove prevent_destroy if you really mean it.",
+			c.Address, verb, c.Reason)
+	}
+}
+
+// policy reads a numeric role policy of the account, with Misskey's default.
+func (p *planState) policy(name string, def int) int {
+	if v, ok := p.live.Policies[name].(float64); ok {
+		return int(v)
+	}
+	if v, ok := p.live.Policies[name].(int); ok {
+		return v
+	}
+	return def
 }
 
 // New wraps account plans into a Plan.
@@ -56,8 +182,23 @@ func (p *Plan) Summary() Summary {
 	return s
 }
 
-// HasChanges reports whether applying the plan would change anything.
+// HasChanges reports whether applying the plan would change anything on
+// the server. Adopting existing objects into the ownership record is not a
+// change: apply records them, but the plan still says "No changes".
 func (p *Plan) HasChanges() bool {
 	s := p.Summary()
 	return s.Add+s.Change+s.Destroy > 0
+}
+
+// NeedsApply reports whether apply has anything to do, adoptions included.
+func (p *Plan) NeedsApply() bool {
+	if p.HasChanges() {
+		return true
+	}
+	for _, a := range p.Accounts {
+		if len(a.Adopt) > 0 {
+			return true
+		}
+	}
+	return false
 }

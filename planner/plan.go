@@ -41,20 +41,54 @@ type Plan struct {
 
 // AccountPlan is the part of a plan that concerns one account.
 type AccountPlan struct {
-	Address  string    `json:"address"`  // account.weather
-	Host     string    `json:"host"`     // https://misskey.example
-	Username string    `json:"username"` // weatherbot
-	UserID   string    `json:"user_id,omitempty"`
-	Changes  []*Change `json:"resource_changes"`
+	Address  string `json:"address"`  // account.weather
+	Host     string `json:"host"`     // https://misskey.example
+	Username string `json:"username"` // weatherbot
+	UserID   string `json:"user_id,omitempty"`
+	// Changes are in execution order: the provider applies them one after
+	// the other (lists before antennas, parents before children, creates
+	// before pins, deletes last).
+	Changes []*Change `json:"resource_changes"`
+	// Adopt lists existing objects that match a declaration by natural key
+	// but are not yet in the ownership record: apply records them (one
+	// registry write) without changing them on the server.
+	Adopt []Owned `json:"adopt,omitempty"`
+	// Notes are facts the user should see with the plan: unmanaged
+	// objects left alone, pending follow requests, folders that keep their
+	// files, how long rate limits will make the apply take.
+	Notes []string `json:"notes,omitempty"`
+	// Ownership is the record read from the registry (nil when there is
+	// none); apply updates it as changes complete.
+	Ownership *Ownership `json:"-"`
 }
 
 // Change is what happens to one managed object of an account.
 type Change struct {
-	Address string       `json:"address"` // account.weather.profile
-	Type    string       `json:"type"`    // "profile"
+	Address string       `json:"address"` // account.weather.profile, account.weather.follow["@a@b.example"]
+	Type    string       `json:"type"`    // "profile", "pinned_note", "follow", "drive_folder", "antenna", "user_list"
 	Action  Action       `json:"action"`
-	Reason  string       `json:"reason,omitempty"` // why a replace or a refusal
+	Reason  string       `json:"reason,omitempty"` // why a replace or a re-pin
 	Attrs   []AttrChange `json:"attributes,omitempty"`
+
+	// Key is the object's key in the ownership record: the address
+	// relative to the account, e.g. follow["@a@b.example"].
+	Key string `json:"key,omitempty"`
+	// ID is the Misskey id of the existing object (update, delete,
+	// replace); for a follow, the followee's user id.
+	ID string `json:"id,omitempty"`
+	// After is the desired object in Misskey's parameter names, ready to
+	// send (create, update, replace). For an update it holds only what
+	// changes, plus what the endpoint needs to find the object.
+	After map[string]any `json:"after,omitempty"`
+	// Refs name other objects of the plan whose ids are known only at apply
+	// time: "parent" → a folder Key, "userList" → a user list Key.
+	Refs map[string]string `json:"refs,omitempty"`
+	// Pending marks a follow that is a follow request not yet accepted:
+	// deleting it cancels the request.
+	Pending bool `json:"pending,omitempty"`
+	// Applied is what to record in the ownership record once the change is
+	// done (content of a pinned note, and so on).
+	Applied map[string]any `json:"-"`
 }
 
 // AttrChange is one attribute whose value differs. Names are the HCL
@@ -64,16 +98,4 @@ type AttrChange struct {
 	Name   string `json:"name"`
 	Before any    `json:"before"`
 	After  any    `json:"after"`
-}
-
-// Live is the state of one account as read from Misskey.
-type Live struct {
-	UserID   string
-	Username string
-	// Profile is the `i` response keyed by Misskey's (camelCase) field
-	// names, with alsoKnownAs translated from user ids to acct strings
-	// ("@user@host", sorted) so that it compares with the configuration.
-	Profile map[string]any
-	// Policies is `i` → policies: this user's effective role policies.
-	Policies map[string]any
 }

@@ -93,7 +93,7 @@ func TestPlanAccountProfile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ap := PlanAccount(account(tt.desired), live(tt.live))
+			ap, _ := PlanAccount(account(tt.desired), live(tt.live))
 			if len(tt.want) == 0 {
 				if len(ap.Changes) != 0 {
 					t.Fatalf("want no changes, got %+v", ap.Changes[0])
@@ -116,7 +116,7 @@ func TestPlanAccountProfile(t *testing.T) {
 
 func TestNoProfileBlockManagesNothing(t *testing.T) {
 	acct := &schema.Account{Label: "x", Host: "https://h", Username: "u"}
-	ap := PlanAccount(acct, live(map[string]any{"name": "anything"}))
+	ap, _ := PlanAccount(acct, live(map[string]any{"name": "anything"}))
 	if len(ap.Changes) != 0 {
 		t.Fatalf("got %d changes", len(ap.Changes))
 	}

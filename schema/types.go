@@ -34,6 +34,18 @@ type Account struct {
 	// nothing of the profile.
 	Profile *Profile
 
+	// Resources of the account, each in declaration order.
+	PinnedNotes  []*PinnedNote
+	Follows      []*Follow
+	DriveFolders []*DriveFolder
+	Antennas     []*Antenna
+	UserLists    []*UserList
+	// Purge holds the collections (see Collections) the user manages
+	// exclusively: undeclared objects there are deleted even when mkctl did
+	// not create them.
+	Purge      map[string]bool
+	PurgeRange hcl.Range
+
 	DeclRange hcl.Range // the `account "x"` header
 	// HostRange and UsernameRange are the expressions of host and
 	// username, so that the provider can point at them (for example when

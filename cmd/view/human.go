@@ -66,6 +66,7 @@ var actionPhrase = map[planner.Action]string{
 func HumanPlan(w io.Writer, p *planner.Plan, c Colors) {
 	if !p.HasChanges() {
 		fmt.Fprintln(w, c.Green("No changes.")+" The account matches the configuration.")
+		writeNotes(w, p, c)
 		return
 	}
 	fmt.Fprintln(w, "mkctl will perform the following actions:")
@@ -77,6 +78,27 @@ func HumanPlan(w io.Writer, p *planner.Plan, c Colors) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, SummaryLine(p.Summary(), c))
+	writeNotes(w, p, c)
+}
+
+// writeNotes prints what the user should know besides the changes: objects
+// left alone, pending requests, rate-limit waits, adoptions.
+func writeNotes(w io.Writer, p *planner.Plan, c Colors) {
+	first := true
+	for _, a := range p.Accounts {
+		var notes []string
+		if n := len(a.Adopt); n > 0 {
+			notes = append(notes, fmt.Sprintf("%d existing object(s) match the configuration and will be recorded as managed by mkctl.", n))
+		}
+		notes = append(notes, a.Notes...)
+		for _, n := range notes {
+			if first {
+				fmt.Fprintln(w)
+				first = false
+			}
+			fmt.Fprintf(w, "%s %s: %s\n", c.Bold("Note:"), a.Address, n)
+		}
+	}
 }
 
 // SummaryLine is "Plan: 1 to add, 2 to change, 0 to destroy."
@@ -95,6 +117,11 @@ func writeChange(w io.Writer, ch *planner.Change, c Colors) {
 		width = max(width, len(a.Name))
 	}
 	for _, a := range ch.Attrs {
+		if ch.Action == planner.ActionDelete {
+			// The whole object goes: show what it was, Terraform-style.
+			fmt.Fprintf(w, "%s%s %s = %s\n", attrIndent, c.symbol('-'), a.Name+strings.Repeat(" ", width-len(a.Name)), block(a.Before, attrIndent+"  "))
+			continue
+		}
 		writeAttr(w, a, width, c)
 	}
 	fmt.Fprintln(w, "    }")

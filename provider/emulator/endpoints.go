@@ -143,3 +143,10 @@ func (c *call) strings(name string) []string {
 	}
 	return out
 }
+
+// integer reads a number parameter (JSON numbers decode as float64); 0
+// when absent or null.
+func (c *call) integer(name string) int64 {
+	n, _ := c.params[name].(float64)
+	return int64(n)
+}

@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"net/http"
@@ -118,4 +120,17 @@ func internalError(message, name, errID string) *apiError {
 	return &apiError{Code: "INTERNAL_ERROR", ID: "5d37dbcb-891e-41ca-a3d6-e690c97775ac",
 		Message: "Internal error occurred. Please contact us if the error persists.", Kind: "server",
 		Info: map[string]any{"e": map[string]any{"message": message, "code": name, "id": errID}}}
+}
+
+// newErrorID is the random UUID (v4) ApiCallService gives each uncaught
+// error, so that the log line and the answer can be matched.
+func newErrorID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("emulator: crypto/rand: " + err.Error())
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

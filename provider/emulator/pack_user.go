@@ -9,10 +9,9 @@ import (
 // UserLite ⊂ UserDetailedNotMe ⊂ MeDetailed, with the same field sets as
 // the recorded samples 01 (MeDetailed) and 02 (another user).
 //
-// The emulator holds no notes, follows, blocks or roles yet: counts, pins
-// and relations are those of an account without any (the endpoints that
-// add them fill these in). Features it does not model at all
-// (notifications, achievements, announcements) report a new account's
+// Counts, pinned notes and follow relations come from the emulator's
+// tables. Features it does not model at all (blocks, mutes, roles,
+// notifications, achievements, announcements) report a new account's
 // values.
 
 // jsDate formats a time like JavaScript's Date.toISOString.
@@ -103,6 +102,25 @@ func (e *Emulator) packDetailed(u *User, o packOpts) map[string]any {
 	m := e.packLite(u)
 	isMe := o.me != nil && o.me.ID == u.ID
 	pol := u.policies()
+	var rel *relation
+	if o.me != nil && !isMe {
+		rel = e.relation(o.me, u)
+	}
+	// A count hidden by the user's visibility setting reads as 0.
+	visibleCount := func(visibility string, n int) int {
+		if visibility == "public" || isMe || (visibility == "followers" && rel != nil && rel.following != nil) {
+			return n
+		}
+		return 0
+	}
+	pins := e.st.pinsOf(u.ID)
+	pinnedIDs, pinnedNotes := make([]any, 0, len(pins)), make([]any, 0, len(pins))
+	for _, p := range pins {
+		if n := e.st.note(p.NoteID); n != nil {
+			pinnedIDs = append(pinnedIDs, n.ID)
+			pinnedNotes = append(pinnedNotes, e.packNote(n, o.me, true))
+		}
+	}
 
 	fields := make([]any, 0, len(u.Fields))
 	for _, f := range u.Fields {
@@ -127,11 +145,11 @@ func (e *Emulator) packDetailed(u *User, o packOpts) map[string]any {
 		"lang":                optString(u.Lang),
 		"fields":              fields,
 		"verifiedLinks":       []any{},
-		"followersCount":      0,
-		"followingCount":      0,
-		"notesCount":          0,
-		"pinnedNoteIds":       []any{},
-		"pinnedNotes":         []any{},
+		"followersCount":      visibleCount(u.FollowersVisibility, u.FollowersCount),
+		"followingCount":      visibleCount(u.FollowingVisibility, u.FollowingCount),
+		"notesCount":          u.NotesCount,
+		"pinnedNoteIds":       pinnedIDs,
+		"pinnedNotes":         pinnedNotes,
 		"pinnedPageId":        optString(u.PinnedPageID),
 		"pinnedPage":          nil,
 		"publicReactions":     u.IsLocal() && u.PublicReactions, // remote: always false
@@ -147,21 +165,49 @@ func (e *Emulator) packDetailed(u *User, o packOpts) map[string]any {
 		if o.includeSecrets {
 			set(m, map[string]any{"email": nil, "emailVerified": false, "securityKeysList": []any{}})
 		}
-	} else if o.me != nil {
+	} else if rel != nil {
+		notify, withReplies := "none", false
+		if f := rel.following; f != nil {
+			withReplies = f.WithReplies
+			if f.Notify != nil {
+				notify = *f.Notify
+			}
+		}
 		set(m, map[string]any{
-			"isFollowing":                    false,
-			"isFollowed":                     false,
-			"hasPendingFollowRequestFromYou": false,
-			"hasPendingFollowRequestToYou":   false,
+			"isFollowing":                    rel.following != nil,
+			"isFollowed":                     rel.followed,
+			"hasPendingFollowRequestFromYou": rel.requestFromYou,
+			"hasPendingFollowRequestToYou":   rel.requestToYou,
 			"isBlocking":                     false,
 			"isBlocked":                      false,
 			"isMuted":                        false,
 			"isRenoteMuted":                  false,
-			"notify":                         "none",
-			"withReplies":                    false,
+			"notify":                         notify,
+			"withReplies":                    withReplies,
 		})
+		// The followed message is shown to followers only.
+		if rel.following != nil {
+			m["followedMessage"] = optString(u.FollowedMessage)
+		}
 	}
 	return m
+}
+
+// relation is UserEntityService.getRelation for what the emulator models.
+type relation struct {
+	following      *Following // me → u
+	followed       bool       // u → me
+	requestFromYou bool       // a pending request me → u
+	requestToYou   bool       // a pending request u → me
+}
+
+func (e *Emulator) relation(me, u *User) *relation {
+	return &relation{
+		following:      e.st.followingOf(me.ID, u.ID),
+		followed:       e.st.followingOf(u.ID, me.ID) != nil,
+		requestFromYou: e.st.followRequestOf(me.ID, u.ID) != nil,
+		requestToYou:   e.st.followRequestOf(u.ID, me.ID) != nil,
+	}
 }
 
 // meOnly is MeDetailedOnly plus the 2FA fields only the owner sees.
@@ -195,7 +241,7 @@ func (e *Emulator) meOnly(u *User, pol map[string]any) map[string]any {
 		"hasUnreadAntenna":                false,
 		"hasUnreadChannel":                false,
 		"hasUnreadNotification":           false,
-		"hasPendingReceivedFollowRequest": false,
+		"hasPendingReceivedFollowRequest": e.hasPendingReceivedFollowRequest(u),
 		"unreadNotificationsCount":        0,
 		"mutedWords":                      list(u.MutedWords),
 		"hardMutedWords":                  list(u.HardMutedWords),
@@ -253,4 +299,13 @@ func (e *Emulator) userByURI(uri string) *User {
 		}
 	}
 	return nil
+}
+
+func (e *Emulator) hasPendingReceivedFollowRequest(u *User) bool {
+	for _, r := range e.st.FollowRequests {
+		if r.FolloweeID == u.ID {
+			return true
+		}
+	}
+	return false
 }

@@ -19,10 +19,29 @@ type state struct {
 	Users        []*User         `json:"users"`
 	AccessTokens []*AccessToken  `json:"accessTokens"`
 	Registry     []*RegistryItem `json:"registry"`
+
+	// Notes, pins, follows, drive, antennas and lists: one slice per
+	// table, rows in insertion order (ids grow with time, so this is also
+	// id order, except that antennas move to the end when updated — see
+	// ep_antennas_update.go).
+	Notes          []*Note          `json:"notes"`
+	Pins           []*NotePin       `json:"pins"`
+	Followings     []*Following     `json:"followings"`
+	FollowRequests []*FollowRequest `json:"followRequests"`
+	DriveFolders   []*DriveFolder   `json:"driveFolders"`
+	DriveFiles     []*DriveFile     `json:"driveFiles"`
+	Antennas       []*Antenna       `json:"antennas"`
+	UserLists      []*UserList      `json:"userLists"`
+
 	// RateLimits are the sliding-window logs, keyed "<actor>:<endpoint>",
 	// in Unix microseconds; saved so that a sandbox keeps its windows
 	// between runs, like Redis would.
 	RateLimits map[string][]int64 `json:"rateLimits"`
+
+	// follows indexes Followings by follower and followee, so that the
+	// relation fields of a page of 100 users stay cheap with thousands of
+	// follows. It is derived, never saved, and rebuilt when nil.
+	follows map[relKey]*Following
 }
 
 func newState() *state {
@@ -113,6 +132,9 @@ func (e *Emulator) LoadFrom(r io.Reader) error {
 		if it == nil || st.user(it.UserID) == nil {
 			return fmt.Errorf("emulator: reading the state: registry item #%d is of an unknown user", i+1)
 		}
+	}
+	if err := st.checkTables(); err != nil {
+		return fmt.Errorf("emulator: reading the state: %w", err)
 	}
 	e.mu.Lock()
 	e.st = &st

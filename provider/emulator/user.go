@@ -72,6 +72,12 @@ type User struct {
 	// LoggedInDates are the days (YYYY/M/D) `i` was called on.
 	LoggedInDates []string `json:"loggedInDates"`
 
+	// The counters Misskey keeps on the user row, maintained by the
+	// endpoints that change them (notes, follows).
+	NotesCount     int `json:"notesCount"`
+	FollowersCount int `json:"followersCount"`
+	FollowingCount int `json:"followingCount"`
+
 	// PolicyOverrides change this user's role policies (SetPolicy).
 	PolicyOverrides map[string]any `json:"policyOverrides,omitempty"`
 

@@ -1,0 +1,53 @@
+package planner
+
+// How the provider carries out each Change.Type. The planner emits changes
+// in execution order; the provider applies them one after another and
+// updates the ownership record after each one.
+//
+// profile
+//	update   i/update with every AttrChange (HCL names → API names), nil sent as null.
+//
+// user_list   (Key user_list.NAME)
+//	create   users/lists/create {name}; then users/lists/push for each id in After["push"].
+//	update   ID = list id; users/lists/push for After["push"], users/lists/pull for After["pull"] ([]any of user ids).
+//	delete   users/lists/delete {listId: ID}.
+//
+// antenna   (Key antenna.NAME)
+//	create   antennas/create with After (every field, Misskey names). When Refs["userList"] is set,
+//	         userListId is the id of that user list (created earlier in this apply, or in the record).
+//	update   antennas/update {antennaId: ID} + After (only the changed fields) + userListId from Refs.
+//	delete   antennas/delete {antennaId: ID}.
+//
+// drive_folder   (Key drive_folder["a/b"])
+//	create   drive/folders/create {name: After["name"], parentId}: parentId is After["parentId"] when the parent
+//	         exists, or the id of the folder Refs["parent"] created earlier in this apply; absent at the root.
+//	delete   drive/folders/delete {folderId: ID}.
+//
+// follow   (Key follow["@user@host"]; ID = the followee's user id)
+//	create   following/create {userId: ID, withReplies?}; then, if After["notify"] is set and the follow is
+//	         established (not a request), following/update {userId, notify}.
+//	update   following/update {userId: ID, notify?, withReplies?} with After.
+//	delete   Pending: following/requests/cancel {userId: ID}; otherwise following/delete {userId: ID}.
+//
+// pinned_note   (Key pinned_note.LABEL)
+//	create   record an Intent, notes/create with After (text, cw, visibility, localOnly, reactionAcceptance),
+//	         record the note, i/pin it. A re-run that finds the Intent looks for the note among the account's
+//	         newest notes before creating it again.
+//	replace  like create, then i/unpin ID and notes/delete ID (notes cannot be edited).
+//	update   a re-pin to restore the order: i/unpin ID then i/pin ID.
+//	delete   i/unpin ID, then notes/delete ID unless After["keepNote"] is true (a note mkctl does not own,
+//	         unpinned because of purge, is kept).
+//
+// Pins: Misskey shows the most recently pinned note first, so the planner
+// emits pinned-note creates, replaces and re-pins bottom-up: the last one
+// applied ends on top.
+
+// Change types.
+const (
+	TypeProfile     = "profile"
+	TypePinnedNote  = "pinned_note"
+	TypeFollow      = "follow"
+	TypeDriveFolder = "drive_folder"
+	TypeAntenna     = "antenna"
+	TypeUserList    = "user_list"
+)

@@ -1,0 +1,76 @@
+package planner
+
+// Live is the state of one account as read from Misskey.
+type Live struct {
+	UserID   string
+	Username string
+	// Profile is the `i` response keyed by Misskey's (camelCase) field
+	// names, with alsoKnownAs translated from user ids to acct strings
+	// ("@user@host", sorted) so that it compares with the configuration.
+	Profile map[string]any
+	// Policies is `i` → policies: this user's effective role policies
+	// (pinLimit, antennaLimit, userListLimit, userEachUserListsLimit …).
+	Policies map[string]any
+
+	// PinnedNotes are the pinned notes, top first (as `i` lists them).
+	PinnedNotes []LiveNote
+	// Follows are the established follows and the pending follow
+	// requests this account sent, each once.
+	Follows []LiveFollow
+	// Users resolves accts the configuration mentions that are not among
+	// Follows (new follows, list members, …) to user ids. An acct
+	// that could not be resolved is in Unresolved with the reason.
+	Users      map[string]string
+	Unresolved map[string]string
+	// DriveFolders is every folder of the drive, parents before children.
+	DriveFolders []LiveFolder
+	Antennas     []LiveAntenna
+	UserLists    []LiveUserList
+	// Ownership is the record mkctl keeps in the account registry; nil
+	// when there is none (a new token starts with none).
+	Ownership *Ownership
+}
+
+// LiveNote is a pinned note.
+type LiveNote struct {
+	ID                 string
+	Text               string
+	CW                 *string
+	Visibility         string
+	LocalOnly          bool
+	ReactionAcceptance *string
+}
+
+// LiveFollow is a followed account, or a follow request not yet accepted.
+type LiveFollow struct {
+	UserID      string
+	Acct        string // normalised as schema.Follow.Acct: "@user" when local
+	WithReplies bool
+	Notify      bool // notify == "normal"
+	Pending     bool
+}
+
+// LiveFolder is a drive folder.
+type LiveFolder struct {
+	ID       string
+	Name     string
+	ParentID string // "" at the root
+	Path     string // names from the root joined with "/"
+	// HoldsFiles is known only for folders the plan might delete (the
+	// provider asks drive/folders/show for those): -1 unknown.
+	FilesCount int
+}
+
+// LiveAntenna is an antenna, in Misskey's field names.
+type LiveAntenna struct {
+	ID     string
+	Name   string
+	Fields map[string]any // src, keywords, excludeKeywords, users, userListId, caseSensitive, …
+}
+
+// LiveUserList is a user list.
+type LiveUserList struct {
+	ID      string
+	Name    string
+	UserIDs []string
+}

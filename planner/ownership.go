@@ -1,0 +1,71 @@
+package planner
+
+// OwnershipScope and OwnershipKey locate the ownership record in the
+// account registry (i/registry/*). The registry is private to each token.
+var OwnershipScope = []string{"mkctl"}
+
+const OwnershipKey = "ownership"
+
+// OwnershipVersion is the record's format version.
+const OwnershipVersion = 1
+
+// Ownership records every object mkctl created or adopted on an account, so
+// that an object removed from the configuration is deleted only when mkctl
+// can prove it owns it. Kept small: it is rewritten after every change.
+type Ownership struct {
+	Version int `json:"v"`
+	// Account is the config address the record belongs to.
+	Account string `json:"account"`
+	// Objects is keyed by the object's address relative to the account,
+	// e.g. pinned_note.welcome, follow["@a@b.example"], drive_folder["assets/icons"].
+	Objects map[string]Owned `json:"objects"`
+	// Intents are creations started but not confirmed (a notes/create
+	// whose reply may have been lost): the next run looks for the object
+	// before creating it again.
+	Intents map[string]Intent `json:"intents,omitempty"`
+}
+
+// Owned is one object in the ownership record.
+type Owned struct {
+	Key string `json:"-"` // the map key, filled in when listed
+	ID  string `json:"id"`
+	// Applied holds values last applied that the server cannot give back
+	// in a comparable form (for a pinned note, its content).
+	Applied map[string]any `json:"applied,omitempty"`
+}
+
+// Intent is a creation in flight.
+type Intent struct {
+	// At is when the creation started, in Unix milliseconds: the object,
+	// if it was created, is newer than that.
+	At int64 `json:"at"`
+	// Match is what identifies the object (for a note, its text and cw).
+	Match map[string]any `json:"match"`
+}
+
+// NewOwnership starts an empty record for an account.
+func NewOwnership(account string) *Ownership {
+	return &Ownership{Version: OwnershipVersion, Account: account, Objects: map[string]Owned{}}
+}
+
+// Owns reports whether the record holds the object with that key and id.
+func (o *Ownership) Owns(key, id string) bool {
+	if o == nil {
+		return false
+	}
+	obj, ok := o.Objects[key]
+	return ok && (id == "" || obj.ID == id)
+}
+
+// OwnsID reports whether any recorded object has that Misskey id.
+func (o *Ownership) OwnsID(id string) bool {
+	if o == nil {
+		return false
+	}
+	for _, obj := range o.Objects {
+		if obj.ID == id {
+			return true
+		}
+	}
+	return false
+}

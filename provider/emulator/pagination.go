@@ -1,0 +1,68 @@
+package emulator
+
+import (
+	"slices"
+	"strings"
+)
+
+// compareIDs orders ids as PostgreSQL orders the varchar id column. aidx
+// ids are lower-case base 36 of a fixed length, so byte order is time
+// order under any collation.
+func compareIDs(a, b string) int { return strings.Compare(a, b) }
+
+// dateCursor stands for idService.gen(date) in a date cursor: the id a row
+// made at that millisecond would have, with the lowest node and counter.
+// The real server picks a random node and counter there, so rows made in
+// that very millisecond fall on either side; here they count as after it.
+func dateCursor(ms int64) string {
+	return pad36(max(ms-aidEpochMs, 0), 8) + "00000000"
+}
+
+// paginate is QueryService.makePaginationQuery followed by .limit(limit),
+// on rows already filtered by the endpoint:
+//
+//   - sinceId and untilId: ids strictly between, newest first;
+//   - only sinceId: ids after it, OLDEST first (ascending);
+//   - only untilId: ids before it, newest first;
+//   - then the same three cases for sinceDate/untilDate (a 0 is "not
+//     given", as in JavaScript's truthiness test);
+//   - no cursor: newest first.
+func paginate[T any](c *call, rows []T, id func(T) string) []T {
+	sinceID, _ := c.str("sinceId")
+	untilID, _ := c.str("untilId")
+	sinceDate, untilDate := c.integer("sinceDate"), c.integer("untilDate")
+	var lower, upper string // exclusive bounds, "" for none
+	ascending := false
+	switch {
+	case sinceID != "" && untilID != "":
+		lower, upper = sinceID, untilID
+	case sinceID != "":
+		lower, ascending = sinceID, true
+	case untilID != "":
+		upper = untilID
+	case sinceDate != 0 && untilDate != 0:
+		lower, upper = dateCursor(sinceDate), dateCursor(untilDate)
+	case sinceDate != 0:
+		lower, ascending = dateCursor(sinceDate), true
+	case untilDate != 0:
+		upper = dateCursor(untilDate)
+	}
+	var out []T
+	for _, r := range rows {
+		rid := id(r)
+		if (lower == "" || compareIDs(rid, lower) > 0) && (upper == "" || compareIDs(rid, upper) < 0) {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b T) int {
+		if ascending {
+			return compareIDs(id(a), id(b))
+		}
+		return compareIDs(id(b), id(a))
+	})
+	limit := int(c.integer("limit"))
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
