@@ -161,13 +161,20 @@ func (p *planState) planPinnedNotes() []*Change {
 			kept = append(kept, n.ID)
 		}
 	}
-	// The longest bottom run of the desired order that is already right.
+	// The notes that need no re-pin: the longest bottom part of the
+	// desired order whose notes are already pinned in that relative order
+	// (others may sit between them: those move to the top anyway). Matching
+	// from the bottom, each at the lowest place it can take, finds it.
 	k := 0
-	for k < len(desired) && k < len(kept) {
-		if match[len(desired)-1-k] != kept[len(kept)-1-k] {
+	for j := len(kept) - 1; k < len(desired); k++ {
+		id := match[len(desired)-1-k]
+		for j >= 0 && kept[j] != id {
+			j--
+		}
+		if id == "" || j < 0 {
 			break
 		}
-		k++
+		j--
 	}
 	steps := removals
 	for i := len(desired) - 1 - k; i >= 0; i-- {
