@@ -51,8 +51,25 @@ func openSandbox(dir string, cfg *schema.Config) (*sandbox, error) {
 		return nil, fmt.Errorf("reading the sandbox state: %w", err)
 	}
 	for _, acct := range cfg.Accounts {
-		if emu.FindUserByUsername(acct.Username) == nil {
-			emu.CreateUser(acct.Username)
+		emu.EnsureUser(acct.Username)
+		// Every account the configuration mentions exists in the sandbox,
+		// so follows and list members resolve.
+		for _, f := range acct.Follows {
+			emu.EnsureUser(f.Acct)
+		}
+		if acct.Profile != nil {
+			if aka, ok := acct.Profile.Attrs["also_known_as"].Value.([]any); ok {
+				for _, a := range aka {
+					if s, ok := a.(string); ok {
+						emu.EnsureUser(s)
+					}
+				}
+			}
+		}
+		for _, l := range acct.UserLists {
+			for _, m := range l.Members {
+				emu.EnsureUser(m)
+			}
 		}
 	}
 	return &sandbox{emu: emu, path: path}, nil

@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -29,10 +30,10 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 		userIDs: map[string]string{},
 	}
 	for _, f := range live.Follows {
-		p.userIDs[f.Acct] = f.UserID
+		p.userIDs[strings.ToLower(f.Acct)] = f.UserID
 	}
 	for acct, id := range live.Users {
-		p.userIDs[acct] = id
+		p.userIDs[strings.ToLower(acct)] = id
 	}
 
 	// Each kind returns the changes that create or update (applied early,
@@ -70,6 +71,12 @@ func (p *planState) add(groups ...[]*Change) {
 	for _, g := range groups {
 		p.ap.Changes = append(p.ap.Changes, g...)
 	}
+}
+
+// userID finds the user id of an acct, ignoring case.
+func (p *planState) userID(acct string) (string, bool) {
+	id, ok := p.userIDs[strings.ToLower(acct)]
+	return id, ok
 }
 
 // address is the full address of an object of the account.

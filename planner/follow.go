@@ -6,7 +6,9 @@ import (
 	"strings"
 )
 
-func followKey(acct string) string { return "follow[" + strconv.Quote(acct) + "]" }
+// followKey is the record key of a follow. Usernames and hosts are
+// case-insensitive in Misskey, so the key is lower-cased.
+func followKey(acct string) string { return "follow[" + strconv.Quote(strings.ToLower(acct)) + "]" }
 
 func notifyValue(b bool) string {
 	if b {
@@ -21,19 +23,23 @@ func notifyValue(b bool) string {
 func (p *planState) planFollows() (ups, dels []*Change) {
 	live := map[string]LiveFollow{}
 	for _, f := range p.live.Follows {
-		live[f.Acct] = f
+		live[strings.ToLower(f.Acct)] = f
 	}
 	declared := map[string]bool{}
 	var pending []string
 	for _, want := range p.acct.Follows {
-		declared[want.Acct] = true
+		declared[strings.ToLower(want.Acct)] = true
 		key := followKey(want.Acct)
 		p.protect(key, want.Lifecycle)
-		have, ok := live[want.Acct]
+		have, ok := live[strings.ToLower(want.Acct)]
 		if !ok {
-			id, resolved := p.live.Users[want.Acct]
+			id, resolved := p.userID(want.Acct)
 			if !resolved {
-				p.unresolved(want.DeclRange, want.Acct, "follow")
+				subject := want.AcctRange
+				if subject.Filename == "" {
+					subject = want.DeclRange
+				}
+				p.unresolved(subject, want.Acct, "follow")
 				continue
 			}
 			c := &Change{Address: p.address(key), Type: TypeFollow, Action: ActionCreate, Key: key, ID: id,
@@ -77,7 +83,7 @@ func (p *planState) planFollows() (ups, dels []*Change) {
 
 	unmanaged := 0
 	for _, f := range p.live.Follows {
-		if declared[f.Acct] {
+		if declared[strings.ToLower(f.Acct)] {
 			continue
 		}
 		key := followKey(f.Acct)

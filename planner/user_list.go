@@ -29,7 +29,7 @@ func (p *planState) planUserLists() (ups, dels []*Change) {
 		}
 		wantIDs := map[string]string{} // user id → acct
 		for _, m := range want.Members {
-			id, ok := p.userIDs[m]
+			id, ok := p.userID(m)
 			if !ok {
 				p.unresolved(want.DeclRange, m, fmt.Sprintf("user_list %q", want.Name))
 				continue

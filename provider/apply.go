@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -50,13 +51,21 @@ type applier interface {
 	// check rejects a change this applier cannot carry out, before anything
 	// of the plan is applied.
 	check(ch *planner.Change) error
-	apply(ctx context.Context, c *Client, ap *planner.AccountPlan, ch *planner.Change) error
+	// apply carries the change out and returns the Misskey id of the
+	// object it leaves behind ("" for a delete, or for the profile, which
+	// is not in the ownership record). Apply then records it.
+	apply(ctx context.Context, run *applyRun, ch *planner.Change) (id string, err error)
 }
 
 // appliers is keyed by Change.Type; each resource type lives in its own
 // apply_<type>.go file.
 var appliers = map[string]applier{
-	"profile": profileApplier{},
+	planner.TypeProfile:     profileApplier{},
+	planner.TypePinnedNote:  pinnedNoteApplier{},
+	planner.TypeFollow:      followApplier{},
+	planner.TypeDriveFolder: driveFolderApplier{},
+	planner.TypeAntenna:     antennaApplier{},
+	planner.TypeUserList:    userListApplier{},
 }
 
 // Apply carries out an account's changes in plan order (the planner puts
@@ -66,6 +75,17 @@ var appliers = map[string]applier{
 // Before the first write it checks, with one `i` call, that the token
 // belongs to the account the plan is for, so a saved plan applied with
 // the wrong token cannot change another account.
+//
+// The ownership record (read fresh from the registry, not taken from the
+// plan, which may be old or loaded from a file) is rewritten after every
+// change that alters it, and once for ap.Adopt, so that it always reflects
+// what has been done, even if mkctl is interrupted.
+//
+// Interrupts: when ctx ends, the change in flight is finished — its
+// requests run on a context that ignores the cancellation, so that nothing
+// is left half-sent — unless it has to wait (a rate limit, a retry
+// backoff): waits end at once. No further change is started, and Apply
+// returns an error wrapping ctx's error.
 func Apply(ctx context.Context, c *Client, ap *planner.AccountPlan, events func(Event)) (Result, error) {
 	var res Result
 	if events == nil {
@@ -80,42 +100,83 @@ func Apply(ctx context.Context, c *Client, ap *planner.AccountPlan, events func(
 		if !ok {
 			return res, fmt.Errorf("%s: this mkctl cannot apply changes of type %q (was the plan made by a newer mkctl?)", ch.Address, ch.Type)
 		}
+		if ch.Type != planner.TypeProfile && ch.Key == "" {
+			return res, fmt.Errorf("%s: the plan gives no ownership key for this change; make a new plan", ch.Address)
+		}
 		if err := a.check(ch); err != nil {
 			return res, fmt.Errorf("%s: %w", ch.Address, err)
 		}
 		todo = append(todo, ch)
 	}
-	if len(todo) == 0 {
+	for _, o := range ap.Adopt {
+		if o.Key == "" || o.ID == "" {
+			return res, fmt.Errorf("%s: the plan adopts an object without a key or id; make a new plan", ap.Address)
+		}
+	}
+	if len(todo) == 0 && len(ap.Adopt) == 0 {
 		return res, nil
 	}
-	if err := checkTokenOwner(ctx, c, ap); err != nil {
+	me, err := checkTokenOwner(ctx, c, ap)
+	if err != nil {
 		return res, err
 	}
-	for _, ch := range todo {
+	run := newApplyRun(ctx, c, ap, me, len(todo))
+	defer func() {
+		if run.rec != nil {
+			ap.Ownership = run.rec // what the server now holds, for the caller
+		}
+	}()
+	// Requests of a change run on work: an interrupt must not cut a write
+	// short between sending it and recording its outcome.
+	work := context.WithoutCancel(ctx)
+
+	if len(ap.Adopt) > 0 {
+		if err := run.adopt(work, ap.Adopt); err != nil {
+			return res, fmt.Errorf("%s: %w", ap.Address, err)
+		}
+	}
+	for i, ch := range todo {
+		if err := ctx.Err(); err != nil {
+			return res, fmt.Errorf("%s: stopped before %s, %d of %d changes done: %w", ap.Address, ch.Address, i, len(todo), err)
+		}
+		run.current = ch.Address
 		events(Event{Address: ch.Address, Action: ch.Action, Phase: PhaseStart})
 		start := time.Now()
-		err := appliers[ch.Type].apply(ctx, c, ap, ch)
+		id, err := appliers[ch.Type].apply(work, run, ch)
+		if err == nil {
+			if rerr := run.recordChange(work, ch, id); rerr != nil {
+				// The server has changed: count it, but fail loudly.
+				res.count(ch.Action)
+				run.done.Add(1)
+				err = rerr
+			}
+		} else if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			// Callers tell an interrupt by errors.Is(err, context.Canceled).
+			err = fmt.Errorf("%w (interrupted: %w)", err, cerr)
+		}
 		elapsed := time.Since(start)
 		if err != nil {
 			events(Event{Address: ch.Address, Action: ch.Action, Phase: PhaseFailed, Err: err, Elapsed: elapsed})
 			return res, fmt.Errorf("%s: %w", ch.Address, err)
 		}
 		res.count(ch.Action)
+		run.done.Add(1)
 		events(Event{Address: ch.Address, Action: ch.Action, Phase: PhaseDone, Elapsed: elapsed})
 	}
 	return res, nil
 }
 
-// checkTokenOwner compares the token's account with the plan's.
-func checkTokenOwner(ctx context.Context, c *Client, ap *planner.AccountPlan) error {
+// checkTokenOwner compares the token's account with the plan's and
+// returns the token owner's user id.
+func checkTokenOwner(ctx context.Context, c *Client, ap *planner.AccountPlan) (string, error) {
 	me, err := readMe(ctx, c)
 	if err != nil {
-		return err
+		return "", err
 	}
 	id, _ := me["id"].(string)
 	username, _ := me["username"].(string)
 	if !strings.EqualFold(username, ap.Username) || (ap.UserID != "" && id != ap.UserID) {
-		return &AccountMismatchError{Address: ap.Address, Declared: ap.Username, TokenUsername: username, PlanUserID: ap.UserID, TokenUserID: id}
+		return "", &AccountMismatchError{Address: ap.Address, Declared: ap.Username, TokenUsername: username, PlanUserID: ap.UserID, TokenUserID: id}
 	}
-	return nil
+	return id, nil
 }

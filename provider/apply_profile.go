@@ -21,15 +21,15 @@ func (profileApplier) check(ch *planner.Change) error {
 	return err
 }
 
-func (profileApplier) apply(ctx context.Context, c *Client, _ *planner.AccountPlan, ch *planner.Change) error {
+func (profileApplier) apply(ctx context.Context, run *applyRun, ch *planner.Change) (string, error) {
 	body, err := profileUpdateBody(ch)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if len(body) == 0 {
-		return nil
+		return "", nil
 	}
-	return c.Write(ctx, "i/update", body, nil)
+	return "", run.c.Write(ctx, "i/update", body, nil)
 }
 
 // profileUpdateBody maps HCL attribute names to i/update parameters. After

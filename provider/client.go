@@ -246,3 +246,18 @@ func (e *NetworkError) Error() string {
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }
+
+// derive returns a copy of c whose notices and waits go through notify and
+// sleep. The copy shares the HTTP client; c itself is unchanged, so other
+// users of c are not affected. Apply uses it to add progress to every
+// notice and to stop a wait when the user interrupts.
+func (c *Client) derive(notify func(string), sleep func(ctx context.Context, d time.Duration) error) *Client {
+	cp := *c
+	if notify != nil {
+		cp.notify = notify
+	}
+	if sleep != nil {
+		cp.sleep = sleep
+	}
+	return &cp
+}

@@ -96,6 +96,24 @@ func (e *APIError) Hint() string {
 		return "Misskey rejected a parameter mkctl sent; this is likely a mkctl bug: please report it at https://github.com/mkctl/mkctl/issues with this message"
 	case "YOUR_NAME_CONTAINS_PROHIBITED_WORDS":
 		return "this instance's admins prohibit a word in the display name; choose another name"
+	case "HAS_CHILD_FILES_OR_FOLDERS":
+		return "Misskey deletes only empty folders: move or delete what is inside it (Drive in the web UI), or keep declaring the folder"
+	case "PIN_LIMIT_EXCEEDED":
+		return "the account may pin only as many notes as its role policy pinLimit allows (5 by default); declare fewer pinned notes"
+	case "TOO_MANY_ANTENNAS":
+		return "the account may have only as many antennas as its role policy antennaLimit allows (5 by default)"
+	case "TOO_MANY_USERLISTS":
+		return "the account may have only as many user lists as its role policy userListLimit allows (10 by default)"
+	case "TOO_MANY_USERS":
+		return "a user list may hold only as many members as the role policy userEachUserListsLimit allows (50 by default)"
+	case "EMPTY_KEYWORD":
+		return "Misskey needs at least one keyword or exclude keyword in every antenna"
+	case "FOLLOWEE_IS_YOURSELF":
+		return "an account cannot follow itself; remove that follow from the configuration"
+	case "BLOCKING":
+		return "the account blocks that user; unblock it before following"
+	case "BLOCKED", "YOU_HAVE_BEEN_BLOCKED":
+		return "that user blocks this account"
 	case "INTERNAL_ERROR":
 		return "Misskey failed internally; try again later, and tell the instance's admins if it keeps happening"
 	case "HTTP_404":
@@ -145,6 +163,7 @@ var endpointPermission = map[string]string{
 	"users/lists/push":          "write:account",
 	"users/lists/pull":          "write:account",
 	"i/registry/get":            "read:account",
+	"i/registry/get-detail":     "read:account",
 	"i/registry/get-all":        "read:account",
 	"i/registry/keys":           "read:account",
 	"i/registry/set":            "write:account",

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/mkctl/mkctl/planner"
-	"github.com/mkctl/mkctl/schema"
 )
 
 // readAlsoKnownAs turns the user ids `i` returns in alsoKnownAs into the
@@ -18,7 +17,8 @@ import (
 // An id users/show does not return (a suspended or deleted user) is left
 // out: there is no acct to show for it, and i/update replaces the whole
 // list, so applying the configured list removes it anyway.
-func readAlsoKnownAs(ctx context.Context, c *Client, acct *schema.Account, me map[string]any) (func(*planner.Live), error) {
+func readAlsoKnownAs(ctx context.Context, r *reading) (func(*planner.Live), error) {
+	acct, me := r.acct, r.me
 	if acct.Profile == nil {
 		return nil, nil
 	}
@@ -34,12 +34,12 @@ func readAlsoKnownAs(ctx context.Context, c *Client, acct *schema.Account, me ma
 		Username string  `json:"username"`
 		Host     *string `json:"host"` // null for a local user
 	}
-	if err := c.Read(ctx, "users/show", map[string]any{"userIds": ids}, &users); err != nil {
+	if err := r.read(ctx, "users/show", map[string]any{"userIds": ids}, &users); err != nil {
 		return nil, fmt.Errorf("resolving also_known_as: %w", err)
 	}
 	accts := make([]string, 0, len(users))
 	for _, u := range users {
-		host := c.Host()
+		host := r.c.Host()
 		if u.Host != nil && *u.Host != "" {
 			host = strings.ToLower(*u.Host)
 		}

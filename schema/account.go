@@ -14,10 +14,11 @@ import (
 // accountBlock is an account block whose structure has been checked; it
 // becomes one Account, or one per for_each key, once evaluated.
 type accountBlock struct {
-	label   string
-	block   *hcl.Block
-	attrs   hcl.Attributes
-	profile *profileBlock
+	label     string
+	block     *hcl.Block
+	attrs     hcl.Attributes
+	profile   *profileBlock
+	resources resourceBlocks
 }
 
 var accountDesc = bodyDesc{
@@ -27,8 +28,9 @@ var accountDesc = bodyDesc{
 			{Name: "host", Required: true},
 			{Name: "username", Required: true},
 			{Name: "for_each"},
+			{Name: "purge"},
 		},
-		Blocks: []hcl.BlockHeaderSchema{{Type: "profile"}},
+		Blocks: append([]hcl.BlockHeaderSchema{{Type: "profile"}}, resourceBlockTypes...),
 	},
 	Hints: map[string]string{
 		"host":     `Hint: add host = "misskey.example", the server the account lives on.`,
@@ -41,6 +43,19 @@ var accountDesc = bodyDesc{
 		"user":     "username",
 		"foreach":  "for_each",
 		"profiles": "profile",
+		// resource blocks: Misskey's and other tools' names for them
+		"pin":        "pinned_note",
+		"pinned":     "pinned_note",
+		"note":       "pinned_note",
+		"following":  "follow",
+		"followings": "follow",
+		"folder":     "drive_folder",
+		"folders":    "drive_folder",
+		"list":       "user_list",
+		"lists":      "user_list",
+		"userlist":   "user_list",
+		"exclusive":  "purge",
+		"prune":      "purge",
 	},
 }
 
@@ -57,6 +72,10 @@ func decodeAccountBlock(block *hcl.Block) (*accountBlock, hcl.Diagnostics) {
 	diags = append(diags, moreDiags...)
 	ab.attrs = content.Attributes
 	for _, pb := range content.Blocks {
+		if pb.Type != "profile" {
+			diags = append(diags, ab.resources.add(pb)...)
+			continue
+		}
 		if ab.profile != nil {
 			diags = append(diags, errorf(pb.DefRange, "Duplicate profile block",
 				"An account block has at most one profile block, and this account already has one at %s. Hint: merge the two into one.", posString(ab.profile.declRange)))
@@ -83,6 +102,12 @@ func (ab *accountBlock) expand(s *scope) ([]*Account, hcl.Diagnostics) {
 	}
 	instances, moreDiags := forEachInstances(val, fe.Expr, ctx)
 	diags = append(diags, moreDiags...)
+	for _, inst := range instances {
+		if inst.key == "" {
+			return nil, append(diags, valueError(fe.Expr, ctx, "Invalid for_each argument",
+				"for_each has an empty key; each instance needs a name for its address account.<name>[\"<key>\"] and its token variable. Hint: remove the empty key."))
+		}
+	}
 	var out []*Account
 	for _, inst := range instances {
 		a, instDiags := ab.instance(s.withEach(inst.key, inst.value), inst.key)
@@ -110,6 +135,10 @@ func forEachInstances(val cty.Value, expr hcl.Expression, ctx *hcl.EvalContext) 
 	var out []instance
 	switch {
 	case ty.IsSetType():
+		if val.LengthInt() == 0 {
+			// toset([]) is a set of unknown element type: no instances.
+			return nil, nil
+		}
 		if ty.ElementType() != cty.String {
 			return nil, hcl.Diagnostics{valueError(expr, ctx, "Invalid for_each argument",
 				"%s; got a set of %s. Hint: convert the elements, e.g. toset([for x in ... : tostring(x)]).", want, ty.ElementType().FriendlyName())}
@@ -132,12 +161,6 @@ func forEachInstances(val cty.Value, expr hcl.Expression, ctx *hcl.EvalContext) 
 	default:
 		return nil, hcl.Diagnostics{valueError(expr, ctx, "Invalid for_each argument", "%s; got %s. Hint: e.g. for_each = toset([\"rain\", \"snow\"]).", want, describeValue(val))}
 	}
-	for _, inst := range out {
-		if inst.key == "" {
-			return nil, hcl.Diagnostics{valueError(expr, ctx, "Invalid for_each argument",
-				"for_each has an empty key; each instance needs a name for its address account.<name>[\"<key>\"] and its token variable. Hint: remove the empty key.")}
-		}
-	}
 	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
 	return out, nil
 }
@@ -146,6 +169,8 @@ func forEachInstances(val cty.Value, expr hcl.Expression, ctx *hcl.EvalContext) 
 func (ab *accountBlock) instance(s *scope, key string) (*Account, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	a := &Account{Label: ab.label, Key: key, DeclRange: ab.block.DefRange}
+	// user_list.NAME can be used anywhere in the account block.
+	s = s.withUserLists(ab.resources.listNameList())
 	if attr := ab.attrs["host"]; attr != nil {
 		a.HostRange = attr.Expr.Range()
 		raw, ctx, ok, d := s.evalString(attr, "host", `host = "misskey.example"`)
@@ -175,6 +200,13 @@ func (ab *accountBlock) instance(s *scope, key string) (*Account, hcl.Diagnostic
 		diags = append(diags, d...)
 		a.Profile = p
 	}
+	purge, d := evaluatePurge(s, ab.attrs["purge"])
+	diags = append(diags, d...)
+	a.Purge = purge
+	if attr := ab.attrs["purge"]; attr != nil {
+		a.PurgeRange = attr.Expr.Range()
+	}
+	diags = append(diags, ab.resources.evaluate(s, a, ownAccount{host: hostOf(a.Host), username: a.Username})...)
 	return a, diags
 }
 

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -45,4 +46,27 @@ func normaliseAcct(raw, ownHost string) (string, string) {
 		return "@" + user, ""
 	}
 	return "@" + user + "@" + host, ""
+}
+
+// remoteUsernamePattern is what a user name on another server may look
+// like: other software (Pleroma, Akkoma, …) also allows dots and dashes.
+// Misskey's own user names are usernamePattern.
+var remoteUsernamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
+
+// normaliseUserAcct is normaliseAcct for the accounts mkctl acts on
+// (follows, list members, antenna users), which must also have a user
+// name Misskey can resolve.
+func normaliseUserAcct(raw, ownHost string) (string, string) {
+	acct, prob := normaliseAcct(raw, ownHost)
+	if prob != "" {
+		return "", prob
+	}
+	user, _, remote := strings.Cut(acct[1:], "@")
+	switch {
+	case remote && !remoteUsernamePattern.MatchString(user):
+		return "", fmt.Sprintf("%q: the user name %q may contain only letters, digits, underscores, dots and dashes. Hint: copy the account from the profile page, where it is shown as @user@host.", raw, user)
+	case !remote && !usernamePattern.MatchString(user):
+		return "", fmt.Sprintf("%q: the user name %q of a user of this server may contain only letters, digits and underscores. Hint: copy the account from the profile page; for a user of another server write \"@user@host\".", raw, user)
+	}
+	return acct, ""
 }

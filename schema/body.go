@@ -23,6 +23,10 @@ type bodyDesc struct {
 	// Aliases maps other spellings (lower-cased), e.g. Misskey's camelCase
 	// API names, to the valid argument name, for did-you-mean.
 	Aliases map[string]string
+	// Refused are arguments that look plausible here but are not supported
+	// (for_each outside follow blocks, Terraform's count): name → the
+	// detail of the "Unsupported argument" error, ending with a hint.
+	Refused map[string]string
 }
 
 func (d bodyDesc) attrNames() []string {
@@ -111,6 +115,9 @@ func decodeBody(body hcl.Body, desc bodyDesc, header hcl.Range) (*hcl.BodyConten
 }
 
 func (d bodyDesc) unsupportedAttr(a *hclsyntax.Attribute, blocks map[string]hcl.BlockHeaderSchema) *hcl.Diagnostic {
+	if detail, ok := d.Refused[a.Name]; ok {
+		return errorf(a.NameRange, "Unsupported argument", "%s", detail)
+	}
 	if _, isBlock := blocks[a.Name]; isBlock {
 		return errorf(a.NameRange, "Unsupported argument",
 			"%q is a block, not an argument: write it as %s { ... } without the equals sign.", a.Name, a.Name)
@@ -151,16 +158,25 @@ func checkLabels(b *hclsyntax.Block, spec hcl.BlockHeaderSchema) *hcl.Diagnostic
 	switch {
 	case got < want:
 		return errorf(hcl.RangeBetween(b.TypeRange, b.OpenBraceRange), fmt.Sprintf("Missing %s for %s", spec.LabelNames[got], b.Type),
-			"A %s block needs %d label(s) (%s), e.g. %s.", b.Type, want, strings.Join(spec.LabelNames, ", "), labelExample(b.Type))
+			"%s %s block needs %d label(s) (%s). Hint: write e.g. %s.", article(b.Type), b.Type, want, strings.Join(spec.LabelNames, ", "), labelExample(b.Type))
 	case got > want:
 		if want == 0 {
 			return errorf(b.LabelRanges[0], fmt.Sprintf("Extraneous label for %s", b.Type),
-				"A %s block takes no label: write %s { ... }.", b.Type, b.Type)
+				"%s %s block takes no label. Hint: write %s { ... }.", article(b.Type), b.Type, b.Type)
 		}
 		return errorf(b.LabelRanges[want], fmt.Sprintf("Extraneous label for %s", b.Type),
-			"A %s block takes exactly %d label(s) (%s), e.g. %s.", b.Type, want, strings.Join(spec.LabelNames, ", "), labelExample(b.Type))
+			"%s %s block takes exactly %d label(s) (%s). Hint: write e.g. %s.", article(b.Type), b.Type, want, strings.Join(spec.LabelNames, ", "), labelExample(b.Type))
 	}
 	return nil
+}
+
+// article is "A" or "An" before a block type, for messages that start
+// with one.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "An"
+	}
+	return "A"
 }
 
 func labelExample(blockType string) string {
@@ -169,6 +185,16 @@ func labelExample(blockType string) string {
 		return `account "weather" { ... }`
 	case "variable":
 		return `variable "owner" { ... }`
+	case "pinned_note":
+		return `pinned_note "welcome" { ... }`
+	case "follow":
+		return `follow "@alice@misskey.example" { ... }`
+	case "drive_folder":
+		return `drive_folder "assets" { ... }`
+	case "antenna":
+		return `antenna "storms" { ... }`
+	case "user_list":
+		return `user_list "friends" { ... }`
 	}
 	return blockType + ` "name" { ... }`
 }

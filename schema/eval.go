@@ -17,6 +17,37 @@ type scope struct {
 	localNames map[string]bool      // every declared local
 	each       *cty.Value           // object{key, value}; nil outside for_each
 	funcs      map[string]function.Function
+	// userLists is the user_list object of the account being evaluated:
+	// one attribute per user_list block, whose value is the list's name,
+	// so that `user_list = user_list.friends` reads "friends". nil outside
+	// an account block.
+	userLists     *cty.Value
+	userListNames []string // the same names, in declaration order
+	// ctx caches the EvalContext once nothing it holds can change any
+	// more (set by withUserLists, after locals are evaluated): a follow
+	// with for_each over thousands of accounts then builds only a small
+	// child context holding each per instance.
+	ctx *hcl.EvalContext
+}
+
+// withUserLists returns the scope of one account instance, whose
+// user_list blocks have the given names. The account's variables are final
+// from here on, so the EvalContext is built once and cached.
+func (s *scope) withUserLists(names []string) *scope {
+	c := *s
+	obj := cty.EmptyObjectVal
+	if len(names) > 0 {
+		attrs := make(map[string]cty.Value, len(names))
+		for _, n := range names {
+			attrs[n] = cty.StringVal(n)
+		}
+		obj = cty.ObjectVal(attrs)
+	}
+	c.userLists = &obj
+	c.userListNames = names
+	c.ctx = nil
+	c.ctx = c.evalContext()
+	return &c
 }
 
 // withEach returns a child scope for one for_each instance.
@@ -24,16 +55,28 @@ func (s *scope) withEach(key string, value cty.Value) *scope {
 	c := *s
 	each := cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(key), "value": value})
 	c.each = &each
+	if s.ctx != nil {
+		// The child's each shadows the parent's (a follow's for_each
+		// inside an account's for_each).
+		c.ctx = s.ctx.NewChild()
+		c.ctx.Variables = map[string]cty.Value{"each": each}
+	}
 	return &c
 }
 
 func (s *scope) evalContext() *hcl.EvalContext {
+	if s.ctx != nil {
+		return s.ctx
+	}
 	vars := map[string]cty.Value{
 		"var":   cty.ObjectVal(s.vars),
 		"local": cty.ObjectVal(s.locals),
 	}
 	if s.each != nil {
 		vars["each"] = *s.each
+	}
+	if s.userLists != nil {
+		vars["user_list"] = *s.userLists
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: s.funcs}
 }
@@ -85,14 +128,16 @@ func (s *scope) checkRefs(expr hcl.Expression) hcl.Diagnostics {
 			switch {
 			case s.each == nil:
 				diags = append(diags, errorf(rng, "Reference to \"each\" in context without for_each",
-					"each.key and each.value exist only inside an account block that sets for_each (and not in for_each itself). Hint: add for_each to the account block or use a variable instead."))
+					"each.key and each.value exist only inside a block that sets for_each, an account or a follow block (and not in for_each itself). Hint: add for_each to the block or use a variable instead."))
 			case !hasName || (name != "key" && name != "value"):
 				diags = append(diags, errorf(rng, "Invalid \"each\" attribute",
 					"each has only two attributes, each.key and each.value."))
 			}
+		case "user_list":
+			diags = append(diags, s.checkUserListRef(rng, name, hasName)...)
 		default:
 			diags = append(diags, errorf(rng, "Unknown variable",
-				"There is no variable named %q: references start with var., local. or each.%s", root, s.rootHint(root, name, hasName)))
+				"There is no variable named %q: references start with var., local., each. or user_list.%s", root, s.rootHint(root, name, hasName)))
 		}
 	}
 	return diags
@@ -106,7 +151,7 @@ func (s *scope) rootHint(root, name string, hasName bool) string {
 	if s.localNames[root] {
 		return fmt.Sprintf(" Did you mean local.%s?", root)
 	}
-	if sug := suggestName(root, []string{"var", "local", "each"}); sug != "" {
+	if sug := suggestName(root, []string{"var", "local", "each", "user_list"}); sug != "" {
 		if !hasName {
 			name = "<name>"
 		}

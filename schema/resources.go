@@ -39,6 +39,14 @@ type Follow struct {
 	Notify      *bool // nil: not managed; true → "normal", false → "none"
 	Lifecycle   Lifecycle
 	DeclRange   hcl.Range
+	// Name is the block label when the label names the block rather than
+	// the account (with for_each, or with account = …); "" otherwise.
+	Name string
+	// Key is the for_each key of this instance, "" without for_each.
+	Key string
+	// AcctRange is where the account is written: the label, or the
+	// account expression. Point here when the account cannot be followed.
+	AcctRange hcl.Range
 }
 
 // DriveFolder is a `drive_folder "NAME"` block; blocks nest. Account.DriveFolders

@@ -63,8 +63,8 @@ func (c *call) keywordsParam(name string) [][]string {
 	return out
 }
 
-// allEmpty is `keywords.flat().every(x => x === '')`: true for [] and [[]]
-// too, which is why sample 34 is refused.
+// allEmpty is the endpoint's keywords.flat().every(x => x === ""): true
+// for [] and [[]] too, which is why sample 34 is refused.
 func allEmpty(k [][]string) bool {
 	for _, and := range k {
 		for _, w := range and {

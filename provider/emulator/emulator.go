@@ -39,9 +39,10 @@ type Emulator struct {
 	mu sync.Mutex // guards st: requests run one at a time against it
 	st *state
 
-	logMu      sync.Mutex // guards the request log and the violations
+	logMu      sync.Mutex // guards the request log, the violations and the faults
 	requests   []LoggedRequest
 	violations []Violation
+	faults     map[string][]FaultMode // armed by FailNext, per endpoint, first in first out
 }
 
 // New makes an empty emulator.

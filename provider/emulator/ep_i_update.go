@@ -168,7 +168,12 @@ func handleIUpdate(c *call) (any, *apiError) {
 		next.AlsoKnownAs = uris // nil (null) for []
 	}
 
+	wasLocked := c.me.IsLocked
 	*c.me = next
+	// Unlocking accepts every pending request (acceptAllFollowRequests).
+	if wasLocked && !next.IsLocked {
+		c.e.st.acceptAllFollowRequests(c.me, c.now)
+	}
 	return c.e.packDetailed(c.me, packOpts{me: c.me, includeSecrets: c.native()}), nil
 }
 

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -34,6 +35,25 @@ type replayEnv struct {
 	compareValues bool
 	// violation is the kind of violation the sample must record.
 	violation ViolationKind
+	// ids maps the recorded ids to the emulator's: requests are sent with
+	// the emulator's, answers compared with the recorded ones.
+	ids map[string]string
+	// dropUnknown are parameters the real server ignored and the emulator
+	// refuses (ViolationUnknownParam): the sample is replayed once as
+	// recorded, which must fail, and once without them, which must match.
+	dropUnknown []string
+}
+
+// The recorded accounts.
+const (
+	recordedAlice = "au12na4bvr920004"
+	recordedBob   = "au12na9qvr920005"
+)
+
+// sampleOptions are the emulator options of samples that need other than
+// the defaults.
+var sampleOptions = map[string]Options{
+	"50": {RateLimits: true},
 }
 
 // volatile are response fields whose values legitimately differ from the
@@ -56,7 +76,72 @@ var sampleSetups = map[string]func(env *replayEnv){
 		mustOK(env.t, post(env.t, env.e, "i/update", env.token, s.Request))
 		env.compareValues = true
 	},
-	"11": func(env *replayEnv) {}, // i after pins: the emulator has no notes yet, the shape is the same
+	"08": func(env *replayEnv) { env.profile(); env.compareValues = true },
+	"09": func(env *replayEnv) {
+		env.profile()
+		env.note("au12utuvsge6000d", "Welcome note")
+		env.compareValues = true
+	},
+	"10": func(env *replayEnv) {
+		env.note("au12utuvsge6000d", "Welcome note")
+		env.pin("au12utuvsge6000d")
+	},
+	"11": func(env *replayEnv) { env.profile(); env.fivePins(); env.compareValues = true },
+	"12": func(env *replayEnv) { env.fivePins() },
+	"13": func(env *replayEnv) { env.profile(); env.fivePins(); env.compareValues = true },
+	"14": func(env *replayEnv) { env.note("au12utxlsge6000k", "extra 4") },
+	"15": func(env *replayEnv) {
+		env.note("au12utxlsge6000k", "extra 4")
+		env.ok("notes/delete", map[string]any{"noteId": env.ids["au12utxlsge6000k"]})
+	},
+	"16": func(env *replayEnv) { env.compareValues = true },
+	"17": func(env *replayEnv) { env.follow() },
+	"18": func(env *replayEnv) { env.profile(); env.follow(); env.compareValues = true },
+	"19": func(env *replayEnv) { env.profile(); env.follow(); env.compareValues = true },
+	"20": func(env *replayEnv) { env.follow(); env.compareValues = true },
+	"21": func(env *replayEnv) { env.follow(); env.compareValues = true },
+	"22": func(env *replayEnv) {},
+	"23": func(env *replayEnv) { env.e.SetLocked(env.bob.ID, true); env.compareValues = true },
+	"24": func(env *replayEnv) {
+		env.profile()
+		env.e.SetLocked(env.bob.ID, true)
+		env.follow()
+		env.compareValues = true
+	},
+	"25": func(env *replayEnv) {
+		env.e.SetLocked(env.bob.ID, true)
+		env.follow()
+		env.compareValues = true
+	},
+	"26": func(env *replayEnv) { env.compareValues = true },
+	"27": func(env *replayEnv) { env.folder("au12uu8esge60010", "assets", ""); env.compareValues = true },
+	"28": func(env *replayEnv) { env.assetsAndIcons(); env.compareValues = true },
+	"29": func(env *replayEnv) { env.assetsAndIcons(); env.compareValues = true },
+	"30": func(env *replayEnv) { env.assetsAndIcons(); env.compareValues = true },
+	"31": func(env *replayEnv) { env.assetsAndIcons() },
+	"32": func(env *replayEnv) {},
+	"33": func(env *replayEnv) { env.compareValues = true },
+	"34": func(env *replayEnv) {},
+	"35": func(env *replayEnv) {
+		env.violation = ViolationUnknownParam
+		env.dropUnknown = []string{"notify"}
+		env.compareValues = true
+	},
+	"36": func(env *replayEnv) { env.create("au12uu9esge60013", "33"); env.compareValues = true },
+	"37": func(env *replayEnv) {
+		env.create("au12uu9esge60013", "33")
+		env.create("au12uu9msge60014", "35", "notify")
+		env.ok("antennas/update", env.request("36"))
+		env.compareValues = true
+	},
+	"38": func(env *replayEnv) { env.compareValues = true },
+	"39": func(env *replayEnv) { env.create("au12uua1sge60015", "38") },
+	"40": func(env *replayEnv) {
+		env.create("au12uua1sge60015", "38")
+		env.ok("users/lists/push", env.request("39"))
+		env.compareValues = true
+	},
+	"41": func(env *replayEnv) { env.create("au12uua1sge60015", "38"); env.compareValues = true },
 	"42": func(env *replayEnv) {},
 	"43": func(env *replayEnv) {
 		setState(env, env.token)
@@ -70,6 +155,126 @@ var sampleSetups = map[string]func(env *replayEnv){
 	"46": func(env *replayEnv) { env.token = strings.Repeat("x", 32) },
 	"47": func(env *replayEnv) { env.token = "" },
 	"48": func(env *replayEnv) { env.token = env.e.IssueToken(env.alice.ID, []string{"read:account"}) },
+	"49": func(env *replayEnv) { env.violation = ViolationInvalidParam },
+	"50": func(env *replayEnv) {
+		// The recording's account had made its 10 creates of the hour.
+		for i := range 10 {
+			env.ok("drive/folders/create", map[string]any{"name": fmt.Sprint("f", i)})
+		}
+	},
+}
+
+// ok calls an endpoint with the sample's token and fails the test unless
+// it succeeds.
+func (env *replayEnv) ok(endpoint string, body map[string]any) answer {
+	env.t.Helper()
+	a := post(env.t, env.e, endpoint, env.token, body)
+	if a.Status != http.StatusOK && a.Status != http.StatusNoContent {
+		env.t.Fatalf("set-up %s: %d %s", endpoint, a.Status, a.Body)
+	}
+	return a
+}
+
+// request is sample number's request without the token, ids mapped.
+func (env *replayEnv) request(number string, drop ...string) map[string]any {
+	s := loadSample(env.t, number)
+	body := mapIDs(s.Request, env.ids).(map[string]any)
+	delete(body, "i")
+	for _, k := range drop {
+		delete(body, k)
+	}
+	return body
+}
+
+// create replays sample number's request (minus drop) as set-up, and
+// maps recordedID to the id of what it created.
+func (env *replayEnv) create(recordedID, number string, drop ...string) {
+	env.t.Helper()
+	s := loadSample(env.t, number)
+	env.ids[recordedID] = env.ok(s.Endpoint, env.request(number, drop...)).json(env.t)["id"].(string)
+}
+
+// profile makes alice the recorded account: samples 05 and 07.
+func (env *replayEnv) profile() {
+	env.t.Helper()
+	env.ok("i/update", env.request("05"))
+	env.ok("i/update", map[string]any{"location": "Tokyo"})
+}
+
+func (env *replayEnv) note(recordedID, text string) {
+	env.t.Helper()
+	created := env.ok("notes/create", map[string]any{"text": text}).json(env.t)["createdNote"].(map[string]any)
+	env.ids[recordedID] = created["id"].(string)
+}
+
+func (env *replayEnv) pin(recordedID string) {
+	env.t.Helper()
+	env.ok("i/pin", map[string]any{"noteId": env.ids[recordedID]})
+}
+
+// fivePins is the state of samples 11–13: the welcome note and four more
+// pinned in that order, and a sixth note, not pinned.
+func (env *replayEnv) fivePins() {
+	env.t.Helper()
+	env.note("au12utuvsge6000d", "Welcome note")
+	env.pin("au12utuvsge6000d")
+	for i, id := range []string{"au12utwasge6000g", "au12utwlsge6000h", "au12utwusge6000i", "au12utxbsge6000j"} {
+		env.note(id, fmt.Sprint("extra ", i))
+		env.pin(id)
+	}
+	env.note("au12utxlsge6000k", "extra 4")
+}
+
+func (env *replayEnv) follow() {
+	env.t.Helper()
+	env.ok("following/create", map[string]any{"userId": env.bob.ID})
+}
+
+func (env *replayEnv) folder(recordedID, name, parentRecorded string) {
+	env.t.Helper()
+	body := map[string]any{"name": name}
+	if parentRecorded != "" {
+		body["parentId"] = env.ids[parentRecorded]
+	}
+	env.ids[recordedID] = env.ok("drive/folders/create", body).json(env.t)["id"].(string)
+}
+
+func (env *replayEnv) assetsAndIcons() {
+	env.folder("au12uu8esge60010", "assets", "")
+	env.folder("au12uu8ksge60011", "icons", "au12uu8esge60010")
+}
+
+// mapIDs replaces, anywhere in a JSON value, strings that are keys of ids
+// with their values.
+func mapIDs(v any, ids map[string]string) any {
+	switch x := v.(type) {
+	case string:
+		if to, ok := ids[x]; ok {
+			return to
+		}
+		return x
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = mapIDs(e, ids)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = mapIDs(e, ids)
+		}
+		return a
+	}
+	return v
+}
+
+func reversed(ids map[string]string) map[string]string {
+	r := make(map[string]string, len(ids))
+	for k, v := range ids {
+		r[v] = k
+	}
+	return r
 }
 
 func setState(env *replayEnv, token string) {
@@ -115,13 +320,24 @@ func TestReplaySamples(t *testing.T) {
 		}
 		replayed++
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
-			e, _ := newTestEmulator(t, Options{})
+			e, _ := newTestEmulator(t, sampleOptions[number])
 			env := &replayEnv{t: t, e: e, alice: e.CreateUser("alice"), bob: e.CreateUser("bob")}
+			env.ids = map[string]string{recordedAlice: env.alice.ID, recordedBob: env.bob.ID}
 			env.token = e.IssueToken(env.alice.ID, allPermissions)
 			// The recorded account had called `i` that day (sample 01).
 			mustOK(t, post(t, e, "i", env.token, nil))
 			setup(env)
 			got := replay(t, env, s)
+			if len(env.dropUnknown) > 0 {
+				// Stricter than the server: refused, then replayed without.
+				if code, _ := got.errorCode(t); got.Status != http.StatusBadRequest || code != "INVALID_PARAM" {
+					t.Fatalf("with %v: %d %s, want the emulator's INVALID_PARAM", env.dropUnknown, got.Status, got.Body)
+				}
+				for _, k := range env.dropUnknown {
+					delete(s.Request, k)
+				}
+				got = replay(t, env, s)
+			}
 			compareAnswer(t, env, s, got)
 			if env.violation != "" {
 				v := e.Violations()
@@ -132,8 +348,8 @@ func TestReplaySamples(t *testing.T) {
 			}
 		})
 	}
-	if replayed < 15 {
-		t.Errorf("replayed %d samples, want at least the 15 of the endpoints implemented now", replayed)
+	if replayed < 50 {
+		t.Errorf("replayed %d samples, want all 50", replayed)
 	}
 }
 
@@ -143,7 +359,7 @@ func replay(t *testing.T, env *replayEnv, s recordedSample) answer {
 	t.Helper()
 	body := map[string]any{}
 	header := http.Header{"Content-Type": {"application/json"}}
-	for k, v := range s.Request {
+	for k, v := range mapIDs(s.Request, env.ids).(map[string]any) {
 		switch {
 		case k == "_auth":
 			header.Set("Authorization", strings.ReplaceAll(v.(string), "<token>", env.token))
@@ -181,9 +397,17 @@ func compareAnswer(t *testing.T, env *replayEnv, s recordedSample, got answer) {
 	if err := json.Unmarshal(got.Body, &have); err != nil {
 		t.Fatalf("body %q: %v", got.Body, err)
 	}
+	have = mapIDs(have, reversed(env.ids))
 	if wm, ok := want.(map[string]any); ok {
 		if we, isErr := wm["error"].(map[string]any); isErr {
 			he := have.(map[string]any)["error"].(map[string]any)
+			if we["code"] == "INTERNAL_ERROR" {
+				// info.e.id is a random UUID per error.
+				weID, heID := dropErrorID(we), dropErrorID(he)
+				if len(heID) != 36 || len(weID) != 36 || heID == weID {
+					t.Errorf("INTERNAL_ERROR id %q, want a new UUID like %q", heID, weID)
+				}
+			}
 			// An error answer is deterministic: all of it must match.
 			if !reflect.DeepEqual(dropKeys(we, "info"), dropKeys(he, "info")) {
 				t.Errorf("error %v, recorded %v", he, we)
@@ -239,6 +463,15 @@ func compareShape(t *testing.T, path string, want, have any, values bool) {
 			t.Errorf("%s = %#v, recorded %#v", path, have, want)
 		}
 	}
+}
+
+// dropErrorID removes and returns info.e.id of an error object.
+func dropErrorID(errObj map[string]any) string {
+	info, _ := errObj["info"].(map[string]any)
+	e, _ := info["e"].(map[string]any)
+	id, _ := e["id"].(string)
+	delete(e, "id")
+	return id
 }
 
 func dropKeys(m map[string]any, drop ...string) map[string]any {

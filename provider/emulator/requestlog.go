@@ -4,14 +4,20 @@ package emulator
 type LoggedRequest struct {
 	Endpoint string         // "i/update"
 	Body     map[string]any // as sent, without the token "i"; nil if not an object
-	Status   int            // the HTTP status of the answer
+	Status   int            // the HTTP status the client got
+
+	// Fault is the fault FailNext injected into this call, "" for none.
+	Fault FaultMode
+	// ServerStatus is, for FaultDropResponse, the status of the answer the
+	// emulator made and the client never saw (the request ran).
+	ServerStatus int
 }
 
-func (e *Emulator) logRequest(endpoint string, body map[string]any, status int) {
-	logged := cloneJSON(body).(map[string]any)
-	delete(logged, "i")
+func (e *Emulator) logRequest(r LoggedRequest) {
+	r.Body = cloneJSON(r.Body).(map[string]any)
+	delete(r.Body, "i")
 	e.logMu.Lock()
-	e.requests = append(e.requests, LoggedRequest{Endpoint: endpoint, Body: logged, Status: status})
+	e.requests = append(e.requests, r)
 	e.logMu.Unlock()
 }
 

@@ -63,17 +63,33 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	session, isCheck := miauthCheckSession(name)
+	if isCheck {
+		name = miauthCheckRoute // the log never shows the session
+	}
+	fault := e.takeFault(name)
+	if fault == FaultBeforeExecute {
+		rep := proxyError(http.StatusServiceUnavailable)
+		e.logRequest(LoggedRequest{Endpoint: name, Body: peekBody(r), Status: rep.status, Fault: fault})
+		rep.write(w)
+		return
+	}
 	var rep *reply
 	var body map[string]any
-	if session, ok := miauthCheckSession(name); ok {
-		name = miauthCheckRoute // the log never shows the session
+	if isCheck {
 		rep = e.serveMiAuthCheck(r, session)
 	} else {
 		rep, body = e.serveEndpoint(r, name)
 	}
-	e.logRequest(name, body, rep.status)
 	// ApiServerService sends this on every API answer.
 	rep.header.Set("Cache-Control", "private, max-age=0, must-revalidate")
+	logged := LoggedRequest{Endpoint: name, Body: body, Status: rep.status}
+	if fault == FaultDropResponse {
+		logged.Fault, logged.ServerStatus = fault, rep.status
+		rep = proxyError(http.StatusBadGateway)
+		logged.Status = rep.status
+	}
+	e.logRequest(logged)
 	rep.write(w)
 }
 

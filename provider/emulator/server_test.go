@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mkctl/mkctl/provider/misskeyapi"
 )
@@ -75,7 +76,11 @@ func TestServerHeaders(t *testing.T) {
 // Every endpoint's meta comes from api.json; the rate limits from
 // API-NOTES ("Rate limits of the endpoints in scope").
 func TestEndpointMetaMatchesSpec(t *testing.T) {
-	limits := map[string]float64{"i/update": 20}
+	limits := map[string]float64{
+		"i/update": 20, "notes/create": 300, "notes/delete": 300, "following/create": 100, "following/delete": 100,
+		"following/update": 100, "drive/folders/create": 10, "users/lists/push": 30,
+	}
+	minIntervals := map[string]time.Duration{"notes/delete": time.Second}
 	for _, name := range Endpoints() {
 		ep := endpoints[name]
 		spec, ok := misskeyapi.Endpoint(name)
@@ -83,8 +88,8 @@ func TestEndpointMetaMatchesSpec(t *testing.T) {
 			t.Errorf("%s: meta %+v differs from the spec", name, ep)
 		}
 		want, limited := limits[name]
-		if limited != (ep.Limit != nil) || limited && (ep.Limit.Max != want || ep.Limit.Duration.Hours() != 1) {
-			t.Errorf("%s: limit %+v, want %v/hour", name, ep.Limit, want)
+		if limited != (ep.Limit != nil) || limited && (ep.Limit.Max != want || ep.Limit.Duration.Hours() != 1 || ep.Limit.MinInterval != minIntervals[name]) {
+			t.Errorf("%s: limit %+v, want %v/hour, minInterval %v", name, ep.Limit, want, minIntervals[name])
 		}
 	}
 	for _, name := range []string{"i", "i/update", "users/show", "meta", "i/registry/get", "i/registry/get-detail", "i/registry/set", "i/registry/remove", "i/registry/keys", "miauth/gen-token"} {

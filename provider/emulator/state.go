@@ -41,20 +41,25 @@ type state struct {
 	// follows indexes Followings by follower and followee, so that the
 	// relation fields of a page of 100 users stay cheap with thousands of
 	// follows. It is derived, never saved, and rebuilt when nil.
-	follows map[relKey]*Following
+	follows   map[relKey]*Following
+	usersByID map[string]*User
 }
 
 func newState() *state {
 	return &state{Version: stateVersion, IDs: newIDGen(), RateLimits: map[string][]int64{}}
 }
 
+// user finds a user by id through an index: relation and list code looks
+// users up once per row, and benchmarks seed thousands. Users are never
+// removed, so an index as long as the table is current.
 func (s *state) user(id string) *User {
-	for _, u := range s.Users {
-		if u.ID == id {
-			return u
+	if len(s.usersByID) != len(s.Users) {
+		s.usersByID = make(map[string]*User, len(s.Users))
+		for _, u := range s.Users {
+			s.usersByID[u.ID] = u
 		}
 	}
-	return nil
+	return s.usersByID[id]
 }
 
 // localUser finds a local user by username, without case (usernameLower).

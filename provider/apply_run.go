@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/mkctl/mkctl/planner"
+)
+
+// progressEvery is how often a long wait (Misskey's hour-long rate-limit
+// windows) reports how much of it is left.
+const progressEvery = 5 * time.Minute
+
+// applyRun is one Apply of one account in progress.
+type applyRun struct {
+	ctx    context.Context // the caller's: waits end when it ends
+	base   *Client
+	c      *Client // base, with progress on every notice and interruptible waits
+	ap     *planner.AccountPlan
+	userID string // the token owner, checked against the plan
+
+	total   int
+	done    atomic.Int64
+	current string // address of the change in flight
+
+	rec    *planner.Ownership // loaded on first use (readOwnership)
+	loaded bool
+	// created holds the ids of objects made earlier in this apply, by
+	// Change.Key, for the Refs of later changes.
+	created map[string]string
+}
+
+func newApplyRun(ctx context.Context, c *Client, ap *planner.AccountPlan, userID string, total int) *applyRun {
+	run := &applyRun{ctx: ctx, base: c, ap: ap, userID: userID, total: total, created: map[string]string{}}
+	run.c = c.derive(run.notify, run.sleep)
+	return run
+}
+
+func (run *applyRun) progress() string {
+	where := run.ap.Address
+	if run.current != "" {
+		where = run.current
+	}
+	return fmt.Sprintf("%s; %d of %d changes done", where, run.done.Load(), run.total)
+}
+
+// notify adds where the apply is to the client's notices ("rate limited on
+// drive/folders/create; waiting 1h …").
+func (run *applyRun) notify(msg string) {
+	run.base.notify(msg + " (" + run.progress() + ")")
+}
+
+// sleep is the client's wait during an apply. It ignores the call's context
+// — requests run on one that ignores cancellation — and waits on the
+// caller's instead, so that an interrupt ends a wait at once. A long wait
+// is cut into steps, each followed by a notice of the time left.
+func (run *applyRun) sleep(_ context.Context, d time.Duration) error {
+	for d > progressEvery {
+		if err := run.base.sleep(run.ctx, progressEvery); err != nil {
+			return err
+		}
+		d -= progressEvery
+		run.base.notify(fmt.Sprintf("still waiting: %s left (%s)", humanDuration(d), run.progress()))
+	}
+	return run.base.sleep(run.ctx, d)
+}
+
+// idOf finds the id of another object of the plan: one created earlier in
+// this apply, else the one in the ownership record.
+func (run *applyRun) idOf(ctx context.Context, key string) (string, error) {
+	if id, ok := run.created[key]; ok {
+		return id, nil
+	}
+	rec, err := run.record(ctx)
+	if err != nil {
+		return "", err
+	}
+	if o, ok := rec.Objects[key]; ok && o.ID != "" {
+		return o.ID, nil
+	}
+	return "", fmt.Errorf("the plan refers to %s, which this apply did not create and mkctl's ownership record does not hold; make a new plan", key)
+}

@@ -1,0 +1,41 @@
+package emulator
+
+// users/lists/list — ep/users/lists/list.ts: the caller's lists, or with
+// userId another local user's public ones (also when userId is the
+// caller). Without a credential and without userId, TypeORM drops the
+// undefined userId condition: every public list of the server.
+func init() { register("users/lists/list", nil, handleUsersListsList) }
+
+var (
+	errListsNoSuchUser           = clientError("NO_SUCH_USER", "a8af4a82-0980-4cc4-a6af-8b0ffd54465e", "No such user.")
+	errListsRemoteUserNotAllowed = clientError("REMOTE_USER_NOT_ALLOWED", "53858f1b-3315-4a01-81b7-db9b48d4b79a", "Not allowed to load the remote user's list")
+)
+
+func handleUsersListsList(c *call) (any, *apiError) {
+	id, byUser := c.str("userId")
+	if byUser {
+		u := c.e.st.user(id)
+		if u == nil {
+			return nil, errListsNoSuchUser
+		}
+		if !u.IsLocal() {
+			return nil, errListsRemoteUserNotAllowed
+		}
+	}
+	out := []any{}
+	for _, l := range c.e.st.UserLists {
+		var match bool
+		switch {
+		case !byUser && c.me != nil:
+			match = l.UserID == c.me.ID
+		case byUser:
+			match = l.UserID == id && l.IsPublic
+		default:
+			match = l.IsPublic
+		}
+		if match {
+			out = append(out, packUserList(l))
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,250 @@
+package provider
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/mkctl/mkctl/planner"
+)
+
+// apiFolder is a packed drive folder; drive/folders/show adds the counts
+// and the parent chain (each parent packed with detail too).
+type apiFolder struct {
+	ID           string     `json:"id"`
+	Name         string     `json:"name"`
+	ParentID     *string    `json:"parentId"`
+	FoldersCount *int       `json:"foldersCount"`
+	FilesCount   *int       `json:"filesCount"`
+	Parent       *apiFolder `json:"parent"`
+}
+
+// readDriveFolders reads the part of the folder tree the plan needs.
+// drive/folders lists the direct children of one folder (100 per request),
+// so a full walk costs one request per folder, leaves included (a 200-folder
+// drive: 201). Only `purge` needs the whole tree; otherwise the walk lists
+//
+//   - the root, and
+//   - every folder on the way to a declared or owned path ("assets" for
+//     "assets/icons"), but not the declared or owned folders themselves:
+//     what is inside a folder that stays does not matter.
+//
+// Delete candidates — folders the plan may delete: owned but no longer
+// declared, or not declared under purge — get one drive/folders/show for
+// filesCount (LiveFolder.FilesCount; -1 for every other folder). Its
+// foldersCount then decides whether the candidate's children are listed:
+// they are when it has any (the planner must see what would block the
+// delete), and not when it has none, even under purge.
+//
+// An owned folder not found at its recorded path (renamed or moved in the
+// web UI) gets one drive/folders/show by id, whose parent chain gives its
+// path; NO_SUCH_FOLDER means it is gone.
+func readDriveFolders(ctx context.Context, r *reading) (func(*planner.Live), error) {
+	if !r.manages(planner.TypeDriveFolder) {
+		return nil, nil
+	}
+	w := &folderWalk{
+		r:         r,
+		purge:     r.acct.Purge[purgeCollection[planner.TypeDriveFolder]],
+		declared:  map[string]bool{},
+		ancestors: map[string]bool{},
+		ownedIDs:  map[string]bool{},
+		found:     map[string]*planner.LiveFolder{},
+	}
+	for _, f := range r.acct.DriveFolders {
+		w.declared[f.Path] = true
+		w.addAncestors(f.Path)
+	}
+	for _, o := range ownedOfKind(r.rec, planner.TypeDriveFolder) {
+		w.ownedIDs[o.ID] = true
+		w.addAncestors(keyName(o.Key))
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	w.g = g
+	g.Go(func() error { return w.list(gctx, "", nil) })
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("reading drive folders: %w", err)
+	}
+	if err := w.findMissingOwned(ctx); err != nil {
+		return nil, fmt.Errorf("reading drive folders: %w", err)
+	}
+
+	folders := make([]planner.LiveFolder, 0, len(w.found))
+	for _, f := range w.found {
+		folders = append(folders, *f)
+	}
+	// Parents before children, and a stable order for equal depths.
+	slices.SortFunc(folders, func(a, b planner.LiveFolder) int {
+		return cmp.Or(cmp.Compare(strings.Count(a.Path, "/"), strings.Count(b.Path, "/")),
+			cmp.Compare(a.Path, b.Path), cmp.Compare(a.ID, b.ID))
+	})
+	return func(l *planner.Live) { l.DriveFolders = folders }, nil
+}
+
+type folderWalk struct {
+	r         *reading
+	g         *errgroup.Group
+	purge     bool
+	declared  map[string]bool // declared paths
+	ancestors map[string]bool // strict ancestors of declared and owned paths: their children are listed
+	ownedIDs  map[string]bool
+
+	mu    sync.Mutex
+	found map[string]*planner.LiveFolder // by id
+}
+
+func (w *folderWalk) addAncestors(path string) {
+	for i := range len(path) {
+		if path[i] == '/' {
+			w.ancestors[path[:i]] = true
+		}
+	}
+}
+
+// list reads the children of one folder (nil: the root) and goes on with
+// each child in its own goroutine.
+func (w *folderWalk) list(ctx context.Context, parentPath string, parentID *string) error {
+	params := map[string]any{}
+	if parentID != nil {
+		params["folderId"] = *parentID
+	}
+	children, err := readPages(ctx, w.r, "drive/folders", params, func(f *apiFolder) string { return f.ID })
+	if err != nil {
+		return err
+	}
+	names := map[string]int{}
+	for _, c := range children {
+		names[c.Name]++
+	}
+	for _, c := range children {
+		path := c.Name
+		if parentPath != "" {
+			path = parentPath + "/" + c.Name
+		}
+		lf := &planner.LiveFolder{ID: c.ID, Name: c.Name, Path: path, FilesCount: -1}
+		if parentID != nil {
+			lf.ParentID = *parentID
+		}
+		w.mu.Lock()
+		_, seen := w.found[c.ID]
+		w.found[c.ID] = lf
+		w.mu.Unlock()
+		if seen {
+			continue // a folder listed twice (it moved during the walk): walk it once
+		}
+		candidate := w.candidate(c.ID, path, names[c.Name] > 1)
+		w.g.Go(func() error { return w.visit(ctx, lf, candidate) })
+	}
+	return nil
+}
+
+// candidate says whether the plan may delete the folder: owned but not
+// declared; under purge, anything not declared, and extra copies of a
+// declared path (Misskey allows duplicate names) that mkctl does not own.
+func (w *folderWalk) candidate(id, path string, duplicate bool) bool {
+	owned := w.ownedIDs[id]
+	if !w.declared[path] {
+		return owned || w.purge
+	}
+	return w.purge && duplicate && !owned
+}
+
+func (w *folderWalk) visit(ctx context.Context, lf *planner.LiveFolder, candidate bool) error {
+	descend := w.purge || w.ancestors[lf.Path]
+	if candidate {
+		var d apiFolder
+		if err := w.r.read(ctx, "drive/folders/show", map[string]any{"folderId": lf.ID}, &d); err != nil {
+			if IsCode(err, "NO_SUCH_FOLDER") {
+				return nil // deleted since it was listed
+			}
+			return err
+		}
+		w.mu.Lock()
+		if d.FilesCount != nil {
+			lf.FilesCount = *d.FilesCount
+		}
+		w.mu.Unlock()
+		switch {
+		case d.FoldersCount == nil:
+			descend = true // unknown: look, the plan must know what blocks a delete
+		case *d.FoldersCount == 0:
+			descend = false // nothing below: listing would return []
+		default:
+			descend = true
+		}
+	}
+	if !descend {
+		return nil
+	}
+	id := lf.ID
+	return w.list(ctx, lf.Path, &id)
+}
+
+// findMissingOwned looks up, by id, owned folders the walk did not meet.
+func (w *folderWalk) findMissingOwned(ctx context.Context) error {
+	var missing []string
+	for id := range w.ownedIDs {
+		if _, ok := w.found[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	slices.Sort(missing)
+	shown := make([]*apiFolder, len(missing))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, id := range missing {
+		g.Go(func() error {
+			var d apiFolder
+			if err := w.r.read(gctx, "drive/folders/show", map[string]any{"folderId": id}, &d); err != nil {
+				if IsCode(err, "NO_SUCH_FOLDER") {
+					return nil // deleted outside mkctl
+				}
+				return err
+			}
+			shown[i] = &d
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, d := range shown {
+		if d == nil {
+			continue
+		}
+		lf := w.addChain(d)
+		if lf != nil && d.FilesCount != nil && !w.declared[lf.Path] {
+			lf.FilesCount = *d.FilesCount
+		}
+	}
+	return nil
+}
+
+// addChain adds a folder from drive/folders/show and the parents it came
+// with, computing its path from them; nil if the chain is incomplete.
+func (w *folderWalk) addChain(d *apiFolder) *planner.LiveFolder {
+	if lf, ok := w.found[d.ID]; ok {
+		return lf
+	}
+	lf := &planner.LiveFolder{ID: d.ID, Name: d.Name, Path: d.Name, FilesCount: -1}
+	if d.ParentID != nil && *d.ParentID != "" {
+		var parent *planner.LiveFolder
+		if p, ok := w.found[*d.ParentID]; ok {
+			parent = p
+		} else if d.Parent != nil && d.Parent.ID == *d.ParentID {
+			parent = w.addChain(d.Parent)
+		}
+		if parent == nil {
+			return nil
+		}
+		lf.ParentID = parent.ID
+		lf.Path = parent.Path + "/" + d.Name
+	}
+	w.found[d.ID] = lf
+	return lf
+}

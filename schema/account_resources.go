@@ -1,0 +1,189 @@
+package schema
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// resource is what every resource block has once its structure is
+// checked: its arguments (evaluated per instance) and its lifecycle.
+type resource struct {
+	block     *hcl.Block
+	attrs     hcl.Attributes
+	lifecycle *lifecycleBlock
+}
+
+// decodeResource checks a resource block's body against desc and returns
+// its nested blocks other than lifecycle (drive_folder children).
+func decodeResource(block *hcl.Block, desc bodyDesc) (*resource, []*hcl.Block, hcl.Diagnostics) {
+	content, diags := decodeBody(block.Body, desc, block.DefRange)
+	var lifecycles, others []*hcl.Block
+	for _, b := range content.Blocks {
+		if b.Type == "lifecycle" {
+			lifecycles = append(lifecycles, b)
+		} else {
+			others = append(others, b)
+		}
+	}
+	lc, d := decodeLifecycle(lifecycles, article(block.Type)+" "+block.Type+" block")
+	diags = append(diags, d...)
+	return &resource{block: block, attrs: content.Attributes, lifecycle: lc}, others, diags
+}
+
+// resourceBlocks are the checked resource blocks of one account block, each
+// kind in declaration order.
+type resourceBlocks struct {
+	pinnedNotes []*pinnedNoteBlock
+	follows     []*followBlock
+	folders     []*driveFolderBlock // flattened, parents before children
+	antennas    []*antennaBlock
+	userLists   []*userListBlock
+
+	// first declarations by natural key, for duplicate diagnostics
+	noteLabels  map[string]*pinnedNoteBlock
+	folderPaths map[string]*driveFolderBlock
+	antennaName map[string]*antennaBlock
+	listNames   map[string]*userListBlock
+}
+
+// resourceBlockTypes are the block types of an account besides profile.
+var resourceBlockTypes = []hcl.BlockHeaderSchema{
+	{Type: "pinned_note", LabelNames: []string{"name"}},
+	{Type: "follow", LabelNames: []string{"account"}},
+	{Type: "drive_folder", LabelNames: []string{"name"}},
+	{Type: "antenna", LabelNames: []string{"name"}},
+	{Type: "user_list", LabelNames: []string{"name"}},
+}
+
+// add checks one resource block of the account. Natural keys that are
+// labels (note labels, folder paths, antenna and list names) do not depend
+// on evaluation, so their duplicates are reported here, once per block.
+func (rb *resourceBlocks) add(block *hcl.Block) hcl.Diagnostics {
+	switch block.Type {
+	case "pinned_note":
+		pb, diags := decodePinnedNote(block)
+		if rb.noteLabels == nil {
+			rb.noteLabels = map[string]*pinnedNoteBlock{}
+		}
+		if first, dup := rb.noteLabels[pb.label]; dup {
+			return append(diags, errorf(block.LabelRanges[0], "Duplicate pinned_note block",
+				"This account already has a pinned_note %q at %s. Hint: labels of pinned_note blocks must be unique within an account; rename one.", pb.label, posString(first.block.DefRange)))
+		}
+		rb.noteLabels[pb.label] = pb
+		rb.pinnedNotes = append(rb.pinnedNotes, pb)
+		return diags
+	case "follow":
+		fb, diags := decodeFollow(block)
+		rb.follows = append(rb.follows, fb)
+		return diags
+	case "drive_folder":
+		var folders []*driveFolderBlock
+		diags := decodeDriveFolder(block, "", &folders)
+		if rb.folderPaths == nil {
+			rb.folderPaths = map[string]*driveFolderBlock{}
+		}
+		for _, f := range folders {
+			if f.badName {
+				rb.folders = append(rb.folders, f)
+				continue
+			}
+			if first, dup := rb.folderPaths[f.path]; dup {
+				diags = append(diags, errorf(f.block.LabelRanges[0], "Duplicate drive_folder block",
+					"The folder %q is already declared at %s. Misskey allows two folders of the same name side by side, but mkctl finds folders by their path and could not tell them apart. Hint: rename one, or merge the two blocks.", f.path, posString(first.block.DefRange)))
+				continue
+			}
+			rb.folderPaths[f.path] = f
+			rb.folders = append(rb.folders, f)
+		}
+		return diags
+	case "antenna":
+		ab, diags := decodeAntenna(block)
+		if rb.antennaName == nil {
+			rb.antennaName = map[string]*antennaBlock{}
+		}
+		if first, dup := rb.antennaName[ab.name]; dup {
+			return append(diags, errorf(block.LabelRanges[0], "Duplicate antenna block",
+				"This account already has an antenna %q at %s. Misskey allows two antennas of the same name, but mkctl finds antennas by name and could not tell them apart. Hint: rename one.", ab.name, posString(first.block.DefRange)))
+		}
+		rb.antennaName[ab.name] = ab
+		rb.antennas = append(rb.antennas, ab)
+		return diags
+	case "user_list":
+		lb, diags := decodeUserList(block)
+		if rb.listNames == nil {
+			rb.listNames = map[string]*userListBlock{}
+		}
+		if first, dup := rb.listNames[lb.name]; dup {
+			return append(diags, errorf(block.LabelRanges[0], "Duplicate user_list block",
+				"This account already has a user_list %q at %s. Misskey allows two lists of the same name, but mkctl finds lists by name and could not tell them apart. Hint: rename one.", lb.name, posString(first.block.DefRange)))
+		}
+		rb.listNames[lb.name] = lb
+		rb.userLists = append(rb.userLists, lb)
+		return diags
+	}
+	return nil
+}
+
+// listNameList is the declared user list names, in declaration order.
+func (rb *resourceBlocks) listNameList() []string {
+	names := make([]string, len(rb.userLists))
+	for i, l := range rb.userLists {
+		names[i] = l.name
+	}
+	return names
+}
+
+// ownAccount is what resource blocks need to know of their account.
+type ownAccount struct {
+	host     string // host[:port], as in accts; "" when host is invalid
+	username string // "" when username is invalid
+}
+
+// evaluate fills a's resources for one account instance.
+func (rb *resourceBlocks) evaluate(s *scope, a *Account, own ownAccount) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, pb := range rb.pinnedNotes {
+		n, d := pb.evaluate(s)
+		diags = append(diags, d...)
+		a.PinnedNotes = append(a.PinnedNotes, n)
+	}
+
+	// Follows are keyed by the account followed, which is known only
+	// after evaluation (for_each, account = …), so duplicates are found
+	// here. Misskey resolves user names case-insensitively.
+	seen := make(map[string]*Follow)
+	for _, fb := range rb.follows {
+		fs, d := fb.expand(s, own)
+		diags = append(diags, d...)
+		for _, f := range fs {
+			key := strings.ToLower(f.Acct)
+			if first, dup := seen[key]; dup {
+				diags = append(diags, errorf(f.AcctRange, "Duplicate follow",
+					"%s%s is already followed by the follow block at %s%s. Hint: follow each account once; remove one of them (user names are compared ignoring case).",
+					f.Acct, f.describeKey(), posString(first.DeclRange), first.describeKey()))
+				continue
+			}
+			seen[key] = f
+			a.Follows = append(a.Follows, f)
+		}
+	}
+
+	for _, fb := range rb.folders {
+		f, d := fb.evaluate(s)
+		diags = append(diags, d...)
+		a.DriveFolders = append(a.DriveFolders, f)
+	}
+	for _, lb := range rb.userLists {
+		l, d := lb.evaluate(s, own)
+		diags = append(diags, d...)
+		a.UserLists = append(a.UserLists, l)
+	}
+	lists := rb.listNameList()
+	for _, ab := range rb.antennas {
+		an, d := ab.evaluate(s, lists, own)
+		diags = append(diags, d...)
+		a.Antennas = append(a.Antennas, an)
+	}
+	return diags
+}
