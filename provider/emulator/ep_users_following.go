@@ -7,7 +7,8 @@ import "strings"
 // lookup, no remote resolution). No credential needed. Pagination cursors
 // are following-relation ids (see paginate). The target's
 // followingVisibility may forbid it: "private" to everyone but the user,
-// "followers" to non-followers (the emulator has no moderators).
+// "followers" to non-followers (the emulator has no moderators). The
+// deprecated birthday parameter filters the followees.
 func init() { register("users/following", nil, handleUsersFollowing) }
 
 var (
@@ -42,7 +43,22 @@ func handleUsersFollowing(c *call) (any, *apiError) {
 			return nil, errUsersFollowingForbidden
 		}
 	}
-	return c.e.followingPage(c, func(f *Following) bool { return f.FollowerID == u.ID }), nil
+	// The deprecated birthday filter: followees whose birthday falls on
+	// that month and day (SUBSTR(birthday, 6, 5) in SQL).
+	monthDay := ""
+	if b, ok := c.str("birthday"); ok && len(b) >= 10 {
+		monthDay = b[5:10]
+	}
+	return c.e.followingPage(c, func(f *Following) bool {
+		if f.FollowerID != u.ID {
+			return false
+		}
+		if monthDay == "" {
+			return true
+		}
+		followee := st.user(f.FolloweeID)
+		return followee.Birthday != nil && len(*followee.Birthday) >= 10 && (*followee.Birthday)[5:10] == monthDay
+	}), nil
 }
 
 // followingPage packs one page of the follows that match.

@@ -131,6 +131,13 @@ func TestUsersFollowingShapeAndForms(t *testing.T) {
 	if _, ok := remote[0].(map[string]any)["followee"].(map[string]any)["isFollowing"]; ok {
 		t.Error("relation fields for an anonymous caller")
 	}
+	// The deprecated birthday filter.
+	mustOK(t, post(t, w.e, "i/update", w.bobTok, map[string]any{"birthday": "1990-04-01"}))
+	dave := w.e.CreateUser("dave")
+	w.e.SeedFollows(w.alice.ID, []string{dave.ID})
+	if got := followeeIDs(w.okList("users/following", map[string]any{"userId": w.alice.ID, "birthday": "2026-04-01"})); !slices.Equal(got, []string{w.bob.ID}) {
+		t.Errorf("birthday filter %v", got)
+	}
 	wantError(t, w.as("users/following", map[string]any{"userId": "nobody0000000000"}), 400, "NO_SUCH_USER", "63e4aba4-4156-4e53-be25-c9559e42d71b")
 	wantError(t, w.as("users/following", map[string]any{"username": "carol", "host": nil}), 400, "NO_SUCH_USER", "63e4aba4-4156-4e53-be25-c9559e42d71b")
 }
