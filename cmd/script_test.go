@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,6 +78,21 @@ type scriptEmu struct {
 //	emu call USER ENDPOINT JSON          call the API as USER (all permissions), print the answer
 //	emu count ENDPOINT N                 assert how many requests ENDPOINT received
 //	emu reset                            forget the request log
+//	emu remote USER HOST                 create a remote user
+//	emu lock USER                        make USER's follows need approval
+//	emu accept FOLLOWER FOLLOWEE         FOLLOWEE accepts FOLLOWER's request
+//	emu file USER PATH                   put a file in USER's drive folder PATH
+//	emu policy USER KEY NUMBER           set a role policy
+//	emu fail ENDPOINT drop|before        make the next call of ENDPOINT fail
+//	emu note USER TEXT [pin]             post (and pin) a note outside mkctl
+//	emu follow USER ACCT                 USER follows ACCT outside mkctl
+//	emu folder USER NAME                 create a root folder outside mkctl
+//	emu pins USER                        print USER's pinned note texts, top first
+//	emu notes USER                       print USER's note texts, oldest first
+//	emu follows USER                     print followees (pending ones marked)
+//	emu folders USER                     print folder paths
+//	emu antennas USER                    print antenna names and sources
+//	emu lists USER                       print lists and member counts
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("emu does not support !")
@@ -138,6 +154,134 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	case "reset":
 		se.emu.ResetRequests()
 	default:
+		emuResources(ts, se.emu, args)
+	}
+}
+
+// emuResources is the part of cmdEmu about an account's resources.
+func emuResources(ts *testscript.TestScript, emu *emulator.Emulator, args []string) {
+	user := func(name string) *emulator.User {
+		u := emu.FindUserByUsername(name)
+		if u == nil {
+			ts.Fatalf("no user %s", name)
+		}
+		return u
+	}
+	out := ts.Stdout()
+	switch args[0] {
+	case "remote":
+		emu.CreateRemoteUser(args[1], args[2])
+	case "lock":
+		emu.SetLocked(user(args[1]).ID, true)
+	case "accept":
+		ts.Check(emu.AcceptFollowRequest(user(args[1]).ID, emu.EnsureUser(args[2]).ID))
+	case "file":
+		u := user(args[1])
+		id := folderID(ts, emu, u.ID, args[2])
+		emu.AddDriveFile(u.ID, id, "file.txt")
+	case "policy":
+		n, err := strconv.Atoi(args[3])
+		ts.Check(err)
+		emu.SetPolicy(user(args[1]).ID, args[2], n)
+	case "fail":
+		mode := emulator.FaultDropResponse
+		if args[2] == "before" {
+			mode = emulator.FaultBeforeExecute
+		}
+		emu.FailNext(args[1], mode)
+	case "note":
+		u := user(args[1])
+		id := emu.CreateNote(u.ID, args[2])
+		if len(args) > 3 && args[3] == "pin" {
+			ts.Check(emu.PinNote(u.ID, id))
+		}
+	case "follow":
+		emu.SeedFollows(user(args[1]).ID, []string{emu.EnsureUser(args[2]).ID})
+	case "folder":
+		emu.SeedFolders(user(args[1]).ID, "", []string{args[2]})
+	case "pins":
+		u := user(args[1])
+		texts := map[string]string{}
+		for _, n := range emu.NotesOf(u.ID) {
+			if n.Text != nil {
+				texts[n.ID] = *n.Text
+			}
+		}
+		for _, id := range emu.PinnedNoteIDs(u.ID) {
+			fmt.Fprintln(out, texts[id])
+		}
+	case "notes":
+		for _, n := range emu.NotesOf(user(args[1]).ID) {
+			if n.Text != nil {
+				fmt.Fprintln(out, *n.Text)
+			}
+		}
+	case "follows":
+		u := user(args[1])
+		for _, id := range emu.FolloweeIDs(u.ID) {
+			fmt.Fprintln(out, acctOf(emu.UserByID(id)))
+		}
+		for _, id := range emu.PendingFolloweeIDs(u.ID) {
+			fmt.Fprintln(out, acctOf(emu.UserByID(id))+" (pending)")
+		}
+	case "folders":
+		for _, p := range folderPaths(emu, user(args[1]).ID) {
+			fmt.Fprintln(out, p)
+		}
+	case "antennas":
+		for _, a := range emu.AntennasOf(user(args[1]).ID) {
+			fmt.Fprintf(out, "%s %s\n", a.Name, a.Src)
+		}
+	case "lists":
+		for _, l := range emu.UserListsOf(user(args[1]).ID) {
+			fmt.Fprintf(out, "%s %d\n", l.Name, len(l.UserIDs))
+		}
+	default:
 		ts.Fatalf("unknown emu command %q", args[0])
 	}
+}
+
+func acctOf(u *emulator.User) string {
+	if u.Host == nil {
+		return "@" + u.Username
+	}
+	return "@" + u.Username + "@" + *u.Host
+}
+
+// folderPaths lists a drive's folders as sorted slash-joined paths.
+func folderPaths(emu *emulator.Emulator, userID string) []string {
+	folders := emu.DriveFoldersOf(userID)
+	byID := map[string]*emulator.DriveFolder{}
+	for _, f := range folders {
+		byID[f.ID] = f
+	}
+	var paths []string
+	for _, f := range folders {
+		p := f.Name
+		for parent := f.ParentID; parent != nil; parent = byID[*parent].ParentID {
+			p = byID[*parent].Name + "/" + p
+		}
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+func folderID(ts *testscript.TestScript, emu *emulator.Emulator, userID, path string) string {
+	folders := emu.DriveFoldersOf(userID)
+	for _, f := range folders {
+		p := f.Name
+		byID := map[string]*emulator.DriveFolder{}
+		for _, g := range folders {
+			byID[g.ID] = g
+		}
+		for parent := f.ParentID; parent != nil; parent = byID[*parent].ParentID {
+			p = byID[*parent].Name + "/" + p
+		}
+		if p == path {
+			return f.ID
+		}
+	}
+	ts.Fatalf("no folder %s", path)
+	return ""
 }
