@@ -66,6 +66,12 @@ func runApply(cmd *cobra.Command, opts *applyOptions) error {
 	c := io.Colors()
 	view.HumanPlan(io.Out, plan, c)
 	if !plan.HasChanges() {
+		if plan.NeedsApply() {
+			// Only adoptions: record them, nothing on the server changes.
+			if _, err := applyPlan(ctx, opts, targets, plan); err != nil {
+				return errors.Join(err, sb.save())
+			}
+		}
 		return sb.save()
 	}
 	if !opts.AutoApprove {
@@ -123,7 +129,7 @@ func applyPlan(ctx context.Context, opts *applyOptions, targets []target, plan *
 	g.SetLimit(readLimit)
 	for i, t := range targets {
 		ap := plan.Accounts[i]
-		if len(ap.Changes) == 0 {
+		if len(ap.Changes) == 0 && len(ap.Adopt) == 0 {
 			continue
 		}
 		g.Go(func() error {

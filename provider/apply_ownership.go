@@ -47,7 +47,7 @@ func (run *applyRun) save(ctx context.Context) error {
 
 // recordChange records the outcome of a completed change.
 func (run *applyRun) recordChange(ctx context.Context, ch *planner.Change, id string) error {
-	if ch.Key == "" {
+	if ch.Key == "" || ch.Type == planner.TypeProfile {
 		return nil // the profile: nothing to own
 	}
 	var err error

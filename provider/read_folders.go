@@ -161,7 +161,10 @@ func (w *folderWalk) visit(ctx context.Context, lf *planner.LiveFolder, candidat
 		var d apiFolder
 		if err := w.r.read(ctx, "drive/folders/show", map[string]any{"folderId": lf.ID}, &d); err != nil {
 			if IsCode(err, "NO_SUCH_FOLDER") {
-				return nil // deleted since it was listed
+				w.mu.Lock()
+				delete(w.found, lf.ID) // deleted since it was listed
+				w.mu.Unlock()
+				return nil
 			}
 			return err
 		}
