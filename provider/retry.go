@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,6 +45,11 @@ func (r *retrier) afterNetworkError(ctx context.Context, err error) error {
 	if !r.idempotent {
 		// The request may have reached Misskey and taken effect; only a
 		// fresh read can tell, so the caller decides.
+		return err
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		// The host does not exist: asking again will not make it.
 		return err
 	}
 	return r.backoff(ctx, err, 0)
