@@ -65,6 +65,10 @@ func runApply(cmd *cobra.Command, opts *applyOptions) error {
 	}
 	c := io.Colors()
 	view.HumanPlan(io.Out, plan, c)
+	// A stored token lacking a permission fails here, before any change.
+	if err := opts.checkPermissions(targets, plan, opts.Sandbox); err != nil {
+		return err
+	}
 	if !plan.HasChanges() {
 		if plan.NeedsApply() {
 			// Only adoptions: record them, nothing on the server changes.
@@ -75,7 +79,7 @@ func runApply(cmd *cobra.Command, opts *applyOptions) error {
 		return sb.save()
 	}
 	if !opts.AutoApprove {
-		ok, err := confirm(opts)
+		ok, err := confirm(ctx, opts)
 		if err != nil {
 			return err
 		}
@@ -100,15 +104,31 @@ func runApply(cmd *cobra.Command, opts *applyOptions) error {
 	return nil
 }
 
-func confirm(opts *applyOptions) (bool, error) {
+func confirm(ctx context.Context, opts *applyOptions) (bool, error) {
 	io := opts.IO
 	fmt.Fprintf(io.Out, "\n%s\n  mkctl will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
 		io.Colors().Bold("Do you want to perform these actions?"))
-	line, err := bufio.NewReader(io.In).ReadString('\n')
-	if err != nil && line == "" {
-		return false, fmt.Errorf("reading the confirmation: %w", err)
+	// Read in the background so that Ctrl-C at the prompt ends mkctl at
+	// once (the signal only cancels ctx; a blocked read would ignore it).
+	type answer struct {
+		line string
+		err  error
 	}
-	return strings.TrimSpace(line) == "yes", nil
+	answers := make(chan answer, 1)
+	go func() {
+		line, err := bufio.NewReader(io.In).ReadString('\n')
+		answers <- answer{line, err}
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(io.Out)
+		return false, ctx.Err()
+	case a := <-answers:
+		if a.err != nil && a.line == "" {
+			return false, fmt.Errorf("reading the confirmation: %w", a.err)
+		}
+		return strings.TrimSpace(a.line) == "yes", nil
+	}
 }
 
 // applyPlan applies each account's changes; accounts are independent (each

@@ -41,6 +41,10 @@ func exitCode(err error, io *IOStreams) int {
 	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(io.ErrOut, "Interrupted: stopped after the change in flight. Run the command again to finish.")
+		// Other accounts may have failed for their own reasons: say so.
+		if msg := err.Error(); msg != context.Canceled.Error() {
+			fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrColors().Red("Error:"), msg)
+		}
 		return ExitError
 	}
 	fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrColors().Red("Error:"), err)

@@ -143,8 +143,8 @@ func (p *planState) planAntennas() (ups, dels []*Change) {
 	if unmanaged > 0 {
 		p.note("%d antenna(s) not managed by this configuration (left alone).", unmanaged)
 	}
-	if limit := p.policy("antennaLimit", 5); len(p.acct.Antennas)+unmanaged > limit {
-		over := p.acct.Antennas[max(limit-unmanaged, 0)]
+	if limit := p.policy("antennaLimit", 5); len(p.acct.Antennas) > 0 && len(p.acct.Antennas)+unmanaged > limit {
+		over := p.acct.Antennas[min(max(limit-unmanaged, 0), len(p.acct.Antennas)-1)]
 		p.errorf(over.DeclRange, "Too many antennas",
 			"This configuration declares %d antennas and the account has %d others, but it may have at most %d (role policy antennaLimit). Hint: remove some, or add \"antennas\" to purge to let mkctl delete the others.",
 			len(p.acct.Antennas), unmanaged, limit)

@@ -33,10 +33,14 @@ package planner
 //	create   record an Intent, notes/create with After (text, cw, visibility, localOnly, reactionAcceptance),
 //	         record the note, i/pin it. A re-run that finds the Intent looks for the note among the account's
 //	         newest notes before creating it again.
-//	replace  like create, then i/unpin ID and notes/delete ID (notes cannot be edited).
-//	update   a re-pin to restore the order: i/unpin ID then i/pin ID.
-//	delete   i/unpin ID, then notes/delete ID unless After["keepNote"] is true (a note mkctl does not own,
-//	         unpinned because of purge, is kept).
+//	replace  like create, then i/unpin ID and notes/delete ID (notes cannot be edited) — unless
+//	         After["keepOld"] is true (the old note was adopted, not posted by mkctl): then it is only unpinned.
+//	         Until the old note is gone it stays in the record under a retiring key (pinned_note.LABEL~ID), so an
+//	         interrupted replace is finished by the next plan (it deletes or unpins owned notes nobody declares).
+//	update   a (re-)pin: i/unpin ID (a no-op when it is not pinned) then i/pin ID, to restore the order or to
+//	         pin a recorded note that is not pinned any more.
+//	delete   i/unpin ID, then notes/delete ID unless After["keepNote"] is true (a note mkctl did not post:
+//	         adopted, or unpinned because of purge, is kept).
 //
 // Pins: Misskey shows the most recently pinned note first, so the planner
 // emits pinned-note creates, replaces and re-pins bottom-up: the last one

@@ -48,7 +48,11 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	followUps, followDels := p.planFollows()
 	pinSteps := p.planPinnedNotes()
 
-	p.add(listUps, antUps, folderUps, followUps, pinSteps, followDels, antDels, listDels, folderDels)
+	// Undeclared antennas and lists go before new ones are created: at the
+	// account's antennaLimit or userListLimit a new one fits only once an
+	// old one is gone. Antennas go before lists (a list's deletion would take
+	// its antennas with it), and no list that a kept antenna uses is deleted.
+	p.add(antDels, listDels, listUps, antUps, folderUps, followUps, pinSteps, followDels, folderDels)
 	p.checkPreventDestroy()
 	p.estimateWaits()
 	sort.Slice(p.ap.Adopt, func(i, j int) bool { return p.ap.Adopt[i].Key < p.ap.Adopt[j].Key })

@@ -83,6 +83,11 @@ func (p *planState) planFolders() (ups, dels []*Change) {
 	}
 	for _, f := range cands {
 		switch {
+		case f.FilesCount < 0:
+			p.note("drive_folder %q stays: mkctl could not tell whether it holds files.", f.Path)
+			keeps[f.ID] = true
+			p.keepAncestors(f, keeps)
+			continue
 		case f.FilesCount > 0:
 			p.note("drive_folder %q still holds %d file(s): it stays (mkctl never deletes files). Move or delete them in Misskey to let it go.", f.Path, f.FilesCount)
 			keeps[f.ID] = true

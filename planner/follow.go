@@ -22,9 +22,14 @@ func notifyValue(b bool) string {
 // never sent twice.
 func (p *planState) planFollows() (ups, dels []*Change) {
 	live := map[string]LiveFollow{}
+	liveByID := map[string]LiveFollow{}
 	for _, f := range p.live.Follows {
 		live[strings.ToLower(f.Acct)] = f
+		liveByID[f.UserID] = f
 	}
+	// An account may be stored under another acct than the one written
+	// (WebFinger aliases, split domains): once resolved, match by user id.
+	declaredIDs := map[string]bool{}
 	declared := map[string]bool{}
 	var pending []string
 	for _, want := range p.acct.Follows {
@@ -32,6 +37,14 @@ func (p *planState) planFollows() (ups, dels []*Change) {
 		key := followKey(want.Acct)
 		p.protect(key, want.Lifecycle)
 		have, ok := live[strings.ToLower(want.Acct)]
+		if !ok {
+			if id, resolved := p.live.Users[want.Acct]; resolved {
+				have, ok = liveByID[id]
+			}
+		}
+		if ok {
+			declaredIDs[have.UserID] = true
+		}
 		if !ok {
 			id, resolved := p.userID(want.Acct)
 			if !resolved {
@@ -83,7 +96,7 @@ func (p *planState) planFollows() (ups, dels []*Change) {
 
 	unmanaged := 0
 	for _, f := range p.live.Follows {
-		if declared[strings.ToLower(f.Acct)] {
+		if declared[strings.ToLower(f.Acct)] || declaredIDs[f.UserID] {
 			continue
 		}
 		key := followKey(f.Acct)

@@ -14,6 +14,11 @@ type Live struct {
 
 	// PinnedNotes are the pinned notes, top first (as `i` lists them).
 	PinnedNotes []LiveNote
+	// UnpinnedOwnedNotes are notes the ownership record holds as pinned
+	// notes but that are not pinned (someone unpinned them, or an apply
+	// stopped between notes/create and i/pin): the provider looks each one
+	// up with notes/show; the ones that no longer exist are left out.
+	UnpinnedOwnedNotes []LiveNote
 	// Follows are the established follows and the pending follow
 	// requests this account sent, each once.
 	Follows []LiveFollow

@@ -4,7 +4,11 @@ package planner
 // account registry (i/registry/*). The registry is private to each token.
 var OwnershipScope = []string{"mkctl"}
 
-const OwnershipKey = "ownership"
+// OwnershipKey is the registry key of the record of one configured account
+// (its config address): two configurations that manage the same account
+// with the same token each keep their own record, so neither deletes what
+// the other created.
+func OwnershipKey(address string) string { return "ownership:" + address }
 
 // OwnershipVersion is the record's format version.
 const OwnershipVersion = 1

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/mkctl/mkctl/schema"
@@ -71,39 +72,58 @@ func noteAttrs(before, after map[string]any) []AttrChange {
 // planPinnedNotes makes the pinned notes those of the configuration, in its
 // order. Misskey cannot edit a note nor reorder pins, and shows the most
 // recently pinned note first; so a changed note is replaced, and the notes
-// above the longest already-correct bottom run are re-pinned bottom-up.
+// above the longest already-correct bottom part are re-pinned bottom-up.
 // Removals come first (they free pin slots), then the pins.
 func (p *planState) planPinnedNotes() []*Change {
 	desired := p.acct.PinnedNotes
+	if len(desired) == 0 && !p.purged("pinned_notes") && !p.ownsAny("pinned_note.") {
+		return nil // pinned notes are not managed at all
+	}
 	liveByID := map[string]LiveNote{}
 	for _, n := range p.live.PinnedNotes {
 		liveByID[n.ID] = n
 	}
+	// Notes mkctl recorded that are not pinned (unpinned by hand, or an
+	// apply stopped between notes/create and i/pin) can be pinned again.
+	unpinned := map[string]LiveNote{}
+	for _, n := range p.live.UnpinnedOwnedNotes {
+		unpinned[n.ID] = n
+	}
 	matched := map[string]string{}           // live id → label
-	match := make([]string, len(desired))    // label index → live id kept as is
-	replaces := make([]string, len(desired)) // label index → live id to replace
+	match := make([]string, len(desired))    // label index → note id kept as is (maybe to re-pin)
+	replaces := make([]string, len(desired)) // label index → note id to replace
 
-	// 1. The record's note for the label, when its content still matches.
+	// 1. The record's note for the label, when it still has the content
+	// asked for: as Misskey shows it, or as mkctl last applied it (the
+	// server may rewrite a note's visibility, e.g. for silenced users).
 	for i, want := range desired {
 		key := pinnedNoteKey(want.Label)
 		p.protect(key, want.Lifecycle)
-		if o, ok := p.live.Ownership.objects()[key]; ok {
-			if n, ok := liveByID[o.ID]; ok && matched[o.ID] == "" {
-				if reflect.DeepEqual(liveContent(n), noteContent(want)) {
-					match[i], matched[o.ID] = o.ID, want.Label
-				}
-			}
+		o, ok := p.live.Ownership.objects()[key]
+		if !ok || matched[o.ID] != "" {
+			continue
+		}
+		n, pinned := liveByID[o.ID]
+		if !pinned {
+			n, pinned = unpinned[o.ID]
+		}
+		if !pinned {
+			continue
+		}
+		if sameContent(liveContent(n), noteContent(want)) || sameContent(o.Applied, noteContent(want)) {
+			match[i], matched[o.ID] = o.ID, want.Label
 		}
 	}
-	// 2. Any pinned note with the same content (adopted).
+	// 2. Any pinned note with the same content: adopted. mkctl did not post
+	// it, so it will only ever unpin it, never delete it.
 	for i, want := range desired {
 		if match[i] != "" {
 			continue
 		}
 		for _, n := range p.live.PinnedNotes {
-			if matched[n.ID] == "" && reflect.DeepEqual(liveContent(n), noteContent(want)) {
+			if matched[n.ID] == "" && sameContent(liveContent(n), noteContent(want)) {
 				match[i], matched[n.ID] = n.ID, want.Label
-				p.adopt(pinnedNoteKey(want.Label), n.ID, nil)
+				p.adopt(pinnedNoteKey(want.Label), n.ID, map[string]any{"adopted": true})
 				break
 			}
 		}
@@ -113,51 +133,68 @@ func (p *planState) planPinnedNotes() []*Change {
 		if match[i] != "" {
 			continue
 		}
-		if o, ok := p.live.Ownership.objects()[pinnedNoteKey(want.Label)]; ok {
-			if _, pinned := liveByID[o.ID]; pinned && matched[o.ID] == "" {
+		if o, ok := p.live.Ownership.objects()[pinnedNoteKey(want.Label)]; ok && matched[o.ID] == "" {
+			_, pinned := liveByID[o.ID]
+			_, exists := unpinned[o.ID]
+			if pinned || exists {
 				replaces[i], matched[o.ID] = o.ID, want.Label
 			}
 		}
 	}
 
-	// Pinned notes nobody declares: delete what mkctl owns, unpin what
-	// purge covers, leave the rest (it keeps its slot).
+	// Notes nobody declares: delete what mkctl posted, unpin what it
+	// adopted or what purge covers, leave the rest pinned (it keeps its slot).
 	var removals []*Change
 	unmanaged := 0
-	for _, n := range p.live.PinnedNotes {
+	for _, n := range append(append([]LiveNote(nil), p.live.PinnedNotes...), p.live.UnpinnedOwnedNotes...) {
 		if matched[n.ID] != "" {
 			continue
 		}
+		_, isPinned := liveByID[n.ID]
 		key, owned := p.live.Ownership.keyOf(n.ID)
 		owned = owned && strings.HasPrefix(key, "pinned_note.")
 		switch {
 		case owned:
-			removals = append(removals, &Change{Address: p.address(key), Type: TypePinnedNote, Action: ActionDelete, Key: key, ID: n.ID,
-				Attrs: noteAttrs(liveContent(n), nil)})
-		case p.purged("pinned_notes"):
-			key = "pinned_note[" + n.ID + "]"
+			c := &Change{Address: p.address(key), Type: TypePinnedNote, Action: ActionDelete, Key: key, ID: n.ID,
+				Attrs: noteAttrs(liveContent(n), nil)}
+			if p.adopted(key) {
+				c.After = map[string]any{"keepNote": true}
+				c.Reason = "unpinned; mkctl did not post this note, so the note itself is kept"
+			}
+			removals = append(removals, c)
+		case p.purged("pinned_notes") && isPinned:
+			key = "pinned_note[" + strconv.Quote(n.ID) + "]"
 			removals = append(removals, &Change{Address: p.address(key), Type: TypePinnedNote, Action: ActionDelete, Key: key, ID: n.ID,
 				After: map[string]any{"keepNote": true}, Reason: "unpinned because of purge; the note itself is kept",
 				Attrs: noteAttrs(liveContent(n), nil)})
-		default:
+		case isPinned:
 			unmanaged++
 		}
 	}
 	if unmanaged > 0 {
 		p.note("%d pinned note(s) not managed by this configuration (left pinned).", unmanaged)
 	}
-	if limit := p.policy("pinLimit", 5); len(desired)+unmanaged > limit {
-		over := desired[max(limit-unmanaged, 0)]
+	if limit := p.policy("pinLimit", 5); len(desired) > 0 && len(desired)+unmanaged > limit {
+		over := desired[min(max(limit-unmanaged, 0), len(desired)-1)]
 		p.errorf(over.DeclRange, "Too many pinned notes",
 			"This configuration pins %d notes and %d other pinned note(s) stay, but this account may pin at most %d (role policy pinLimit). Hint: remove pinned_note blocks, or add \"pinned_notes\" to purge to unpin the others.",
 			len(desired), unmanaged, limit)
 		return removals
 	}
+	if canPublic, ok := p.live.Policies["canPublicNote"].(bool); ok && !canPublic {
+		for _, want := range desired {
+			if noteContent(want)["visibility"] == "public" {
+				p.errorf(want.DeclRange, "Public notes not allowed",
+					"pinned_note %q is public, but this account may not post public notes (role policy canPublicNote): Misskey would post it as \"home\" and every plan would replace it. Hint: set visibility = \"home\".",
+					want.Label)
+			}
+		}
+	}
 
-	// The kept notes in their live order (top first).
+	// The kept notes that are pinned, in their live order (top first).
 	var kept []string
 	for _, n := range p.live.PinnedNotes {
-		if l := matched[n.ID]; l != "" && !isReplaced(n.ID, replaces) {
+		if matched[n.ID] != "" && !isReplaced(n.ID, replaces) {
 			kept = append(kept, n.ID)
 		}
 	}
@@ -183,19 +220,71 @@ func (p *planState) planPinnedNotes() []*Change {
 		content := noteContent(want)
 		switch {
 		case match[i] != "":
+			reason := "re-pinned to restore the order (Misskey cannot reorder pins)"
+			if _, isPinned := liveByID[match[i]]; !isPinned {
+				reason = "pinned again: the note exists but is not pinned"
+			}
 			steps = append(steps, &Change{Address: p.address(key), Type: TypePinnedNote, Action: ActionUpdate, Key: key, ID: match[i],
-				Reason: "re-pinned to restore the order (Misskey cannot reorder pins)",
+				Reason: reason,
 				Attrs:  []AttrChange{{Name: "position", Before: position(kept, match[i]), After: i + 1}}})
 		case replaces[i] != "":
-			steps = append(steps, &Change{Address: p.address(key), Type: TypePinnedNote, Action: ActionReplace, Key: key, ID: replaces[i],
+			old, ok := liveByID[replaces[i]]
+			if !ok {
+				old = unpinned[replaces[i]]
+			}
+			c := &Change{Address: p.address(key), Type: TypePinnedNote, Action: ActionReplace, Key: key, ID: replaces[i],
 				After: content, Applied: content, Reason: "notes cannot be edited",
-				Attrs: noteAttrs(liveContent(liveByID[replaces[i]]), content)})
+				Attrs: noteAttrs(liveContent(old), content)}
+			if p.adopted(key) {
+				c.After = copyMap(content)
+				c.After["keepOld"] = true
+				c.Reason = "notes cannot be edited; the old note was not posted by mkctl, so it is only unpinned"
+			}
+			steps = append(steps, c)
 		default:
 			steps = append(steps, &Change{Address: p.address(key), Type: TypePinnedNote, Action: ActionCreate, Key: key,
 				After: content, Applied: content, Attrs: noteAttrs(nil, content)})
 		}
 	}
 	return steps
+}
+
+// sameContent compares note contents; a nil side never matches.
+func sameContent(a, b map[string]any) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	for _, k := range []string{"text", "cw", "visibility", "localOnly", "reactionAcceptance"} {
+		if !reflect.DeepEqual(a[k], b[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+func copyMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// adopted reports whether the record says mkctl adopted (did not create)
+// the object under key.
+func (p *planState) adopted(key string) bool {
+	o, ok := p.live.Ownership.objects()[key]
+	return ok && o.Applied["adopted"] == true
+}
+
+// ownsAny reports whether the record holds any object whose key has prefix.
+func (p *planState) ownsAny(prefix string) bool {
+	for k := range p.live.Ownership.objects() {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func isReplaced(id string, replaces []string) bool {

@@ -81,7 +81,9 @@ func normalizeAcct(s, localHost string) string {
 	if !found || host == "" {
 		host = localHost
 	}
-	return "@" + user + "@" + strings.ToLower(host)
+	// Misskey matches usernames without case; compare them folded so a
+	// spelling difference is not a perpetual change.
+	return "@" + strings.ToLower(user) + "@" + strings.ToLower(host)
 }
 
 // hostOf strips the scheme from a base URL: "https://Misskey.example" → "misskey.example".

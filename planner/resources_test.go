@@ -350,7 +350,7 @@ func TestAntennaLimit(t *testing.T) {
 	}
 }
 
-func TestOrderListsBeforeAntennasDeletesLast(t *testing.T) {
+func TestOrderDeletesUndeclaredAntennasFirst(t *testing.T) {
 	acct := base()
 	acct.UserLists = []*schema.UserList{{Name: "l"}}
 	acct.Antennas = []*schema.Antenna{{Name: "a", Source: "list", UserList: "l", Keywords: [][]string{{"x"}}}}
@@ -361,7 +361,8 @@ func TestOrderListsBeforeAntennasDeletesLast(t *testing.T) {
 		Ownership: owning(map[string]string{"antenna.gone": "old"}),
 	}
 	ap := mustPlan(t, acct, live)
-	want := "create user_list.l\ncreate antenna.a\ncreate drive_folder[\"f\"]\ncreate pinned_note.p\ndelete antenna.gone old\n"
+	// The old antenna goes first: at antennaLimit the new one fits only then.
+	want := "delete antenna.gone old\ncreate user_list.l\ncreate antenna.a\ncreate drive_folder[\"f\"]\ncreate pinned_note.p\n"
 	if got := summary(ap); got != want {
 		t.Fatalf("got\n%swant\n%s", got, want)
 	}
@@ -437,4 +438,108 @@ func longestKeptSuffix(live, want []string) int {
 		}
 	}
 	return best
+}
+
+func TestLimitsWithNothingDeclaredDoNotPanic(t *testing.T) {
+	acct := base()
+	live := &Live{
+		PinnedNotes: []LiveNote{liveNote("a", "A"), liveNote("b", "B"), liveNote("c", "C")},
+		Antennas:    []LiveAntenna{{ID: "x", Name: "x", Fields: map[string]any{}}, {ID: "y", Name: "y", Fields: map[string]any{}}},
+		UserLists:   []LiveUserList{{ID: "l1", Name: "l1"}, {ID: "l2", Name: "l2"}},
+		Policies:    map[string]any{"pinLimit": float64(1), "antennaLimit": float64(1), "userListLimit": float64(1)},
+	}
+	ap := mustPlan(t, acct, live)
+	if len(ap.Changes) != 0 {
+		t.Fatalf("got %s", summary(ap))
+	}
+	// Pinned notes are not managed at all here: no note about them either.
+	if strings.Contains(strings.Join(ap.Notes, "\n"), "pinned") {
+		t.Fatalf("notes = %v", ap.Notes)
+	}
+}
+
+func TestRecordedNoteThatIsNotPinnedIsPinnedAgain(t *testing.T) {
+	acct := base()
+	acct.PinnedNotes = []*schema.PinnedNote{note("a", "A")}
+	live := &Live{
+		UnpinnedOwnedNotes: []LiveNote{liveNote("n1", "A")},
+		Ownership:          owning(map[string]string{"pinned_note.a": "n1"}),
+	}
+	ap := mustPlan(t, acct, live)
+	if got := summary(ap); got != "update pinned_note.a n1\n" {
+		t.Fatalf("got %s", got)
+	}
+	if !strings.Contains(ap.Changes[0].Reason, "not pinned") {
+		t.Fatalf("reason = %q", ap.Changes[0].Reason)
+	}
+	// With other content it is replaced, not posted a second time beside it.
+	acct.PinnedNotes = []*schema.PinnedNote{note("a", "A2")}
+	ap = mustPlan(t, acct, live)
+	if got := summary(ap); got != "replace pinned_note.a n1\n" {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestAdoptedNoteIsOnlyUnpinned(t *testing.T) {
+	acct := base()
+	acct.PinnedNotes = []*schema.PinnedNote{note("a", "A")}
+	live := &Live{PinnedNotes: []LiveNote{liveNote("n1", "A")}}
+	ap := mustPlan(t, acct, live)
+	if len(ap.Adopt) != 1 || ap.Adopt[0].Applied["adopted"] != true {
+		t.Fatalf("adopt = %+v", ap.Adopt)
+	}
+	// Later the block goes away: the note is unpinned, not deleted.
+	rec := NewOwnership("account.bot")
+	rec.Objects["pinned_note.a"] = Owned{ID: "n1", Applied: map[string]any{"adopted": true}}
+	live.Ownership = rec
+	acct.PinnedNotes = nil
+	ap = mustPlan(t, acct, live)
+	if got := summary(ap); got != "delete pinned_note.a n1\n" || ap.Changes[0].After["keepNote"] != true {
+		t.Fatalf("got %s %+v", got, ap.Changes)
+	}
+	// And a changed block replaces it keeping the old note.
+	acct.PinnedNotes = []*schema.PinnedNote{note("a", "A2")}
+	ap = mustPlan(t, acct, live)
+	if got := summary(ap); got != "replace pinned_note.a n1\n" || ap.Changes[0].After["keepOld"] != true {
+		t.Fatalf("got %s %+v", got, ap.Changes)
+	}
+}
+
+func TestServerRewrittenVisibilityIsNotAChange(t *testing.T) {
+	acct := base()
+	acct.PinnedNotes = []*schema.PinnedNote{note("a", "A")}
+	rewritten := liveNote("n1", "A")
+	rewritten.Visibility = "home" // e.g. the account may not post public notes
+	rec := NewOwnership("account.bot")
+	rec.Objects["pinned_note.a"] = Owned{ID: "n1", Applied: noteContent(acct.PinnedNotes[0])}
+	ap := mustPlan(t, acct, &Live{PinnedNotes: []LiveNote{rewritten}, Ownership: rec})
+	if len(ap.Changes) != 0 {
+		t.Fatalf("got %s", summary(ap))
+	}
+	// and the planner warns before the first apply when it can tell
+	_, diags := PlanAccount(acct, &Live{Policies: map[string]any{"canPublicNote": false}})
+	if !diags.HasErrors() || diags[0].Summary != "Public notes not allowed" {
+		t.Fatalf("diags = %v", diags)
+	}
+}
+
+func TestFollowMatchedByResolvedUserID(t *testing.T) {
+	acct := base()
+	acct.Follows = []*schema.Follow{{Acct: "@alice@example.com"}}
+	live := &Live{
+		Follows: []LiveFollow{{UserID: "u1", Acct: "@alice@social.example.com"}},
+		Users:   map[string]string{"@alice@example.com": "u1"},
+	}
+	ap := mustPlan(t, acct, live)
+	if len(ap.Changes) != 0 {
+		t.Fatalf("got %s", summary(ap))
+	}
+}
+
+func TestAlsoKnownAsIgnoresCase(t *testing.T) {
+	ap, _ := PlanAccount(account(map[string]any{"also_known_as": []any{"@alice@Old.example"}}),
+		live(map[string]any{"alsoKnownAs": []any{"@Alice@old.example"}}))
+	if len(ap.Changes) != 0 {
+		t.Fatalf("got %+v", ap.Changes[0])
+	}
 }

@@ -78,16 +78,30 @@ func (p *planState) planUserLists() (ups, dels []*Change) {
 		ups = append(ups, &Change{
 			Address: p.address(key), Type: TypeUserList, Action: ActionUpdate, Key: key, ID: live.ID,
 			After: map[string]any{"push": toAny(push), "pull": toAny(pull)},
-			Attrs: []AttrChange{{Name: "members", Before: len(live.UserIDs), After: len(wantIDs)}},
+			Attrs: []AttrChange{{Name: "members", Before: p.acctsOf(live.UserIDs), After: acctList(sortedKeys(wantIDs), wantIDs)}},
 		})
 	}
 
 	// Lists that an antenna still uses must stay: deleting a list deletes
 	// the antennas that use it (ON DELETE CASCADE).
 	usedBy := map[string]string{}
+	declaredAntennas := map[string]bool{}
+	for _, a := range p.acct.Antennas {
+		declaredAntennas[a.Name] = true
+	}
 	for _, a := range p.live.Antennas {
+		if declaredAntennas[a.Name] {
+			continue // it will use the list its block names, counted below
+		}
 		if id, _ := a.Fields["userListId"].(string); id != "" && !p.antennaWillBeDeleted(a) {
 			usedBy[id] = a.Name
+		}
+	}
+	for _, a := range p.acct.Antennas {
+		for _, l := range p.live.UserLists {
+			if a.UserList != "" && l.Name == a.UserList {
+				usedBy[l.ID] = a.Name
+			}
 		}
 	}
 	unmanaged := 0
@@ -112,8 +126,8 @@ func (p *planState) planUserLists() (ups, dels []*Change) {
 	if unmanaged > 0 {
 		p.note("%d user list(s) not managed by this configuration (left alone).", unmanaged)
 	}
-	if limit := p.policy("userListLimit", 10); len(p.acct.UserLists)+unmanaged > limit {
-		over := p.acct.UserLists[max(limit-unmanaged, 0)]
+	if limit := p.policy("userListLimit", 10); len(p.acct.UserLists) > 0 && len(p.acct.UserLists)+unmanaged > limit {
+		over := p.acct.UserLists[min(max(limit-unmanaged, 0), len(p.acct.UserLists)-1)]
 		p.errorf(over.DeclRange, "Too many user lists",
 			"This configuration declares %d user lists and the account has %d others, but it may have at most %d (role policy userListLimit). Hint: remove some, or add \"user_lists\" to purge to let mkctl delete the others.",
 			len(p.acct.UserLists), unmanaged, limit)
@@ -154,6 +168,25 @@ func acctList(ids []string, accts map[string]string) []any {
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
 		out = append(out, accts[id])
+	}
+	sort.Strings(out)
+	return toAny(out)
+}
+
+// acctsOf shows user ids as accts where the plan knows them (follows and
+// resolved users), as ids otherwise.
+func (p *planState) acctsOf(ids []string) []any {
+	names := map[string]string{}
+	for acct, id := range p.userIDs {
+		names[id] = acct
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		if a, ok := names[id]; ok {
+			out[i] = a
+		} else {
+			out[i] = id
+		}
 	}
 	sort.Strings(out)
 	return toAny(out)
