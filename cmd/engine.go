@@ -25,17 +25,18 @@ type target struct {
 // the in-process emulator with --sandbox.
 func (g *globalOptions) targets(cfg *schema.Config, sb *sandbox) ([]target, error) {
 	var out []target
+	tokens := g.tokenResolver(len(cfg.Accounts), true)
 	for _, acct := range cfg.Accounts {
 		base, token := acct.Host, ""
 		var httpClient *http.Client
 		if sb != nil {
 			base, token, httpClient = sb.endpoint(acct)
 		} else {
-			t, err := g.tokenFor(acct, len(cfg.Accounts))
+			t, err := tokens.tokenFor(acct)
 			if err != nil {
 				return nil, err
 			}
-			token = t
+			token = t.Token
 		}
 		opts := []provider.Option{
 			provider.WithUserAgent("mkctl/" + Version),

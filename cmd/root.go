@@ -58,6 +58,9 @@ the difference with the live account and "mkctl apply" makes it so.`,
 		newPlanCmd(g),
 		newApplyCmd(g),
 		newSandboxCmd(g),
+		newLoginCmd(g),
+		newLogoutCmd(g),
+		newWhoamiCmd(g),
 	)
 	return root
 }

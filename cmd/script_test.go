@@ -21,7 +21,8 @@ import (
 // TestMain lets testscript run mkctl as a subprocess of the test binary.
 func TestMain(m *testing.M) {
 	os.Exit(testscript.RunMain(m, map[string]func() int{
-		"mkctl": func() int { return Main(System(), os.Args[1:]) },
+		"mkctl":       func() int { return Main(System(), os.Args[1:]) },
+		"fakebrowser": fakeBrowserMain,
 	}))
 }
 
@@ -93,6 +94,8 @@ type scriptEmu struct {
 //	emu folders USER                     print folder paths
 //	emu antennas USER                    print antenna names and sources
 //	emu lists USER                       print lists and member counts
+//	emu apps USER                        print USER's access tokens: name and permissions (never the token)
+//	emu apptoken VAR USER                put USER's newest MiAuth token in $VAR (to look for leaks)
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("emu does not support !")
@@ -153,6 +156,8 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	case "reset":
 		se.emu.ResetRequests()
+	case "apps", "apptoken":
+		emuApps(ts, se.emu, args)
 	default:
 		emuResources(ts, se.emu, args)
 	}

@@ -56,11 +56,14 @@ func fastifyError(status int, code, errText, message string) *reply {
 	return newReply(status).json(body)
 }
 
-// ServeHTTP serves the API under /api/.
+// ServeHTTP serves the API under /api/, and the MiAuth consent page
+// (ep_miauth_page.go).
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutPrefix(r.URL.Path, "/api/")
 	if !ok {
-		http.NotFound(w, r)
+		if !e.serveWebPage(w, r) {
+			http.NotFound(w, r)
+		}
 		return
 	}
 	session, isCheck := miauthCheckSession(name)
