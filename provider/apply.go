@@ -74,18 +74,20 @@ var appliers = map[string]applier{
 //
 // Before the first write it checks, with one `i` call, that the token
 // belongs to the account the plan is for, so a saved plan applied with
-// the wrong token cannot change another account.
+// the wrong token cannot change another account. A plan made in this
+// process skips that call (see tokenOwner).
 //
-// The ownership record (read fresh from the registry, not taken from the
-// plan, which may be old or loaded from a file) is rewritten after every
-// change that alters it, and once for ap.Adopt, so that it always reflects
-// what has been done, even if mkctl is interrupted.
+// The ownership record is the one the plan was made with when the plan was
+// made in this process, else it is read fresh from the registry (a saved
+// plan does not carry it). It is written as changes complete: at once for
+// pinned notes, in batches for the other kinds, and always before Apply
+// returns (apply_ownership.go says why that is safe).
 //
 // Interrupts: when ctx ends, the change in flight is finished — its
 // requests run on a context that ignores the cancellation, so that nothing
 // is left half-sent — unless it has to wait (a rate limit, a retry
-// backoff): waits end at once. No further change is started, and Apply
-// returns an error wrapping ctx's error.
+// backoff): waits end at once. No further change is started, what was done
+// is recorded, and Apply returns an error wrapping ctx's error.
 func Apply(ctx context.Context, c *Client, ap *planner.AccountPlan, events func(Event)) (Result, error) {
 	var res Result
 	if events == nil {
@@ -116,20 +118,30 @@ func Apply(ctx context.Context, c *Client, ap *planner.AccountPlan, events func(
 	if len(todo) == 0 && len(ap.Adopt) == 0 {
 		return res, nil
 	}
-	me, err := checkTokenOwner(ctx, c, ap)
+	me, err := tokenOwner(ctx, c, ap)
 	if err != nil {
 		return res, err
 	}
 	run := newApplyRun(ctx, c, ap, me, len(todo))
-	defer func() {
-		if run.rec != nil {
-			ap.Ownership = run.rec // what the server now holds, for the caller
-		}
-	}()
 	// Requests of a change run on work: an interrupt must not cut a write
-	// short between sending it and recording its outcome.
+	// short between sending it and recording its outcome. The last write
+	// of the record runs on it too, for the same reason.
 	work := context.WithoutCancel(ctx)
 
+	res, err = run.applyAll(ctx, work, todo, events)
+	if ferr := run.flush(work); ferr != nil {
+		err = errors.Join(err, ferr)
+	}
+	if run.rec != nil {
+		ap.Ownership = run.rec // what the server now holds, for the caller
+	}
+	return res, err
+}
+
+// applyAll records the plan's adoptions and carries out the changes.
+func (run *applyRun) applyAll(ctx, work context.Context, todo []*planner.Change, events func(Event)) (Result, error) {
+	var res Result
+	ap := run.ap
 	if len(ap.Adopt) > 0 {
 		if err := run.adopt(work, ap.Adopt); err != nil {
 			return res, fmt.Errorf("%s: %w", ap.Address, err)
@@ -164,6 +176,23 @@ func Apply(ctx context.Context, c *Client, ap *planner.AccountPlan, events func(
 		events(Event{Address: ch.Address, Action: ch.Action, Phase: PhaseDone, Elapsed: elapsed})
 	}
 	return res, nil
+}
+
+// tokenOwner returns the user id of the token's account, making sure it is
+// the account the plan is for.
+//
+// A plan made in this process (ap.Ownership set, which a plan read from a
+// file never is, and ap.UserID known) was made by ReadAccount with this
+// client moments ago, and ReadAccount compared the token's account with the
+// configuration then: asking `i` again would only repeat that answer. So
+// the call is made only for a saved plan, or when the account had no record
+// yet (Apply cannot tell that plan from a saved one; the call is one request
+// on a first apply).
+func tokenOwner(ctx context.Context, c *Client, ap *planner.AccountPlan) (string, error) {
+	if ap.Ownership != nil && ap.UserID != "" {
+		return ap.UserID, nil
+	}
+	return checkTokenOwner(ctx, c, ap)
 }
 
 // checkTokenOwner compares the token's account with the plan's and

@@ -10,19 +10,51 @@ import (
 	"github.com/mkctl/mkctl/planner"
 )
 
-// The ownership record is rewritten whole with i/registry/set after every
-// change that alters it. Writes that would not change it are skipped.
+// When the ownership record is written.
+//
+// i/registry/set replaces the whole value, so each write sends the whole
+// record. Writing it after every change made an apply of N changes send
+// O(N²) bytes (250 follows: 250 writes, 1.4 MB), so writes are batched,
+// except where losing one would do harm:
+//
+//   - Pinned notes: written at once, at every step — the intent before
+//     notes/create, the note right after it (with the retiring entry of a
+//     replace), the retiring entry's removal once the old note is gone, an
+//     unpin or delete. A note cannot be found again by a natural key (its
+//     content is neither unique nor stable): a lost intent means a second
+//     post, a lost note id an orphan nobody deletes.
+//   - Every other kind (follows, drive folders, antennas, user lists, and
+//     the plan's adoptions): written after every recordBatch changes, before
+//     every rate-limit wait (it may last an hour, and the user may give up
+//     and kill mkctl), when the apply fails or is interrupted, and at its
+//     end. This is safe because these objects have a natural key: if mkctl
+//     dies between two writes, the next plan finds the created objects of
+//     the lost batch by acct, path or name and adopts them again, and
+//     deleted ones are simply not there any more. (The one trace left is a
+//     deleted object still in the record; should the same follow or name
+//     come back by hand later, mkctl would take it for its own.)
 
-// record loads the ownership record on first use. It is read fresh rather
-// than taken from the plan: a saved plan does not carry it, and another
-// apply may have changed it since the plan was made.
+// recordBatch is how many batched changes may wait for one write.
+const recordBatch = 25
+
+// record loads the ownership record on first use.
+//
+// A plan made in this process (ap.Ownership is set: a plan read from a file
+// never carries it) uses the record ReadAccount read moments ago, saving a
+// request; it is out of date only if another mkctl applied to the same
+// account with the same token in between. A saved plan reads it fresh.
 func (run *applyRun) record(ctx context.Context) (*planner.Ownership, error) {
 	if run.loaded {
 		return run.rec, nil
 	}
-	rec, err := readOwnership(ctx, run.c.Read)
-	if err != nil {
-		return nil, err
+	var rec *planner.Ownership
+	if run.ap.Ownership != nil {
+		rec = cloneOwnership(run.ap.Ownership)
+	} else {
+		var err error
+		if rec, err = readOwnership(ctx, run.c.Read, run.ap.Address); err != nil {
+			return nil, err
+		}
 	}
 	if rec == nil {
 		rec = planner.NewOwnership(run.ap.Address)
@@ -30,31 +62,95 @@ func (run *applyRun) record(ctx context.Context) (*planner.Ownership, error) {
 	if rec.Account == "" {
 		rec.Account = run.ap.Address
 	}
+	if rec.Objects == nil {
+		rec.Objects = map[string]planner.Owned{}
+	}
 	run.rec, run.loaded = rec, true
 	return rec, nil
 }
 
-// save writes the record. i/registry/set is an upsert of the whole value,
-// so repeating it is harmless: it is retried like a read.
+// cloneOwnership copies a record deeply enough that changing the copy's
+// objects and intents leaves the original alone.
+func cloneOwnership(o *planner.Ownership) *planner.Ownership {
+	cp := *o
+	cp.Objects = make(map[string]planner.Owned, len(o.Objects))
+	for k, obj := range o.Objects {
+		obj.Applied = maps.Clone(obj.Applied)
+		cp.Objects[k] = obj
+	}
+	cp.Intents = maps.Clone(o.Intents)
+	return &cp
+}
+
+// save writes the record when it holds unwritten changes. i/registry/set is
+// an upsert of the whole value, so repeating it is harmless: it is retried
+// like a read.
 func (run *applyRun) save(ctx context.Context) error {
-	body := registryParams()
+	if !run.dirty || run.saving {
+		return nil
+	}
+	run.saving = true
+	defer func() { run.saving = false }()
+	body := registryParams(run.ap.Address)
 	body["value"] = run.rec
 	if err := run.c.call(ctx, "i/registry/set", body, nil, true); err != nil {
-		return fmt.Errorf("saving mkctl's ownership record: %w", err)
+		err = fmt.Errorf("saving mkctl's ownership record: %w", err)
+		if run.saveErr == nil {
+			run.saveErr = err
+		}
+		return err
+	}
+	run.dirty, run.pending = false, 0
+	return nil
+}
+
+// saveBeforeWait is the client's beforeRateLimitWait: batched changes are
+// written before a rate-limit wait. A failure is reported and the apply
+// goes on; the next write tries again.
+func (run *applyRun) saveBeforeWait(ctx context.Context) {
+	if !run.dirty || run.saving {
+		return
+	}
+	prev := run.saveErr
+	if err := run.save(ctx); err != nil {
+		run.base.notify(fmt.Sprintf("could not record the changes made so far before waiting (%s): %v", run.progress(), err))
+		run.saveErr = prev // not fatal here: the next write tries again
+	}
+}
+
+// flush writes what is still unwritten, at the end of an apply (also a
+// failed or interrupted one). Nothing is tried after a failed write: the
+// apply already reports it.
+func (run *applyRun) flush(ctx context.Context) error {
+	if !run.dirty || run.saveErr != nil {
+		return nil
+	}
+	n := run.pending
+	if err := run.save(ctx); err != nil {
+		return fmt.Errorf("%s: mkctl could not record the last %d change(s) it made, so the next plan will not know about them (it finds follows, folders, antennas and lists again by name): %w", run.ap.Address, n, err)
 	}
 	return nil
 }
 
-// recordChange records the outcome of a completed change.
+// recordChange records the outcome of a completed change: pinned notes at
+// once, other kinds in batches.
 func (run *applyRun) recordChange(ctx context.Context, ch *planner.Change, id string) error {
 	if ch.Key == "" || ch.Type == planner.TypeProfile {
 		return nil // the profile: nothing to own
 	}
+	var changed bool
 	var err error
 	if ch.Action == planner.ActionDelete {
-		err = run.disown(ctx, ch.Key)
+		changed, err = run.drop(ctx, ch.Key)
 	} else {
-		err = run.own(ctx, ch.Key, id, ch.Applied)
+		changed, err = run.put(ctx, ch.Key, id, ch.Applied)
+	}
+	if err == nil && changed {
+		if ch.Type == planner.TypePinnedNote {
+			err = run.save(ctx)
+		} else {
+			err = run.later(ctx)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("the change was made, but mkctl could not record it, so the next plan will not know about it: %w", err)
@@ -62,13 +158,23 @@ func (run *applyRun) recordChange(ctx context.Context, ch *planner.Change, id st
 	return nil
 }
 
-// own records that key is the object id (dropping any intent for it).
-// Applied nil keeps what the record has for the same object.
-func (run *applyRun) own(ctx context.Context, key, id string, applied map[string]any) error {
+// later counts a batched change and writes the batch when it is full.
+func (run *applyRun) later(ctx context.Context) error {
+	run.pending++
+	if run.pending < recordBatch {
+		return nil
+	}
+	return run.save(ctx)
+}
+
+// put records that key is the object id and drops any intent for it.
+// Applied nil keeps what the record has for the same object. It reports
+// whether the record changed; nothing is written.
+func (run *applyRun) put(ctx context.Context, key, id string, applied map[string]any) (bool, error) {
 	run.created[key] = id
 	rec, err := run.record(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	old, had := rec.Objects[key]
 	if applied == nil && had && old.ID == id {
@@ -76,30 +182,66 @@ func (run *applyRun) own(ctx context.Context, key, id string, applied map[string
 	}
 	_, intent := rec.Intents[key]
 	if had && !intent && old.ID == id && sameJSON(old.Applied, applied) {
-		return nil
+		return false, nil
 	}
 	rec.Objects[key] = planner.Owned{Key: key, ID: id, Applied: applied}
 	delete(rec.Intents, key)
-	return run.save(ctx)
+	run.dirty = true
+	return true, nil
 }
 
-// disown removes key from the record.
-func (run *applyRun) disown(ctx context.Context, key string) error {
+// drop removes key (and any intent for it) from the record; nothing is
+// written.
+func (run *applyRun) drop(ctx context.Context, key string) (bool, error) {
 	rec, err := run.record(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	_, had := rec.Objects[key]
 	_, intent := rec.Intents[key]
 	if !had && !intent {
-		return nil
+		return false, nil
 	}
 	delete(rec.Objects, key)
 	delete(rec.Intents, key)
+	run.dirty = true
+	return true, nil
+}
+
+// ownLater records an object of a batched kind before its change is done
+// (a user list, before its members are pushed for hours): it is written
+// with the batch, or before the first rate-limit wait.
+func (run *applyRun) ownLater(ctx context.Context, key, id string) error {
+	changed, err := run.put(ctx, key, id, nil)
+	if err != nil || !changed {
+		return err
+	}
+	return run.later(ctx)
+}
+
+// ownNote records a posted note at once; retire, when set, is the note it
+// replaces, kept under its retiring key in the same write (see replaceNote).
+func (run *applyRun) ownNote(ctx context.Context, key, id string, applied map[string]any, retire *planner.Owned) error {
+	if retire != nil {
+		if _, err := run.put(ctx, retire.Key, retire.ID, retire.Applied); err != nil {
+			return err
+		}
+	}
+	if _, err := run.put(ctx, key, id, applied); err != nil {
+		return err
+	}
 	return run.save(ctx)
 }
 
-// setIntent records a creation about to start (see planner.Intent).
+// disownNote removes a pinned note's key at once.
+func (run *applyRun) disownNote(ctx context.Context, key string) error {
+	if _, err := run.drop(ctx, key); err != nil {
+		return err
+	}
+	return run.save(ctx)
+}
+
+// setIntent records, at once, a creation about to start (see planner.Intent).
 func (run *applyRun) setIntent(ctx context.Context, key string, in planner.Intent) error {
 	rec, err := run.record(ctx)
 	if err != nil {
@@ -109,10 +251,12 @@ func (run *applyRun) setIntent(ctx context.Context, key string, in planner.Inten
 		rec.Intents = map[string]planner.Intent{}
 	}
 	rec.Intents[key] = in
+	run.dirty = true
 	return run.save(ctx)
 }
 
-// clearIntent forgets an intent whose creation certainly did not happen.
+// clearIntent forgets, at once, an intent whose creation certainly did not
+// happen.
 func (run *applyRun) clearIntent(ctx context.Context, key string) error {
 	if run.rec == nil {
 		return nil
@@ -121,11 +265,13 @@ func (run *applyRun) clearIntent(ctx context.Context, key string) error {
 		return nil
 	}
 	delete(run.rec.Intents, key)
+	run.dirty = true
 	return run.save(ctx)
 }
 
-// adopt records existing objects the plan matched to declarations, with
-// one write, without touching them on the server.
+// adopt records existing objects the plan matched to declarations, without
+// touching them on the server. They are written with the first batch (or at
+// the end): the next plan would match them again by their natural key.
 func (run *applyRun) adopt(ctx context.Context, objs []planner.Owned) error {
 	rec, err := run.record(ctx)
 	if err != nil {
@@ -138,10 +284,8 @@ func (run *applyRun) adopt(ctx context.Context, objs []planner.Owned) error {
 	if sameJSON(before, rec.Objects) {
 		return nil
 	}
-	if err := run.save(ctx); err != nil {
-		return fmt.Errorf("recording adopted objects: %w", err)
-	}
-	return nil
+	run.dirty = true
+	return run.later(ctx)
 }
 
 // sameJSON compares values as they would be stored: the record read back

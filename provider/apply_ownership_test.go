@@ -34,11 +34,13 @@ func recordKeys(rec *planner.Ownership) []string {
 	return keys
 }
 
-// The record is written after every change: read through the API between
-// changes, it holds exactly the changes done so far.
-func TestApplyRecordsAfterEveryChange(t *testing.T) {
+// Pinned notes are recorded at once; other kinds in batches, and whatever
+// is left when Apply returns. Read through the API at the end of each
+// change, the record shows when each write happened.
+func TestApplyRecordWrites(t *testing.T) {
 	env := newEmuEnv(t)
-	ap := env.plan(folderCreates("a", "b", "c")...)
+	note := noteCreate("n", "hello")
+	ap := env.plan(append(folderCreates("a", "b"), note, folderCreates("c")[0])...)
 	var seen [][]string
 	events := func(e Event) {
 		if e.Phase == PhaseDone {
@@ -48,12 +50,62 @@ func TestApplyRecordsAfterEveryChange(t *testing.T) {
 	if _, err := Apply(context.Background(), env.c, ap, events); err != nil {
 		t.Fatal(err)
 	}
-	want := [][]string{{folderKey("a")}, {folderKey("a"), folderKey("b")}, {folderKey("a"), folderKey("b"), folderKey("c")}}
+	ab := []string{folderKey("a"), folderKey("b"), "pinned_note.n"}
+	want := [][]string{nil, nil, ab, ab}
 	if !reflect.DeepEqual(seen, want) {
 		t.Errorf("record after each change = %v, want %v", seen, want)
 	}
-	if !reflect.DeepEqual(recordKeys(ap.Ownership), want[2]) {
+	all := []string{folderKey("a"), folderKey("b"), folderKey("c"), "pinned_note.n"}
+	if got := recordKeys(env.record(t)); !reflect.DeepEqual(got, all) {
+		t.Errorf("record at the end = %v, want %v", got, all)
+	}
+	if !reflect.DeepEqual(recordKeys(ap.Ownership), all) {
 		t.Errorf("ap.Ownership = %v", recordKeys(ap.Ownership))
+	}
+	// The intent, the note (with a and b), the rest at the end.
+	if n := env.count("i/registry/set"); n != 3 {
+		t.Errorf("%d record writes, want 3", n)
+	}
+}
+
+// A failed change still leaves the batched changes before it recorded.
+func TestApplyRecordsBatchOnFailure(t *testing.T) {
+	env := newEmuEnv(t)
+	changes := append(folderCreates("a", "b"), followChange(planner.ActionCreate, "@ghost", "9zzzzzzzzz", nil))
+	_, err := Apply(context.Background(), env.c, env.plan(changes...), nil)
+	if !IsCode(err, "NO_SUCH_USER") {
+		t.Fatalf("err = %v", err)
+	}
+	if got := recordKeys(env.record(t)); !reflect.DeepEqual(got, []string{folderKey("a"), folderKey("b")}) {
+		t.Errorf("record = %v", got)
+	}
+}
+
+// Batched changes are written before a rate-limit wait: the wait may last
+// an hour, and whoever kills mkctl meanwhile must not lose them.
+func TestApplyRecordsBeforeRateLimitWait(t *testing.T) {
+	env := newEmuEnv(t, withRateLimits)
+	var atWait []string
+	env.c.sleep = func(ctx context.Context, d time.Duration) error {
+		if atWait == nil {
+			atWait = recordKeys(env.record(t))
+		}
+		env.clock.Advance(d)
+		return ctx.Err()
+	}
+	var names []string
+	for i := range 12 {
+		names = append(names, "f"+itoa(i))
+	}
+	if _, err := Apply(context.Background(), env.c, env.plan(folderCreates(names...)...), nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(atWait) != 10 {
+		t.Errorf("record held %v when the wait began, want the 10 folders made", atWait)
+	}
+	// Before the wait, and at the end.
+	if n := env.count("i/registry/set"); n != 2 {
+		t.Errorf("%d record writes, want 2", n)
 	}
 }
 
@@ -99,8 +151,8 @@ func TestApplyProfileLeavesRecordAlone(t *testing.T) {
 	}
 }
 
-// When the record cannot be written, the change has still happened: the
-// error says both, and the change is counted.
+// When the record cannot be written, the changes have still happened: the
+// error says both, and the changes are counted.
 func TestApplyRecordWriteFailure(t *testing.T) {
 	env := newEmuEnv(t)
 	for range defaultMaxRetries + 1 { // the write is retried like a read
@@ -111,12 +163,41 @@ func TestApplyRecordWriteFailure(t *testing.T) {
 		t.Fatal("no error")
 	}
 	msg := err.Error()
-	if !strings.HasPrefix(msg, `account.main.drive_folder["a"]: the change was made, but mkctl could not record it`) ||
+	if !strings.HasPrefix(msg, `account.main: mkctl could not record the last 1 change(s) it made`) ||
 		!strings.Contains(msg, "i/registry/set") || !strings.Contains(msg, "503") {
 		t.Errorf("err = %q", msg)
 	}
 	if res != (Result{Added: 1}) || len(env.emu.DriveFoldersOf(env.me.ID)) != 1 {
 		t.Errorf("res %+v, folders %d", res, len(env.emu.DriveFoldersOf(env.me.ID)))
+	}
+}
+
+// A pinned-note change is recorded at once; when that fails the apply
+// stops there, and the failed write is not tried again at the end.
+func TestApplyPinnedNoteRecordWriteFailure(t *testing.T) {
+	env := newEmuEnv(t)
+	a := env.emu.CreateNote(env.me.ID, "a")
+	if err := env.emu.PinNote(env.me.ID, a); err != nil {
+		t.Fatal(err)
+	}
+	env.writeRecord(t, &planner.Ownership{Version: 1, Account: "account.main", Objects: map[string]planner.Owned{"pinned_note.a": {ID: a}}})
+	env.resetCounts()
+	for range defaultMaxRetries + 1 {
+		env.emu.FailNext("i/registry/set", emulator.FaultBeforeExecute)
+	}
+	changes := []*planner.Change{
+		{Type: planner.TypePinnedNote, Action: planner.ActionDelete, Key: "pinned_note.a", ID: a},
+		folderCreates("never")[0],
+	}
+	res, err := Apply(context.Background(), env.c, env.plan(changes...), nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "account.main.pinned_note.a: the change was made, but mkctl could not record it") {
+		t.Fatalf("err = %v", err)
+	}
+	if res != (Result{Destroyed: 1}) || len(env.emu.NotesOf(env.me.ID)) != 0 || len(env.emu.DriveFoldersOf(env.me.ID)) != 0 {
+		t.Errorf("res %+v", res)
+	}
+	if n := env.count("i/registry/set"); n != defaultMaxRetries+1 {
+		t.Errorf("%d record writes, want %d (one call and its retries)", n, defaultMaxRetries+1)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/mkctl/mkctl/planner"
 )
@@ -36,7 +37,7 @@ func (pinnedNoteApplier) check(ch *planner.Change) error {
 func (pinnedNoteApplier) apply(ctx context.Context, run *applyRun, ch *planner.Change) (string, error) {
 	switch ch.Action {
 	case planner.ActionCreate:
-		id, err := createNote(ctx, run, ch)
+		id, err := createNote(ctx, run, ch, nil)
 		if err != nil {
 			return "", err
 		}
@@ -47,23 +48,49 @@ func (pinnedNoteApplier) apply(ctx context.Context, run *applyRun, ch *planner.C
 	case planner.ActionReplace:
 		return replaceNote(ctx, run, ch)
 	case planner.ActionUpdate:
-		// A re-pin: unpinning and pinning again puts the note on top.
-		note := map[string]any{"noteId": ch.ID}
-		if err := run.c.Write(ctx, "i/unpin", note, nil); err != nil {
-			return "", err
-		}
-		return ch.ID, run.c.Write(ctx, "i/pin", note, nil)
+		return ch.ID, repinNote(ctx, run.c, ch.ID)
 	default:
 		keep, _ := ch.After["keepNote"].(bool)
 		return "", removeNote(ctx, run.c, ch.ID, keep)
 	}
 }
 
+// repinNote unpins and pins a note again, which puts it on top. It also
+// pins a recorded note that is not pinned any more: unpinning an own note
+// that is not pinned succeeds silently (API-NOTES §2).
+func repinNote(ctx context.Context, c *Client, id string) error {
+	if err := c.Write(ctx, "i/unpin", map[string]any{"noteId": id}, nil); err != nil {
+		return err
+	}
+	return pinAfterUnpin(ctx, c, id, id)
+}
+
+// retiringKey is where a replaced note stays in the record until it is
+// gone: pinned_note.LABEL~ID.
+func retiringKey(key, id string) string { return key + "~" + id }
+
 // replaceNote posts the new note, pins it, and unpins and deletes the old
-// one. With the pin limit reached (PIN_LIMIT_EXCEEDED; policy pinLimit, 5
-// by default) the old note is unpinned first to make room.
+// one — or only unpins it when After["keepOld"] is true (mkctl adopted it,
+// it did not post it). With the pin limit reached (PIN_LIMIT_EXCEEDED;
+// policy pinLimit, 5 by default) the old note is unpinned first to make
+// room.
+//
+// The write that points the record's key at the new note also keeps the old
+// note under a retiring key, and that entry goes only once the old note is
+// deleted or unpinned: an apply stopped in between leaves the old note in
+// the record, so the next plan finishes the job instead of forgetting it.
 func replaceNote(ctx context.Context, run *applyRun, ch *planner.Change) (string, error) {
-	id, err := createNote(ctx, run, ch)
+	keepOld, _ := ch.After["keepOld"].(bool)
+	rec, err := run.record(ctx)
+	if err != nil {
+		return "", err
+	}
+	retire := &planner.Owned{Key: retiringKey(ch.Key, ch.ID), ID: ch.ID}
+	if old, ok := rec.Objects[ch.Key]; keepOld || ok && old.ID == ch.ID && old.Applied["adopted"] == true {
+		// The next plan reads this to only unpin the note (keepNote).
+		retire.Applied = map[string]any{"adopted": true}
+	}
+	id, err := createNote(ctx, run, ch, retire)
 	if err != nil {
 		return "", err
 	}
@@ -73,13 +100,16 @@ func replaceNote(ctx context.Context, run *applyRun, ch *planner.Change) (string
 		if err := run.c.Write(ctx, "i/unpin", old, nil); err != nil && !IsCode(err, "NO_SUCH_NOTE") {
 			return "", fmt.Errorf("the new note was posted (id %s), but the pin limit is reached and unpinning the old note %s failed: %w", id, ch.ID, err)
 		}
-		err = pinNote(ctx, run.c, id)
+		err = pinAfterUnpin(ctx, run.c, id, ch.ID)
 	}
 	if err != nil {
 		return "", fmt.Errorf("the new note was posted (id %s) but not pinned; the old note %s is left as it was: %w", id, ch.ID, err)
 	}
-	if err := removeNote(ctx, run.c, ch.ID, false); err != nil {
-		return "", fmt.Errorf("the new note %s is pinned, but removing the old note %s failed: %w", id, ch.ID, err)
+	if err := removeNote(ctx, run.c, ch.ID, keepOld); err != nil {
+		return "", fmt.Errorf("the new note %s is pinned, but removing the old note %s failed (the next plan tries again): %w", id, ch.ID, err)
+	}
+	if err := run.disownNote(ctx, retire.Key); err != nil {
+		return "", fmt.Errorf("the new note %s is pinned and the old note %s removed, but mkctl could not record that: %w", id, ch.ID, err)
 	}
 	return id, nil
 }
@@ -105,8 +135,10 @@ func removeNote(ctx context.Context, c *Client, id string, keep bool) error {
 }
 
 // pinNote pins a note. ALREADY_PINNED happens when an earlier, interrupted
-// apply pinned it: pinning again after an unpin puts it on top, where the
-// plan's order expects the note applied last.
+// apply pinned it, or when an i/unpin of it was just sent: Misskey answers
+// i/unpin before the pin is deleted (API-NOTES §2). Unpinning and pinning
+// once more puts it on top, where the plan's order expects the note applied
+// last.
 func pinNote(ctx context.Context, c *Client, id string) error {
 	note := map[string]any{"noteId": id}
 	err := c.Write(ctx, "i/pin", note, nil)
@@ -119,13 +151,33 @@ func pinNote(ctx context.Context, c *Client, id string) error {
 	return c.Write(ctx, "i/pin", note, nil)
 }
 
+// pinAfterUnpin pins id right after an i/unpin of freed (id itself for a
+// re-pin, the old note of a replace at the pin limit). That unpin may not
+// have landed yet, and Misskey checks the pin limit before duplicates: at
+// the limit the pin is then refused with PIN_LIMIT_EXCEEDED although the
+// unpin makes room. So on that error freed is unpinned once more (harmless
+// if it is not pinned) and the pin tried once more.
+func pinAfterUnpin(ctx context.Context, c *Client, id, freed string) error {
+	err := pinNote(ctx, c, id)
+	if !IsCode(err, "PIN_LIMIT_EXCEEDED") {
+		return err
+	}
+	if err := c.Write(ctx, "i/unpin", map[string]any{"noteId": freed}, nil); err != nil && !IsCode(err, "NO_SUCH_NOTE") {
+		return err
+	}
+	return c.Write(ctx, "i/pin", map[string]any{"noteId": id}, nil)
+}
+
 // createNote posts the note of a create or replace, guarding against
 // duplicates when a reply is lost: notes/create is not idempotent, and a
 // lost reply leaves mkctl not knowing whether the note exists. So an Intent
 // is recorded before the call and replaced by the note after it. A later
 // apply that finds the Intent looks for the note first (findIntendedNote)
 // and uses it instead of posting it again.
-func createNote(ctx context.Context, run *applyRun, ch *planner.Change) (string, error) {
+//
+// retire, for a replace, is the old note's retiring entry: it is written in
+// the same request that records the new note.
+func createNote(ctx context.Context, run *applyRun, ch *planner.Change, retire *planner.Owned) (string, error) {
 	rec, err := run.record(ctx)
 	if err != nil {
 		return "", err
@@ -137,7 +189,7 @@ func createNote(ctx context.Context, run *applyRun, ch *planner.Change) (string,
 			return "", fmt.Errorf("looking for the note an interrupted apply may have posted: %w", err)
 		}
 		if id != "" {
-			if err := run.own(ctx, ch.Key, id, ch.Applied); err != nil {
+			if err := run.ownNote(ctx, ch.Key, id, ch.Applied, retire); err != nil {
 				return "", fmt.Errorf("found the note an interrupted apply posted (id %s), but mkctl could not record it: %w", id, err)
 			}
 			return id, nil
@@ -150,7 +202,7 @@ func createNote(ctx context.Context, run *applyRun, ch *planner.Change) (string,
 	var created struct {
 		CreatedNote apiNote `json:"createdNote"`
 	}
-	if err := run.c.Write(ctx, "notes/create", ch.After, &created); err != nil {
+	if err := run.c.Write(ctx, "notes/create", noteParams(ch.After), &created); err != nil {
 		var ae *APIError
 		if errors.As(err, &ae) && ae.Status < 500 {
 			// Misskey refused it (or a 429 was not waited out): nothing
@@ -164,7 +216,7 @@ func createNote(ctx context.Context, run *applyRun, ch *planner.Change) (string,
 	if id == "" {
 		return "", fmt.Errorf("notes/create: the answer has no note id")
 	}
-	if err := run.own(ctx, ch.Key, id, ch.Applied); err != nil {
+	if err := run.ownNote(ctx, ch.Key, id, ch.Applied, retire); err != nil {
 		return "", fmt.Errorf("the note was posted (id %s), but mkctl could not record it: %w", id, err)
 	}
 	return id, nil
@@ -182,4 +234,16 @@ func noteMatch(after map[string]any) map[string]any {
 		}
 	}
 	return m
+}
+
+// noteParams is notes/create's body: After without keepOld, which is an
+// instruction to mkctl, not a note field (Misskey ignores unknown
+// parameters, so it would not fail, but nor should it be sent).
+func noteParams(after map[string]any) map[string]any {
+	if _, ok := after["keepOld"]; !ok {
+		return after
+	}
+	p := maps.Clone(after)
+	delete(p, "keepOld")
+	return p
 }

@@ -25,8 +25,18 @@ type applyRun struct {
 	done    atomic.Int64
 	current string // address of the change in flight
 
-	rec    *planner.Ownership // loaded on first use (readOwnership)
+	rec    *planner.Ownership // loaded on first use (see record)
 	loaded bool
+	// dirty: rec holds changes the registry does not have yet. pending
+	// counts the batched changes among them (see apply_ownership.go).
+	dirty   bool
+	pending int
+	// saving guards against a write of the record starting another one
+	// (a 429 on i/registry/set would run beforeRateLimitWait).
+	saving bool
+	// saveErr is the first failed write: the apply stops on it, and the
+	// final write is not tried again.
+	saveErr error
 	// created holds the ids of objects made earlier in this apply, by
 	// Change.Key, for the Refs of later changes.
 	created map[string]string
@@ -35,6 +45,7 @@ type applyRun struct {
 func newApplyRun(ctx context.Context, c *Client, ap *planner.AccountPlan, userID string, total int) *applyRun {
 	run := &applyRun{ctx: ctx, base: c, ap: ap, userID: userID, total: total, created: map[string]string{}}
 	run.c = c.derive(run.notify, run.sleep)
+	run.c.beforeRateLimitWait = run.saveBeforeWait
 	return run
 }
 

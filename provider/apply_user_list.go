@@ -62,9 +62,11 @@ func (userListApplier) apply(ctx context.Context, run *applyRun, ch *planner.Cha
 		return "", fmt.Errorf("users/lists/create: the answer has no list id")
 	}
 	// Record the list before adding members: pushes may take hours (30 an
-	// hour) or fail, and the list must not be orphaned meanwhile.
+	// hour) or fail, and the list must not be orphaned meanwhile. It is
+	// written with the batch, at the latest before the first rate-limit
+	// wait of the pushes (see apply_ownership.go).
 	if len(push) > 0 {
-		if err := run.own(ctx, ch.Key, list.ID, nil); err != nil {
+		if err := run.ownLater(ctx, ch.Key, list.ID); err != nil {
 			return "", fmt.Errorf("the list was created (id %s), but mkctl could not record it: %w", list.ID, err)
 		}
 	}

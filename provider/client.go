@@ -44,6 +44,10 @@ type Client struct {
 	maxWait   time.Duration // total 429 wait per call; 0: no cap
 	now       func() time.Time
 	jitter    func(d time.Duration) time.Duration
+	// beforeRateLimitWait, when set, runs before the client waits out a
+	// 429: Apply saves the changes it has not recorded yet, because the
+	// wait may last an hour and the user may give up on it.
+	beforeRateLimitWait func(ctx context.Context)
 }
 
 // NewClient makes a client for the instance at baseURL ("https://misskey.example").

@@ -86,7 +86,7 @@ func (env *emuEnv) resetCounts() {
 // record reads the ownership record through the API, as mkctl would.
 func (env *emuEnv) record(t testing.TB) *planner.Ownership {
 	t.Helper()
-	rec, err := readOwnership(context.Background(), env.c.Read)
+	rec, err := readOwnership(context.Background(), env.c.Read, "account.main")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func (env *emuEnv) record(t testing.TB) *planner.Ownership {
 // writeRecord stores an ownership record, as an earlier apply would have.
 func (env *emuEnv) writeRecord(t testing.TB, rec *planner.Ownership) {
 	t.Helper()
-	body := registryParams()
+	body := registryParams("account.main")
 	body["value"] = rec
 	if err := env.c.Write(context.Background(), "i/registry/set", body, nil); err != nil {
 		t.Fatal(err)

@@ -15,9 +15,10 @@ import (
 //
 //	stage 1  `i` and the ownership record (i/registry/get-detail), at the same time. `i` gives the
 //	         profile, the policies and the pinned notes (top first), so pinned notes cost nothing more.
+//	         Recorded pinned notes that are not pinned cost a notes/show each (readUnpinnedOwnedNotes).
 //	stage 2  one reader per resource kind, run at the same time, each only when the account manages
-//	         that kind (see reading.manages): follows, follow requests, drive folders, antennas,
-//	         user lists, also_known_as.
+//	         that kind (see reading.manages): unpinned recorded notes, follows, follow requests, drive
+//	         folders, antennas, user lists, also_known_as.
 //	stage 3  users/show for accts the configuration mentions that stage 2 did not already identify.
 //
 // A profile-only configuration therefore costs exactly two requests. Every
@@ -32,6 +33,7 @@ type liveReader func(ctx context.Context, r *reading) (store func(*planner.Live)
 
 // liveReaders are run concurrently after `i`. Each resource kind adds one.
 var liveReaders = []liveReader{
+	readUnpinnedOwnedNotes,
 	readAlsoKnownAs,
 	readFollows,
 	readFollowRequests,
@@ -81,7 +83,7 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 	}
 	recCh := make(chan recResult, 1)
 	go func() {
-		rec, err := readOwnership(ctx, r.read)
+		rec, err := readOwnership(ctx, r.read, acct.Address())
 		recCh <- recResult{rec, err}
 	}()
 

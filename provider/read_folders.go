@@ -34,6 +34,9 @@ type apiFolder struct {
 //     "assets/icons"), but not the declared or owned folders themselves:
 //     what is inside a folder that stays does not matter.
 //
+// Folders whose name holds "/" and folders at a declared path that several
+// folders share are neither shown nor listed (see folderWalk.list).
+//
 // Delete candidates — folders the plan may delete: owned but no longer
 // declared, or not declared under purge — get one drive/folders/show for
 // filesCount (LiveFolder.FilesCount; -1 for every other folder). Its
@@ -123,10 +126,7 @@ func (w *folderWalk) list(ctx context.Context, parentPath string, parentID *stri
 		names[c.Name]++
 	}
 	for _, c := range children {
-		path := c.Name
-		if parentPath != "" {
-			path = parentPath + "/" + c.Name
-		}
+		path := childPath(parentPath, c.Name)
 		lf := &planner.LiveFolder{ID: c.ID, Name: c.Name, Path: path, FilesCount: -1}
 		if parentID != nil {
 			lf.ParentID = *parentID
@@ -138,23 +138,40 @@ func (w *folderWalk) list(ctx context.Context, parentPath string, parentID *stri
 		if seen {
 			continue // a folder listed twice (it moved during the walk): walk it once
 		}
-		candidate := w.candidate(c.ID, path, names[c.Name] > 1)
+		if strings.Contains(c.Name, "/") || w.declared[path] && names[c.Name] > 1 {
+			// Left as found: neither looked into nor shown. A name with
+			// "/" cannot be declared (see childPath): the folder is
+			// unmanaged, and its files count stays unknown (-1), which
+			// keeps the planner from deleting it even under purge. A
+			// declared path held by several folders is ambiguous: the
+			// planner reports that and plans nothing for the path, so
+			// what is in those folders does not matter yet.
+			continue
+		}
+		candidate := !w.declared[path] && (w.ownedIDs[c.ID] || w.purge)
 		w.g.Go(func() error { return w.visit(ctx, lf, candidate) })
 	}
 	return nil
 }
 
-// candidate says whether the plan may delete the folder: owned but not
-// declared; under purge, anything not declared, and extra copies of a
-// declared path (Misskey allows duplicate names) that mkctl does not own.
-func (w *folderWalk) candidate(id, path string, duplicate bool) bool {
-	owned := w.ownedIDs[id]
-	if !w.declared[path] {
-		return owned || w.purge
+// childPath is the path of a folder named name in the folder at parentPath
+// ("" at the root). Misskey allows "/" in a folder name, but mkctl's paths
+// use it between names, so a folder "a/b" at the root would pass for folder
+// b inside folder a. Such a name has each "/" doubled: "a//b" holds an
+// empty name, which no declaration can have (a declared name is never
+// empty), so it never matches a declared or recorded path, and a folder's
+// path still has more "/" than its parent's (parents sort first).
+func childPath(parentPath, name string) string {
+	name = strings.ReplaceAll(name, "/", "//")
+	if parentPath == "" {
+		return name
 	}
-	return w.purge && duplicate && !owned
+	return parentPath + "/" + name
 }
 
+// visit looks at one folder found by the walk. A candidate — a folder the
+// plan may delete: owned but not declared, or under purge anything not
+// declared — gets a drive/folders/show for its files count.
 func (w *folderWalk) visit(ctx context.Context, lf *planner.LiveFolder, candidate bool) error {
 	descend := w.purge || w.ancestors[lf.Path]
 	if candidate {
@@ -221,7 +238,9 @@ func (w *folderWalk) findMissingOwned(ctx context.Context) error {
 			continue
 		}
 		lf := w.addChain(d)
-		if lf != nil && d.FilesCount != nil && !w.declared[lf.Path] {
+		// A path with "//" lies in a folder whose name holds "/": left
+		// alone like that folder (childPath), so its files are not counted.
+		if lf != nil && d.FilesCount != nil && !w.declared[lf.Path] && !strings.Contains(lf.Path, "//") {
 			lf.FilesCount = *d.FilesCount
 		}
 	}
@@ -234,7 +253,7 @@ func (w *folderWalk) addChain(d *apiFolder) *planner.LiveFolder {
 	if lf, ok := w.found[d.ID]; ok {
 		return lf
 	}
-	lf := &planner.LiveFolder{ID: d.ID, Name: d.Name, Path: d.Name, FilesCount: -1}
+	lf := &planner.LiveFolder{ID: d.ID, Name: d.Name, Path: childPath("", d.Name), FilesCount: -1}
 	if d.ParentID != nil && *d.ParentID != "" {
 		var parent *planner.LiveFolder
 		if p, ok := w.found[*d.ParentID]; ok {
@@ -246,7 +265,7 @@ func (w *folderWalk) addChain(d *apiFolder) *planner.LiveFolder {
 			return nil
 		}
 		lf.ParentID = parent.ID
-		lf.Path = parent.Path + "/" + d.Name
+		lf.Path = childPath(parent.Path, d.Name)
 	}
 	w.found[d.ID] = lf
 	return lf

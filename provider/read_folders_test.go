@@ -76,35 +76,68 @@ func TestReadDriveFoldersPartialWalk(t *testing.T) {
 func TestReadDriveFoldersPurgeWalk(t *testing.T) {
 	env := newEmuEnv(t)
 	seedFolderTree(env)
-	dup := env.emu.SeedFolders(env.me.ID, "", []string{"a"})[0] // a second "a"
 	live, err := ReadAccount(context.Background(), env.c, account(folders("a", "a/b"), purge("drive_folders")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := summarise(live)
-	if len(got) != 9 {
-		t.Fatalf("folders = %v, want all 9", got)
+	want := []folderSummary{
+		{"a", "", -1}, {"m", "", 0}, {"x", "", 1},
+		{"a/b", "a", -1}, {"a/z", "a", 0}, {"m/n", "m", 0}, {"x/y", "x", 0},
+		{"a/b/c", "a/b", 0},
 	}
-	files := map[string]int{}
-	for _, f := range live.DriveFolders {
-		files[f.ID] = f.FilesCount
+	if got := summarise(live); !reflect.DeepEqual(got, want) {
+		t.Errorf("folders =\n%v\nwant\n%v", got, want)
 	}
-	// Declared and not duplicated: -1. The duplicate "a"s are both
-	// candidates (neither is owned), as is everything undeclared.
-	counts := map[string]int{}
-	for _, s := range got {
-		if s.Files >= 0 {
-			counts[s.Path]++
+	// Lists: root, a and a/b (declared, listed under purge), m (has n),
+	// x (has y); the other candidates have no subfolders. Shows: every
+	// undeclared folder, for its files count.
+	if env.count("drive/folders") != 5 || env.count("drive/folders/show") != 6 {
+		t.Errorf("requests = %v", env.counts)
+	}
+}
+
+// A declared path held by several folders is ambiguous: the planner only
+// reports it, so those folders cost no drive/folders/show (nor a listing),
+// even under purge. A folder whose name holds "/" (Misskey allows it) is
+// not the nested path its name looks like: it gets a path no declaration
+// can have, and is left alone.
+func TestReadDriveFoldersDuplicatesAndSlashNames(t *testing.T) {
+	env := newEmuEnv(t)
+	f := seedFolderTree(env)
+	dup := env.emu.SeedFolders(env.me.ID, "", []string{"a"})[0] // a second "a"
+	slash := env.emu.SeedFolders(env.me.ID, "", []string{"a/b", "/"})
+	env.emu.SeedFolders(env.me.ID, slash[0], []string{"q"})
+	live, err := ReadAccount(context.Background(), env.c, account(folders("a", "a/b"), purge("drive_folders")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The escaped paths count their doubled "/" as depth: they sort
+	// after the other root folders, still before any child of theirs.
+	want := []folderSummary{
+		{"a", "", -1}, {"a", "", -1}, {"m", "", 0}, {"x", "", 1},
+		{"m/n", "m", 0}, {"x/y", "x", 0}, {"//", "", -1}, {"a//b", "", -1},
+	}
+	if got := summarise(live); !reflect.DeepEqual(got, want) {
+		t.Errorf("folders =\n%v\nwant\n%v", got, want)
+	}
+	for _, lf := range live.DriveFolders {
+		if lf.Path == "a/b" {
+			t.Errorf("folder %s (%q) has the declared path a/b", lf.ID, lf.Name)
+		}
+		if lf.ID == slash[0] && lf.Name != "a/b" {
+			t.Errorf("name = %q, want the server's", lf.Name)
 		}
 	}
-	wantShown := map[string]int{"a": 2, "a/b/c": 1, "a/z": 1, "m": 1, "m/n": 1, "x": 1, "x/y": 1}
-	if !reflect.DeepEqual(counts, wantShown) || files[dup] != 0 {
-		t.Errorf("candidates = %v, want %v", counts, wantShown)
+	// Lists: root, m, x. Shows: m, m/n, x, x/y — none for the two "a"s
+	// or the folders named with "/".
+	for _, req := range env.emu.Requests() {
+		if req.Endpoint == "drive/folders/show" || req.Endpoint == "drive/folders" {
+			if id, _ := req.Body["folderId"].(string); id == dup || id == f.a || id == slash[0] || id == slash[1] {
+				t.Errorf("%s of %s", req.Endpoint, id)
+			}
+		}
 	}
-	// Lists: root, a (declared, listed under purge), the other a (has
-	// none: foldersCount 0, not listed), a/b (declared), a/b/c no, a/z no,
-	// m (has n), m/n no, x (has y), x/y no → 5.
-	if env.count("drive/folders") != 5 || env.count("drive/folders/show") != 8 {
+	if env.count("drive/folders") != 3 || env.count("drive/folders/show") != 4 {
 		t.Errorf("requests = %v", env.counts)
 	}
 }

@@ -11,45 +11,57 @@ import (
 // readFunc is Client.Read or reading.read.
 type readFunc func(ctx context.Context, endpoint string, params, out any) error
 
-// registryParams locates the ownership record. The registry is private to
-// the token (API-NOTES §7): a new token starts without a record.
-func registryParams() map[string]any {
-	return map[string]any{"key": planner.OwnershipKey, "scope": planner.OwnershipScope}
+// registryParams locates the ownership record of one configured account
+// (its config address, e.g. account.weather). The registry is private to the
+// token (API-NOTES §7): a new token starts without a record. Each address
+// has its own key, so two configurations that manage the same account with
+// the same token do not share (and delete) each other's objects.
+func registryParams(address string) map[string]any {
+	return map[string]any{"key": planner.OwnershipKey(address), "scope": planner.OwnershipScope}
 }
 
-// readOwnership reads mkctl's ownership record; nil when there is none.
+// readOwnership reads mkctl's ownership record for the configured account at
+// address; nil when there is none.
 //
 // It uses i/registry/get-detail rather than i/registry/get: get answers a
 // stored null with 204 and no body, get-detail always with {updatedAt,
 // value}. A missing key (NO_SUCH_KEY) is the normal state of a token mkctl
 // has not written with yet.
-func readOwnership(ctx context.Context, read readFunc) (*planner.Ownership, error) {
+func readOwnership(ctx context.Context, read readFunc, address string) (*planner.Ownership, error) {
 	var detail struct {
 		Value json.RawMessage `json:"value"`
 	}
-	if err := read(ctx, "i/registry/get-detail", registryParams(), &detail); err != nil {
+	if err := read(ctx, "i/registry/get-detail", registryParams(address), &detail); err != nil {
 		if IsCode(err, "NO_SUCH_KEY") {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("reading mkctl's ownership record: %w", err)
 	}
-	return decodeOwnership(detail.Value)
+	return decodeOwnership(detail.Value, address)
 }
 
 // decodeOwnership checks the record rather than starting afresh on
 // anything odd: a record mkctl cannot read would be overwritten by the
 // next apply, and mkctl would forget what it owns.
-func decodeOwnership(raw json.RawMessage) (*planner.Ownership, error) {
+//
+// A record that names another account than address is treated as none:
+// mkctl writes the address into every record it makes, so such a record
+// was copied or written by something else, and trusting it could make mkctl
+// delete objects this configuration never created.
+func decodeOwnership(raw json.RawMessage, address string) (*planner.Ownership, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
 	var rec planner.Ownership
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return nil, fmt.Errorf("mkctl's ownership record in the account registry (scope %v, key %q) is not in the format mkctl writes: %w; remove it in Settings → Registry only if no other mkctl version uses it",
-			planner.OwnershipScope, planner.OwnershipKey, err)
+			planner.OwnershipScope, planner.OwnershipKey(address), err)
 	}
 	if rec.Version > planner.OwnershipVersion {
 		return nil, fmt.Errorf("mkctl's ownership record has format version %d, newer than this mkctl understands (%d); upgrade mkctl", rec.Version, planner.OwnershipVersion)
+	}
+	if rec.Account != address {
+		return nil, nil
 	}
 	if rec.Version == 0 {
 		rec.Version = planner.OwnershipVersion

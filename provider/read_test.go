@@ -185,7 +185,8 @@ func noRecord(t *testing.T, w http.ResponseWriter, req recorded) bool {
 	if req.Endpoint != "i/registry/get-detail" {
 		return false
 	}
-	if req.Body["key"] != "ownership" || !reflect.DeepEqual(req.Body["scope"], []any{"mkctl"}) {
+	// The record of each configured account has its own key.
+	if key, _ := req.Body["key"].(string); !strings.HasPrefix(key, "ownership:account.") || !reflect.DeepEqual(req.Body["scope"], []any{"mkctl"}) {
 		t.Errorf("registry read %s", req.Raw)
 	}
 	writeJSON(w, 400, map[string]any{"error": map[string]any{

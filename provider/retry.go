@@ -133,6 +133,9 @@ func (r *retrier) rateLimit(ctx context.Context, e *APIError, h http.Header) err
 	}
 	r.rateWaits++
 	r.waited += d
+	if r.c.beforeRateLimitWait != nil {
+		r.c.beforeRateLimitWait(ctx)
+	}
 	r.c.notify(fmt.Sprintf("rate limited on %s; waiting %s (%s) …", r.endpoint, humanDuration(d), source))
 	if err := r.c.sleep(ctx, d); err != nil {
 		return fmt.Errorf("%s: stopped waiting for Misskey's rate limit: %w", r.endpoint, err)
