@@ -15,7 +15,8 @@ const OwnershipVersion = 1
 
 // Ownership records every object mkctl created or adopted on an account, so
 // that an object removed from the configuration is deleted only when mkctl
-// can prove it owns it. Kept small: it is rewritten after every change.
+// can prove it owns it. Kept small: the provider rewrites it after every
+// pinned-note step and in batches for the other kinds.
 type Ownership struct {
 	Version int `json:"v"`
 	// Account is the config address the record belongs to.
