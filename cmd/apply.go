@@ -45,21 +45,7 @@ func runApply(cmd *cobra.Command, opts *applyOptions) error {
 	if !opts.AutoApprove && !io.StdinTTY {
 		return errors.New("apply needs confirmation, but standard input is not a terminal: run with --auto-approve to apply without asking (for example in CI)")
 	}
-	cfg, err := opts.loadConfig()
-	if err != nil {
-		return err
-	}
-	var sb *sandbox
-	if opts.Sandbox {
-		if sb, err = openSandbox(opts.Chdir, cfg); err != nil {
-			return err
-		}
-	}
-	targets, err := opts.targets(cfg, sb)
-	if err != nil {
-		return err
-	}
-	plan, err := opts.buildPlan(ctx, targets)
+	plan, targets, sb, err := opts.planConfig(ctx, opts.Sandbox)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,30 @@ import (
 	"github.com/mkctl/mkctl/schema"
 )
 
+// planConfig loads the configuration, reaches every account (real or
+// sandboxed) and plans: what plan and apply both do first.
+func (g *globalOptions) planConfig(ctx context.Context, useSandbox bool) (*planner.Plan, []target, *sandbox, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var sb *sandbox
+	if useSandbox {
+		if sb, err = openSandbox(g.Chdir, cfg); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	targets, err := g.targets(cfg, sb)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	plan, err := g.buildPlan(ctx, targets)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return plan, targets, sb, nil
+}
+
 // target is one declared account and the client that reaches it.
 type target struct {
 	acct   *schema.Account

@@ -31,21 +31,7 @@ between the configuration and the live account. Changes nothing.`,
 }
 
 func runPlan(cmd *cobra.Command, opts *planOptions) error {
-	cfg, err := opts.loadConfig()
-	if err != nil {
-		return err
-	}
-	var sb *sandbox
-	if opts.Sandbox {
-		if sb, err = openSandbox(opts.Chdir, cfg); err != nil {
-			return err
-		}
-	}
-	targets, err := opts.targets(cfg, sb)
-	if err != nil {
-		return err
-	}
-	plan, err := opts.buildPlan(cmd.Context(), targets)
+	plan, _, _, err := opts.planConfig(cmd.Context(), opts.Sandbox)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package planner
 import (
 	"reflect"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/mkctl/mkctl/schema"
 )
 
@@ -143,12 +145,11 @@ func (p *planState) planAntennas() (ups, dels []*Change) {
 	if unmanaged > 0 {
 		p.note("%d antenna(s) not managed by this configuration (left alone).", unmanaged)
 	}
-	if limit := p.policy("antennaLimit", 5); len(p.acct.Antennas) > 0 && len(p.acct.Antennas)+unmanaged > limit {
-		over := p.acct.Antennas[min(max(limit-unmanaged, 0), len(p.acct.Antennas)-1)]
-		p.errorf(over.DeclRange, "Too many antennas",
-			"This configuration declares %d antennas and the account has %d others, but it may have at most %d (role policy antennaLimit). Hint: remove some, or add \"antennas\" to purge to let mkctl delete the others.",
-			len(p.acct.Antennas), unmanaged, limit)
+	ranges := make([]hcl.Range, len(p.acct.Antennas))
+	for i, a := range p.acct.Antennas {
+		ranges[i] = a.DeclRange
 	}
+	p.overLimit(countLimit{"antennaLimit", 5, "antennas", "antennas"}, ranges, unmanaged)
 	return ups, dels
 }
 

@@ -145,6 +145,30 @@ func (p *planState) checkPreventDestroy() {
 	}
 }
 
+// countLimit is a role policy that caps how many objects of a kind an
+// account may have.
+type countLimit struct {
+	policy     string // role policy name, e.g. "antennaLimit"
+	def        int    // Misskey's default for it
+	noun       string // "antennas"
+	collection string // for the purge hint
+}
+
+// overLimit reports, at the first block past the limit, a plan that would
+// leave the account with more objects than its role allows: the declared
+// ones plus the unmanaged ones that stay. It returns whether it did.
+func (p *planState) overLimit(l countLimit, blocks []hcl.Range, unmanaged int) bool {
+	limit := p.policy(l.policy, l.def)
+	if len(blocks) == 0 || len(blocks)+unmanaged <= limit {
+		return false
+	}
+	over := blocks[min(max(limit-unmanaged, 0), len(blocks)-1)]
+	p.errorf(over, "Too many "+l.noun,
+		"This configuration declares %d %s and %d other(s) stay on the account, but it may have at most %d (role policy %s). Hint: remove some blocks, or add %q to purge to let mkctl remove the others.",
+		len(blocks), l.noun, unmanaged, limit, l.policy, l.collection)
+	return true
+}
+
 // policy reads a numeric role policy of the account, with Misskey's default.
 func (p *planState) policy(name string, def int) int {
 	if v, ok := p.live.Policies[name].(float64); ok {

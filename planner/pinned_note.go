@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/mkctl/mkctl/schema"
 )
 
@@ -123,7 +125,13 @@ func (p *planState) planPinnedNotes() []*Change {
 		for _, n := range p.live.PinnedNotes {
 			if matched[n.ID] == "" && sameContent(liveContent(n), noteContent(want)) {
 				match[i], matched[n.ID] = n.ID, want.Label
-				p.adopt(pinnedNoteKey(want.Label), n.ID, map[string]any{"adopted": true})
+				applied := map[string]any{"adopted": true}
+				if oldKey, ok := p.live.Ownership.keyOf(n.ID); ok {
+					// mkctl posted it under another label (the block was
+					// renamed): it stays mkctl's own note.
+					applied = p.live.Ownership.Objects[oldKey].Applied
+				}
+				p.adopt(pinnedNoteKey(want.Label), n.ID, applied)
 				break
 			}
 		}
@@ -174,11 +182,11 @@ func (p *planState) planPinnedNotes() []*Change {
 	if unmanaged > 0 {
 		p.note("%d pinned note(s) not managed by this configuration (left pinned).", unmanaged)
 	}
-	if limit := p.policy("pinLimit", 5); len(desired) > 0 && len(desired)+unmanaged > limit {
-		over := desired[min(max(limit-unmanaged, 0), len(desired)-1)]
-		p.errorf(over.DeclRange, "Too many pinned notes",
-			"This configuration pins %d notes and %d other pinned note(s) stay, but this account may pin at most %d (role policy pinLimit). Hint: remove pinned_note blocks, or add \"pinned_notes\" to purge to unpin the others.",
-			len(desired), unmanaged, limit)
+	ranges := make([]hcl.Range, len(desired))
+	for i, n := range desired {
+		ranges[i] = n.DeclRange
+	}
+	if p.overLimit(countLimit{"pinLimit", 5, "pinned notes", "pinned_notes"}, ranges, unmanaged) {
 		return removals
 	}
 	if canPublic, ok := p.live.Policies["canPublicNote"].(bool); ok && !canPublic {

@@ -543,3 +543,14 @@ func TestAlsoKnownAsIgnoresCase(t *testing.T) {
 		t.Fatalf("got %+v", ap.Changes[0])
 	}
 }
+
+func TestRenamedPinnedNoteStaysOwned(t *testing.T) {
+	acct := base()
+	acct.PinnedNotes = []*schema.PinnedNote{note("renamed", "A")}
+	rec := NewOwnership("account.bot")
+	rec.Objects["pinned_note.old"] = Owned{ID: "n1", Applied: map[string]any{"text": "A"}}
+	ap := mustPlan(t, acct, &Live{PinnedNotes: []LiveNote{liveNote("n1", "A")}, Ownership: rec})
+	if len(ap.Changes) != 0 || len(ap.Adopt) != 1 || ap.Adopt[0].Applied["adopted"] == true {
+		t.Fatalf("changes %s adopt %+v", summary(ap), ap.Adopt)
+	}
+}

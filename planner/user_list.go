@@ -126,12 +126,11 @@ func (p *planState) planUserLists() (ups, dels []*Change) {
 	if unmanaged > 0 {
 		p.note("%d user list(s) not managed by this configuration (left alone).", unmanaged)
 	}
-	if limit := p.policy("userListLimit", 10); len(p.acct.UserLists) > 0 && len(p.acct.UserLists)+unmanaged > limit {
-		over := p.acct.UserLists[min(max(limit-unmanaged, 0), len(p.acct.UserLists)-1)]
-		p.errorf(over.DeclRange, "Too many user lists",
-			"This configuration declares %d user lists and the account has %d others, but it may have at most %d (role policy userListLimit). Hint: remove some, or add \"user_lists\" to purge to let mkctl delete the others.",
-			len(p.acct.UserLists), unmanaged, limit)
+	ranges := make([]hcl.Range, len(p.acct.UserLists))
+	for i, l := range p.acct.UserLists {
+		ranges[i] = l.DeclRange
 	}
+	p.overLimit(countLimit{"userListLimit", 10, "user lists", "user_lists"}, ranges, unmanaged)
 	return ups, dels
 }
 
