@@ -10,11 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mkctl/mkctl/internal/hosturl"
 )
 
 const (
@@ -105,7 +106,7 @@ func parseBaseURL(raw string) (base, host string, err error) {
 	switch scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !hosturl.IsLoopback(u.Hostname()) {
 			return "", "", fmt.Errorf("refusing %s: the token would travel unencrypted over http://; use https://%s (http:// is allowed only for loopback hosts such as 127.0.0.1, ::1 or localhost)", raw, u.Host)
 		}
 	default:
@@ -113,14 +114,6 @@ func parseBaseURL(raw string) (base, host string, err error) {
 	}
 	host = strings.ToLower(u.Host)
 	return scheme + "://" + host, host, nil
-}
-
-func isLoopback(hostname string) bool {
-	if strings.EqualFold(hostname, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(hostname)
-	return ip != nil && ip.IsLoopback()
 }
 
 // noRedirects stops the default client from following a redirect: Misskey's

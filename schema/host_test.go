@@ -10,19 +10,10 @@ func TestNormaliseHost(t *testing.T) {
 		in, want string
 		summary  string // "" when valid
 	}{
-		{"misskey.example", "https://misskey.example", ""},
+		// The canonical form itself is tested in internal/hosturl; these
+		// check that it comes through, and the wording of each refusal.
 		{"Misskey.Example", "https://misskey.example", ""},
-		{"https://misskey.example/", "https://misskey.example", ""},
-		{"HTTPS://misskey.example", "https://misskey.example", ""},
-		{"https://misskey.example:443", "https://misskey.example", ""},
-		{"misskey.example:8443", "https://misskey.example:8443", ""},
-		{"http://127.0.0.1:3000", "http://127.0.0.1:3000", ""},
-		{"http://127.8.9.10", "http://127.8.9.10", ""},
-		{"http://localhost:3000/", "http://localhost:3000", ""},
-		{"http://localhost:80", "http://localhost", ""},
 		{"http://[::1]:3000", "http://[::1]:3000", ""},
-		{"localhost:3000", "https://localhost:3000", ""},
-		{"xn--bcher-kva.example", "https://xn--bcher-kva.example", ""},
 
 		{"http://misskey.example", "", "Insecure host URL"},
 		{"http://10.0.0.1:3000", "", "Insecure host URL"},
