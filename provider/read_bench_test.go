@@ -1,7 +1,11 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/mkctl/mkctl/planner"
@@ -101,4 +105,72 @@ func BenchmarkReadAccount(b *testing.B) {
 			b.ReportMetric(float64(env.count("drive/folders")+env.count("drive/folders/show"))/float64(b.N), "folder-requests/op")
 		})
 	}
+}
+
+// replayTransport answers from responses recorded once from the emulator,
+// so a benchmark measures mkctl's own work (requests, JSON decoding,
+// merging) without the emulator's packing of 5,000 users in the profile.
+type replayTransport struct {
+	next     http.RoundTripper
+	replay   bool
+	mu       sync.Mutex
+	recorded map[string]replayed
+}
+
+type replayed struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (t *replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, _ := io.ReadAll(req.Body)
+	key := req.URL.Path + " " + string(body)
+	t.mu.Lock()
+	r, ok := t.recorded[key]
+	t.mu.Unlock()
+	if !t.replay || !ok {
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		resp, err := t.next.RoundTrip(req)
+		if err != nil {
+			return nil, err
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		r = replayed{resp.StatusCode, resp.Header.Clone(), data}
+		t.mu.Lock()
+		t.recorded[key] = r
+		t.mu.Unlock()
+	}
+	return &http.Response{StatusCode: r.status, Header: r.header, Body: io.NopCloser(bytes.NewReader(r.body)), Request: req}, nil
+}
+
+// BenchmarkReadAccountClientOnly is BenchmarkReadAccount/declared with the
+// server's answers replayed from memory: its time and B/op are mkctl's.
+func BenchmarkReadAccountClientOnly(b *testing.B) {
+	env, acct := benchAccount(b)
+	rt := &replayTransport{next: env.emu.Transport(), recorded: map[string]replayed{}}
+	token := env.emu.IssueToken(env.me.ID, mkctlPermissions)
+	c, err := NewClient("http://127.0.0.1:3000", token, WithHTTPClient(&http.Client{Transport: rt}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := ReadAccount(ctx, c, acct); err != nil { // record
+		b.Fatal(err)
+	}
+	rt.replay = true
+	requests := len(rt.recorded)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		live, err := ReadAccount(ctx, c, acct)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(live.Follows) != 5000 {
+			b.Fatalf("read %d follows", len(live.Follows))
+		}
+	}
+	b.ReportMetric(float64(requests), "requests/op")
 }
