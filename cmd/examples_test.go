@@ -26,6 +26,11 @@ func TestExamples(t *testing.T) {
 			if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
 				t.Fatal(err)
 			}
+			// Start from a fresh sandbox even when someone ran the README's
+			// quick start (which keeps its state in examples/*/.mkctl).
+			if err := os.RemoveAll(filepath.Join(dir, ".mkctl")); err != nil {
+				t.Fatal(err)
+			}
 			out := runMkctl(t, 0, "validate", "--chdir", dir)
 			if !strings.Contains(out, "Success!") {
 				t.Fatalf("validate: %s", out)
