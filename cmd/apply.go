@@ -51,8 +51,8 @@ func runApply(cmd *cobra.Command, opts *applyOptions) error {
 	}
 	c := io.Colors()
 	view.HumanPlan(io.Out, plan, c)
-	// A stored token lacking a permission fails here, before any change.
-	if err := opts.checkPermissions(targets, plan, opts.Sandbox); err != nil {
+	// A token lacking a permission fails here, before any change.
+	if err := opts.checkPermissions(ctx, targets, plan, opts.Sandbox); err != nil {
 		return err
 	}
 	if !plan.HasChanges() {

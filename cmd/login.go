@@ -18,7 +18,28 @@ import (
 
 // appName is the name the consent page and the instance's list of
 // connected apps show.
+//
+// mkctl sends no icon: the consent page would load it from a URL mkctl
+// would have to host, and mkctl has no hosted icon (an icon served by mkctl
+// itself on 127.0.0.1 is gone once the login ends, and the instance's app
+// list keeps showing the URL).
 const appName = "mkctl"
+
+const (
+	// minPollInterval is the floor of --poll-interval: /check has no rate
+	// limit, so nothing else keeps a typo from hammering the instance.
+	minPollInterval = 100 * time.Millisecond
+	// verifyTimeout bounds the check of a new token. It runs even after
+	// Ctrl-C: the token has been handed out and cannot be fetched again.
+	verifyTimeout = 15 * time.Second
+)
+
+// loginCancelledError is Ctrl-C during a login. It does not wrap
+// context.Canceled, so exitCode prints it as it is instead of apply's
+// message about the change in flight.
+type loginCancelledError struct{ msg string }
+
+func (e *loginCancelledError) Error() string { return e.msg }
 
 type loginOptions struct {
 	*globalOptions
@@ -46,7 +67,8 @@ for the account you are signed in to; mkctl then collects its token and
 stores it in your configuration directory, for plan and apply to use.
 
 The page asks for exactly what mkctl uses: ` + strings.Join(mkctlPermissions, ", ") + `.
---permission asks for fewer; apply then refuses plans that need more.
+--permission asks for fewer (always with read:account, which every plan
+needs); apply then refuses plans that need more.
 
 Over SSH, or with --no-browser, mkctl prints the URL: open it in a browser
 on any machine. mkctl notices the approval by asking the instance every few
@@ -60,8 +82,8 @@ seconds, or at once when the browser comes back to mkctl on this machine.`,
 	f.StringVar(&opts.Host, "host", "", "the Misskey instance: `HOST` name or https:// URL (http:// only for this machine)")
 	f.BoolVar(&opts.NoBrowser, "no-browser", false, "only print the URL to open (for SSH sessions)")
 	f.DurationVar(&opts.Timeout, "timeout", 5*time.Minute, "give up when the request is not approved within `DURATION`")
-	f.StringSliceVar(&opts.Permissions, "permission", nil, "ask only for these permission `KINDS` (comma-separated; default: all mkctl uses)")
-	f.DurationVar(&opts.PollInterval, "poll-interval", miauth.DefaultInterval, "how often to ask the instance whether the request was approved")
+	f.StringSliceVar(&opts.Permissions, "permission", nil, "ask only for these permission `KINDS` (comma-separated; read:account is always included; default: all mkctl uses)")
+	f.DurationVar(&opts.PollInterval, "poll-interval", miauth.DefaultInterval, "how often to ask the instance whether the request was approved (at least 100ms)")
 	_ = f.MarkHidden("poll-interval") // for tests; the default is right for people
 	_ = cmd.MarkFlagRequired("host")
 	return cmd
@@ -77,9 +99,10 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Timeout <= 0 || opts.PollInterval <= 0 {
-		return errors.New("--timeout and --poll-interval must be positive")
+	if opts.Timeout <= 0 {
+		return errors.New("--timeout must be positive")
 	}
+	interval := max(opts.PollInterval, minPollInterval)
 	store, err := opts.credentialStore(true)
 	if err != nil {
 		return err
@@ -89,7 +112,11 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if _, err := store.Load(); err != nil {
 		return err
 	}
+	opts.warnEnvTokens("plan and apply use {it} instead of the token this login stores")
 	if err := checkMiAuthAvailable(ctx, base); err != nil {
+		if ctx.Err() != nil {
+			return &loginCancelledError{"login cancelled; nothing was stored"}
+		}
 		return err
 	}
 
@@ -127,8 +154,11 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	checker := &miauth.Checker{BaseURL: base, Session: session, UserAgent: "mkctl/" + Version}
 	warned := false
 	grant, err := miauth.Wait(waitCtx, miauth.WaitOptions{
-		Check:    checker.Check,
-		Interval: opts.PollInterval,
+		// A check in flight is never cut short, by Ctrl-C or --timeout:
+		// its answer may carry the token, which the instance hands out
+		// only once. The checker's own 15-second timeout bounds it.
+		Check:    func(ctx context.Context) (*miauth.Grant, error) { return checker.Check(context.WithoutCancel(ctx)) },
+		Interval: interval,
 		Wake:     wake,
 		OnTransient: func(err error) {
 			if !warned { // once: a flaky network should not flood the terminal
@@ -144,18 +174,20 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		cb.Close() // the browser has no more business here
 	}
 
+	// From here on the token exists only in this process: Ctrl-C no
+	// longer stops anything; it is reported once the token is stored.
 	user := grant.User
-	if slices.Contains(perms, "read:account") {
-		err := verifyToken(ctx, base, grant.Token, user.Username)
-		var netErr *provider.NetworkError
-		switch {
-		case errors.As(err, &netErr):
-			// The check already named the account, and the token cannot be
-			// fetched again: keep it rather than lose it to a network blip.
-			fmt.Fprintf(io.ErrOut, "%s could not try the new token (%v); storing it anyway.\n", io.ErrColors().Yellow("Warning:"), netErr)
-		case err != nil:
-			return err
-		}
+	verifyCtx, cancelVerify := context.WithTimeout(context.WithoutCancel(ctx), verifyTimeout)
+	err = verifyToken(verifyCtx, base, grant.Token, user.Username)
+	cancelVerify()
+	var unverified *unverifiedError
+	switch {
+	case errors.As(err, &unverified):
+		// The check already named the account, and the token cannot be
+		// fetched again: keep it rather than lose it to a network blip.
+		fmt.Fprintf(io.ErrOut, "%s could not try the new token (%v); storing it anyway.\n", io.ErrColors().Yellow("Warning:"), unverified.err)
+	case err != nil:
+		return err
 	}
 	now := time.Now
 	if opts.now != nil {
@@ -167,6 +199,10 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	})
 	if err != nil {
 		return fmt.Errorf("the instance gave mkctl a token for @%s, but storing it failed (revoke it at %s/settings/apps): %w", user.Username, base, err)
+	}
+	if ctx.Err() != nil {
+		return &loginCancelledError{fmt.Sprintf("login cancelled after %s had handed out the token for @%s, which it does only once: mkctl stored it in %s rather than lose it. `mkctl logout` removes it; revoke it at %s/settings/apps",
+			display, user.Username, store.Path, base)}
 	}
 
 	out := io.Out
@@ -186,11 +222,13 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 }
 
 // loginPermissions checks --permission: a subset of what mkctl uses, in
-// mkctl's order. Empty means all of them.
+// mkctl's order, always with read:account (every plan starts with `i`,
+// and login checks the new token with it). Empty means all of them.
 func loginPermissions(asked []string) ([]string, error) {
 	if len(asked) == 0 {
 		return slices.Clone(mkctlPermissions), nil
 	}
+	asked = append([]string{"read:account"}, asked...)
 	var out []string
 	for _, p := range asked {
 		p = strings.TrimSpace(p)
@@ -239,6 +277,13 @@ func checkMiAuthAvailable(ctx context.Context, base string) error {
 	return nil
 }
 
+// unverifiedError is a check of the new token that got no answer (the
+// network, or verifyTimeout): it says nothing against the token.
+type unverifiedError struct{ err error }
+
+func (e *unverifiedError) Error() string { return e.err.Error() }
+func (e *unverifiedError) Unwrap() error { return e.err }
+
 // verifyToken calls `i` with the new token: it must work and belong to the
 // account that approved.
 func verifyToken(ctx context.Context, base, token, username string) error {
@@ -250,6 +295,10 @@ func verifyToken(ctx context.Context, base, token, username string) error {
 		Username string `json:"username"`
 	}
 	if err := c.Read(ctx, "i", nil, &me); err != nil {
+		var netErr *provider.NetworkError
+		if errors.As(err, &netErr) || ctx.Err() != nil {
+			return &unverifiedError{err}
+		}
 		return fmt.Errorf("the instance approved mkctl, but the new token does not work; nothing was stored (revoke the token at %s/settings/apps): %w", base, err)
 	}
 	if !strings.EqualFold(me.Username, username) {
@@ -265,7 +314,9 @@ func loginWaitError(ctx context.Context, err error, opts *loginOptions, base str
 	case ctx.Err() != nil:
 		// Ctrl-C. Not wrapping context.Canceled: Main's message for it is
 		// about apply.
-		return fmt.Errorf("login cancelled; nothing was stored. If you approved mkctl meanwhile, revoke its unused token at %s/settings/apps", base)
+		return &loginCancelledError{fmt.Sprintf("login cancelled; nothing was stored. If you approved mkctl meanwhile, revoke its unused token at %s/settings/apps", base)}
+	case errors.Is(err, miauth.ErrTokenNotReceived):
+		return fmt.Errorf("%w; revoke it at %s/settings/apps and run `%s` again (nothing was stored)", err, base, again)
 	case errors.Is(err, context.DeadlineExceeded):
 		detail := ""
 		var se *miauth.StoppedError

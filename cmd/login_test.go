@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -29,10 +30,18 @@ type loginEnv struct {
 	work    string // a configuration directory
 }
 
-func newLoginEnv(t *testing.T) *loginEnv {
+func newLoginEnv(t *testing.T) *loginEnv { return newLoginEnvWith(t, nil) }
+
+// newLoginEnvWith is newLoginEnv with wrap, when not nil, in front of the
+// emulator.
+func newLoginEnvWith(t *testing.T, wrap func(http.Handler) http.Handler) *loginEnv {
 	t.Helper()
 	e := emulator.New(emulator.Options{})
-	srv := httptest.NewServer(e)
+	var h http.Handler = e
+	if wrap != nil {
+		h = wrap(e)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() {
 		for _, v := range e.Violations() {
@@ -303,6 +312,12 @@ func TestLoginPermissionsFlag(t *testing.T) {
 	got, err := loginPermissions([]string{"write:drive", " read:account", "write:drive"})
 	if err != nil || strings.Join(got, ",") != "read:account,write:drive" {
 		t.Errorf("%v, %v", got, err)
+	}
+	// read:account comes along: every plan, and login's own check of the
+	// token, call `i`.
+	got, err = loginPermissions([]string{"write:notes", "write:drive"})
+	if err != nil || strings.Join(got, ",") != "read:account,write:notes,write:drive" {
+		t.Errorf("without read:account: %v, %v", got, err)
 	}
 	if got, _ := loginPermissions(nil); strings.Join(got, ",") != strings.Join(mkctlPermissions, ",") {
 		t.Errorf("default %v", got)

@@ -40,6 +40,7 @@ func runLogout(opts *logoutOptions) error {
 	if err != nil {
 		return err
 	}
+	opts.warnEnvTokens("plan and apply keep using {it}; logout removes only the stored token")
 	all, err := store.Load()
 	if err != nil {
 		return err

@@ -1,13 +1,17 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/mkctl/mkctl/internal/credentials"
 	"github.com/mkctl/mkctl/planner"
+	"github.com/mkctl/mkctl/provider"
 )
 
 // mkctlPermissions are the permission kinds mkctl uses, which `mkctl login`
@@ -68,68 +72,110 @@ func planPermissions(ap *planner.AccountPlan) map[string][]string {
 }
 
 // checkPermissions refuses, before anything is changed, a plan whose
-// changes need permissions that a stored credential was not granted. Tokens
-// from the environment are not checked: their permissions are unknown, and
-// Misskey's PERMISSION_DENIED names the missing one (see token.go). The
-// sandbox's emulator takes no real token: nothing to check.
-func (g *globalOptions) checkPermissions(targets []target, plan *planner.Plan, sandbox bool) error {
+// changes need permissions the account's token lacks. A stored credential
+// says what its token was granted. A token from the environment (or a
+// credential stored without its permissions) does not, so each permission
+// the plan needs is tested with one request that Misskey refuses either
+// way, changing nothing (provider.ProbePermissions); read:account needs no
+// test: the plan's own `i` call used it. The sandbox's emulator takes no
+// real token: nothing to check.
+func (g *globalOptions) checkPermissions(ctx context.Context, targets []target, plan *planner.Plan, sandbox bool) error {
 	if sandbox {
 		return nil
 	}
 	// A fresh resolver without warnings: targets already printed them.
 	tokens := g.tokenResolver(len(targets), false)
-	var errs []error
+	errs := make([]error, len(targets))
+	var eg errgroup.Group
+	eg.SetLimit(readLimit)
 	for i, t := range targets {
 		if i >= len(plan.Accounts) {
 			break
+		}
+		need := planPermissions(plan.Accounts[i])
+		if len(need) == 0 {
+			continue
 		}
 		rt, err := tokens.tokenFor(t.acct)
 		if err != nil {
 			continue // targets resolved it; nothing to check against
 		}
-		granted, known := rt.permissions()
-		if !known {
-			continue
-		}
-		need := planPermissions(plan.Accounts[i])
-		var missing []string
-		for kind := range need {
+		eg.Go(func() error {
+			errs[i] = checkAccountPermissions(ctx, t, rt, need)
+			return nil
+		})
+	}
+	_ = eg.Wait()
+	return errors.Join(errs...)
+}
+
+// checkAccountPermissions checks one account's token against need.
+func checkAccountPermissions(ctx context.Context, t target, rt resolvedToken, need map[string][]string) error {
+	var kinds []string
+	for kind := range need {
+		kinds = append(kinds, kind)
+	}
+	slices.Sort(kinds)
+	granted, known := rt.permissions()
+	var missing []string
+	if known {
+		for _, kind := range kinds {
 			if !slices.Contains(granted, kind) {
 				missing = append(missing, kind)
 			}
 		}
-		if len(missing) == 0 {
-			continue
+	} else {
+		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == "read:account" })
+		var err error
+		if missing, err = provider.ProbePermissions(ctx, t.client, kinds); err != nil {
+			return fmt.Errorf("%s: checking the token's permissions before any change; nothing was changed: %w", t.acct.Address(), err)
 		}
-		slices.Sort(missing)
-		var lines []string
-		for _, kind := range missing {
-			lines = append(lines, fmt.Sprintf("%s (needed by %s)", kind, strings.Join(need[kind], ", ")))
-		}
-		errs = append(errs, &permissionError{
-			address:  t.acct.Address(),
-			username: t.acct.Username,
-			host:     t.acct.Host,
-			missing:  missing,
-			detail:   lines,
-		})
 	}
-	return errors.Join(errs...)
+	if len(missing) == 0 {
+		return nil
+	}
+	var lines []string
+	for _, kind := range missing {
+		lines = append(lines, fmt.Sprintf("%s (needed by %s)", kind, strings.Join(need[kind], ", ")))
+	}
+	return &permissionError{
+		address:  t.acct.Address(),
+		username: t.acct.Username,
+		host:     t.acct.Host,
+		envVar:   rt.EnvVar,
+		probed:   !known,
+		missing:  missing,
+		detail:   lines,
+	}
 }
 
-// permissionError is a plan that the stored token may not carry out.
+// permissionError is a plan that the account's token may not carry out.
 type permissionError struct {
 	address, username, host string
+	envVar                  string // the variable the token came from; "" for a stored one
+	probed                  bool   // Misskey said so, rather than the stored grant
 	missing                 []string
 	detail                  []string
 }
 
 func (e *permissionError) Error() string {
-	return fmt.Sprintf("%s: the token stored for @%s on %s lacks %s, which this plan needs; nothing was changed:\n  %s",
-		e.address, e.username, e.host, strings.Join(e.missing, ", "), strings.Join(e.detail, "\n  "))
+	whose := fmt.Sprintf("the token stored for @%s on %s", e.username, e.host)
+	if e.envVar != "" {
+		whose = "the token in " + e.envVar
+	}
+	how := ""
+	if e.probed {
+		how = " (Misskey refused a test request, which changes nothing, with PERMISSION_DENIED)"
+	}
+	return fmt.Sprintf("%s: %s lacks %s%s, which this plan needs; nothing was changed:\n  %s",
+		e.address, whose, strings.Join(e.missing, ", "), how, strings.Join(e.detail, "\n  "))
 }
 
 func (e *permissionError) Hint() string {
-	return fmt.Sprintf("run `mkctl login --host %s` without --permission to store a token with every permission mkctl uses (MiAuth grants what is asked for, all or nothing)",
-		credentials.DisplayHost(e.host))
+	login := fmt.Sprintf("mkctl login --host %s", credentials.DisplayHost(e.host))
+	if e.envVar != "" {
+		return fmt.Sprintf("put a token of @%s with every permission mkctl uses (%s) in %s: make one in Settings → API (%s/settings/connect), or unset %s and run `%s`",
+			e.username, strings.Join(mkctlPermissions, ", "), e.envVar, e.host, e.envVar, login)
+	}
+	return fmt.Sprintf("run `%s` without --permission to store a token with every permission mkctl uses (MiAuth grants what is asked for, all or nothing)", login)
 }

@@ -135,7 +135,9 @@ func newSandboxCmd(g *globalOptions) *cobra.Command {
 		Short: "Serve the Misskey emulator over HTTP on a loopback address",
 		Long: `Starts the in-memory Misskey emulator and prints its URL and a token for a
 demo account. Point any client at it, or mkctl itself with
-host = "http://127.0.0.1:PORT" in an account block. Stops on Ctrl-C.`,
+host = "http://127.0.0.1:PORT" in an account block; mkctl login --host
+http://127.0.0.1:PORT works too (the consent page's Accept approves as the
+demo account). Stops on Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runSandboxServe(cmd, opts) }),
 	}
@@ -164,7 +166,9 @@ func runSandboxServe(cmd *cobra.Command, opts *sandboxServeOptions) error {
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(opts.IO.Out, "Misskey emulator listening on %s\n", url)
 	fmt.Fprintf(opts.IO.Out, "Account: @%s\nToken:   %s\n", opts.Username, token)
-	fmt.Fprintf(opts.IO.Out, "\nTry:  MKCTL_TOKEN=<the token above> mkctl plan   (with host = %q, username = %q)\nStop with Ctrl-C.\n", url, opts.Username)
+	fmt.Fprintf(opts.IO.Out, "\nTry:  MKCTL_TOKEN=<the token above> mkctl plan   (with host = %q, username = %q)\n", url, opts.Username)
+	// The emulator's consent page approves as the first local user: this one.
+	fmt.Fprintf(opts.IO.Out, "Or:   mkctl login --host %s   (Accept on the consent page approves as @%s)\nStop with Ctrl-C.\n", url, opts.Username)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

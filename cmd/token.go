@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,10 +33,11 @@ import (
 // granted (MiAuth grants everything asked for or nothing), so apply checks
 // the plan against them before the first write (checkPermissions) and
 // names what is missing. A token from the environment does not say what it
-// may do; mkctl cannot ask either (i/apps is for the web client only), so
-// for those Misskey itself refuses the first call the token does not allow
-// with PERMISSION_DENIED, whose hint names the permission (provider.APIError.Hint).
-// Changes made before that call stay made.
+// may do, and mkctl cannot list them (i/apps is for the web client only):
+// before the first write apply tests each permission the plan needs with
+// one request that Misskey refuses either way, PERMISSION_DENIED or
+// INVALID_PARAM, changing nothing (provider.ProbePermissions). Either way
+// a missing permission stops apply before any change.
 //
 // With no token at all the error names the variables and the exact
 // `mkctl login --host HOST` command to run.
@@ -195,4 +197,38 @@ func (e *missingTokenError) Hint() string {
 // loginCommand is the command that stores a token for host.
 func loginCommand(host string) string {
 	return "mkctl login --host " + credentials.DisplayHost(host)
+}
+
+// envTokenVars lists the token variables set (non-empty) in the
+// environment, MKCTL_TOKEN and MKCTL_TOKEN_*, sorted.
+func (g *globalOptions) envTokenVars() []string {
+	if g.Env == nil {
+		return nil
+	}
+	var out []string
+	for _, kv := range g.Env() {
+		name, value, _ := strings.Cut(kv, "=")
+		if value != "" && (name == "MKCTL_TOKEN" || strings.HasPrefix(name, "MKCTL_TOKEN_")) && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// warnEnvTokens warns that token variables are set: they win over stored
+// tokens (rules 1 and 2 above), which login and logout only deal with.
+// effect says what that means for the command; "{it}" in it becomes "it"
+// or "them".
+func (g *globalOptions) warnEnvTokens(effect string) {
+	vars := g.envTokenVars()
+	if len(vars) == 0 {
+		return
+	}
+	verb, it := "is", "it"
+	if len(vars) > 1 {
+		verb, it = "are", "them"
+	}
+	g.warnf(fmt.Sprintf("%s %s set, and a token variable wins over a stored token: %s (for the accounts a variable applies to; README: Getting a token).",
+		strings.Join(vars, ", "), verb, strings.ReplaceAll(effect, "{it}", it)))
 }

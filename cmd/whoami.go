@@ -69,7 +69,11 @@ func whoamiAccounts(ctx context.Context, opts *whoamiOptions, cfg *schema.Config
 		}
 		field(out, "token", rt.describe())
 		perms, known := rt.permissions()
-		writePermissions(out, perms, known)
+		why := unknownFromEnv
+		if rt.Source == tokenFromStore {
+			why = unknownStored
+		}
+		writePermissions(out, perms, known, why)
 		if !opts.Offline && !tryToken(ctx, out, acct.Host, rt.Token, acct.Username, perms, known) {
 			bad++
 		}
@@ -91,7 +95,16 @@ func whoamiStored(ctx context.Context, opts *whoamiOptions) error {
 	if err != nil {
 		return err
 	}
+	env := opts.envTokenVars()
+	verb := "is"
+	if len(env) > 1 {
+		verb = "are"
+	}
 	if len(all) == 0 {
+		if len(env) > 0 {
+			return fmt.Errorf("no configuration in %s and no stored token (%s); %s %s set, but without a configuration whoami cannot tell which account a token belongs to: run it with --chdir DIR (the directory of the *.mk.hcl files)",
+				opts.Chdir, store.Path, strings.Join(env, ", "), verb)
+		}
 		return fmt.Errorf("not logged in: no configuration in %s and no stored token (%s); run `mkctl login --host HOST`", opts.Chdir, store.Path)
 	}
 	fmt.Fprintf(out, "Tokens stored in %s:\n", store.Path)
@@ -100,10 +113,16 @@ func whoamiStored(ctx context.Context, opts *whoamiOptions) error {
 		fmt.Fprintln(out)
 		fmt.Fprintln(out, opts.IO.Colors().Bold("@"+c.Username+" on "+credentials.DisplayHost(c.Host)))
 		field(out, "stored", c.CreatedAt.Local().Format("2006-01-02 15:04"))
-		writePermissions(out, c.Permissions, c.Permissions != nil)
+		writePermissions(out, c.Permissions, c.Permissions != nil, unknownStored)
 		if !opts.Offline && !tryToken(ctx, out, c.Host, c.Token, c.Username, c.Permissions, c.Permissions != nil) {
 			bad++
 		}
+	}
+	if len(env) > 0 {
+		// The variables win over these tokens, for accounts only a
+		// configuration names.
+		fmt.Fprintf(out, "\n%s %s set in the environment, and a token variable wins over a stored token for the accounts it applies to (MKCTL_TOKEN: a configuration of one account). Run whoami with --chdir DIR to see which token each account uses.\n",
+			strings.Join(env, ", "), verb)
 	}
 	if bad > 0 {
 		return fmt.Errorf("%d of %d stored token(s) do not work", bad, len(all))
@@ -115,9 +134,17 @@ func field(w io.Writer, name, value string) {
 	fmt.Fprintf(w, "  %-12s %s\n", name+":", value)
 }
 
-func writePermissions(w io.Writer, perms []string, known bool) {
+// Why a token's permissions are unknown, for writePermissions.
+const (
+	unknownFromEnv = "a token from the environment does not tell"
+	unknownStored  = "not recorded when this token was stored"
+)
+
+// writePermissions shows a token's permissions; why says why they are
+// unknown, when they are.
+func writePermissions(w io.Writer, perms []string, known bool, why string) {
 	if !known {
-		field(w, "permissions", "unknown (a token from the environment does not tell; Misskey refuses what it does not allow with PERMISSION_DENIED)")
+		field(w, "permissions", "unknown ("+why+"; apply tests the ones a plan needs before any change)")
 		return
 	}
 	field(w, "permissions", strings.Join(perms, ", "))

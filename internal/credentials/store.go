@@ -31,8 +31,15 @@ type Store struct {
 // anywhere), otherwise os.UserConfigDir()/mkctl/credentials.json
 // (~/.config on Linux, ~/Library/Application Support on macOS,
 // %AppData% on Windows). getenv is os.Getenv in production.
+//
+// A relative XDG_CONFIG_HOME is an error: the XDG spec says to ignore it,
+// but quietly keeping tokens somewhere else than the user asked for would
+// be worse than saying so.
 func DefaultPath(getenv func(string) string) (string, error) {
-	if dir := getenv("XDG_CONFIG_HOME"); dir != "" && filepath.IsAbs(dir) {
+	if dir := getenv("XDG_CONFIG_HOME"); dir != "" {
+		if !filepath.IsAbs(dir) {
+			return "", fmt.Errorf("XDG_CONFIG_HOME=%s is a relative path; it must be absolute (or unset, for the default)", shellQuote(dir))
+		}
 		return filepath.Join(dir, "mkctl", FileName), nil
 	}
 	dir, err := os.UserConfigDir()
@@ -102,7 +109,9 @@ func (s *Store) Put(c Credential) (replaced *Credential, err error) {
 }
 
 // Remove deletes every credential match accepts and returns them. When no
-// credential is left the file itself is deleted.
+// credential is left the file itself is deleted — unless Path is a
+// symlink: then the file it points to (kept elsewhere, say with dotfiles)
+// keeps existing, with an empty list.
 func (s *Store) Remove(match func(Credential) bool) ([]Credential, error) {
 	all, err := s.Load()
 	if err != nil {
@@ -119,8 +128,8 @@ func (s *Store) Remove(match func(Credential) bool) ([]Credential, error) {
 	if len(removed) == 0 {
 		return nil, nil
 	}
-	if len(kept) == 0 {
-		if err := os.Remove(s.target()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if len(kept) == 0 && !s.isSymlink() {
+		if err := os.Remove(s.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("deleting the credentials file: %w", err)
 		}
 		return removed, nil
@@ -132,16 +141,21 @@ func (s *Store) Remove(match func(Credential) bool) ([]Credential, error) {
 // 0600, before any secret is written to it) in the same directory, synced,
 // then renamed over the old one.
 func (s *Store) save(all []Credential) error {
-	path := s.target()
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", dir, err)
+	own := filepath.Dir(s.Path) // mkctl's own directory
+	if err := os.MkdirAll(own, 0o700); err != nil {
+		return fmt.Errorf("creating %s: %w", own, err)
 	}
 	// MkdirAll leaves an existing directory as it is: make mkctl's own
-	// directory private in any case.
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return fmt.Errorf("making %s private: %w", dir, err)
+	// directory private in any case — but only that one. The directory of
+	// a symlinked file, or a symlinked directory, lives elsewhere (dotfiles,
+	// a shared mount) and keeps the mode its owner gave it.
+	if fi, err := os.Lstat(own); err == nil && fi.IsDir() {
+		if err := os.Chmod(own, 0o700); err != nil {
+			return fmt.Errorf("making %s private: %w", own, err)
+		}
 	}
+	path := s.target()
+	dir := filepath.Dir(path)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -194,8 +208,17 @@ func (s *Store) target() string {
 	return s.Path
 }
 
+// isSymlink reports whether Path itself is a symbolic link.
+func (s *Store) isSymlink() bool {
+	fi, err := os.Lstat(s.Path)
+	return err == nil && fi.Mode()&fs.ModeSymlink != 0
+}
+
 // checkMode warns when users other than the owner can read or write the
-// file. Windows has no such permission bits.
+// file, or replace it: write access to its directory (the file's own, and
+// mkctl's when the file is a symlink) is enough for that, unless the
+// directory is sticky (/tmp), where only a file's owner may rename or
+// delete it. Windows has no such permission bits.
 func (s *Store) checkMode() {
 	if s.Warn == nil || runtime.GOOS == "windows" {
 		return
@@ -207,6 +230,20 @@ func (s *Store) checkMode() {
 	if perm := info.Mode().Perm(); perm&0o077 != 0 {
 		s.Warn(fmt.Sprintf("the credentials file %s can be read or changed by other users (mode %04o): run `chmod 600 %s`",
 			s.Path, perm, shellQuote(s.Path)))
+	}
+	dirs := []string{filepath.Dir(s.Path)}
+	if d := filepath.Dir(s.target()); d != dirs[0] {
+		dirs = append(dirs, d)
+	}
+	for _, dir := range dirs {
+		di, err := os.Stat(dir)
+		if err != nil {
+			continue
+		}
+		if perm := di.Mode().Perm(); perm&0o022 != 0 && di.Mode()&fs.ModeSticky == 0 {
+			s.Warn(fmt.Sprintf("the directory %s can be changed by other users (mode %04o), who could replace the credentials file in it: run `chmod go-w %s`",
+				dir, perm, shellQuote(dir)))
+		}
 	}
 }
 

@@ -196,6 +196,115 @@ func TestSymlinkedFileStaysALink(t *testing.T) {
 	}
 }
 
+// The directory a symlinked file really lives in is not mkctl's: its mode
+// stays as it is, and removing the last credential empties the real file
+// instead of deleting it.
+func TestSymlinkedFileKeepsItsDirectoryAndTarget(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symlinks need privileges")
+	}
+	s, _ := newStore(t)
+	dotfiles := filepath.Join(t.TempDir(), "dotfiles")
+	if err := os.MkdirAll(dotfiles, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dotfiles, 0o755); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	real := filepath.Join(dotfiles, "mkctl-credentials.json")
+	if err := os.WriteFile(real, []byte(`{"version":1,"credentials":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.Path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, s.Path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(cred("https://a.example", "alice", "x")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(dotfiles); fi.Mode().Perm() != 0o755 {
+		t.Errorf("the link target's directory became %04o", fi.Mode().Perm())
+	}
+	if fi, _ := os.Stat(filepath.Dir(s.Path)); fi.Mode().Perm() != 0o700 {
+		t.Errorf("mkctl's own directory is %04o", fi.Mode().Perm())
+	}
+
+	if _, err := s.Remove(func(Credential) bool { return true }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(s.Path); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link is gone: %v %v", fi, err)
+	}
+	data, err := os.ReadFile(real)
+	if err != nil || strings.Contains(string(data), "alice") || !strings.Contains(string(data), `"credentials": []`) {
+		t.Errorf("the link's target after removing the last credential: %q, %v", data, err)
+	}
+	if all, err := s.Load(); err != nil || len(all) != 0 {
+		t.Errorf("Load = %v, %v", all, err)
+	}
+}
+
+// mkctl's directory itself may be a symlink (~/.config/mkctl → dotfiles):
+// the directory it points to keeps its mode.
+func TestSymlinkedDirectoryKeepsItsMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symlinks need privileges")
+	}
+	s, _ := newStore(t)
+	elsewhere := filepath.Join(t.TempDir(), "shared")
+	if err := os.MkdirAll(elsewhere, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(elsewhere, 0o755)
+	if err := os.MkdirAll(filepath.Dir(filepath.Dir(s.Path)), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, filepath.Dir(s.Path)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(cred("https://a.example", "alice", "x")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(elsewhere); fi.Mode().Perm() != 0o755 {
+		t.Errorf("the linked directory became %04o", fi.Mode().Perm())
+	}
+	if fi, err := os.Stat(filepath.Join(elsewhere, FileName)); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the file: %v, %v", fi, err)
+	}
+}
+
+// A directory others may write to lets them replace the file: a warning,
+// except for a sticky directory, where they may not.
+func TestWritableDirectoryWarning(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no permission bits")
+	}
+	s, warnings := newStore(t)
+	if _, err := s.Put(cred("https://a.example", "alice", "secret")); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(s.Path)
+	for _, tt := range []struct {
+		mode os.FileMode
+		warn bool
+	}{{0o700, false}, {0o750, false}, {0o770, true}, {0o702, true}, {0o777 | os.ModeSticky, false}} {
+		*warnings = nil
+		if err := os.Chmod(dir, tt.mode); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Load(); err != nil {
+			t.Fatal(err)
+		}
+		want := "the directory " + dir + " can be changed by other users"
+		if got := len(*warnings) == 1 && strings.Contains((*warnings)[0], want) && strings.Contains((*warnings)[0], "chmod go-w "); got != tt.warn {
+			t.Errorf("mode %v: warnings %v", tt.mode, *warnings)
+		}
+	}
+	os.Chmod(dir, 0o700)
+}
+
 func TestBadFiles(t *testing.T) {
 	s, _ := newStore(t)
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
@@ -228,10 +337,11 @@ func TestDefaultPath(t *testing.T) {
 	if want := filepath.Join(env["XDG_CONFIG_HOME"], "mkctl", FileName); p != want {
 		t.Errorf("%s, want %s", p, want)
 	}
-	// A relative XDG_CONFIG_HOME is invalid per the XDG spec: ignored.
-	env["XDG_CONFIG_HOME"] = "relative"
-	if p, err := DefaultPath(func(k string) string { return env[k] }); err == nil && strings.HasPrefix(p, "relative") {
-		t.Errorf("relative XDG_CONFIG_HOME used: %s", p)
+	// A relative XDG_CONFIG_HOME is invalid per the XDG spec: neither used
+	// nor quietly replaced by another directory.
+	env["XDG_CONFIG_HOME"] = "relative dir"
+	if p, err := DefaultPath(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "XDG_CONFIG_HOME='relative dir' is a relative path; it must be absolute") {
+		t.Errorf("relative XDG_CONFIG_HOME: %q, %v", p, err)
 	}
 }
 

@@ -198,7 +198,9 @@ func (e *Emulator) run(c *call, r *http.Request, body any) (any, *apiError) {
 		if verr.Unknown {
 			kind = ViolationUnknownParam
 		}
-		e.violation(Violation{Endpoint: ep.Name, Kind: kind, Param: verr.Param, Reason: verr.Reason, Body: logged})
+		if kind != ViolationInvalidParam || !isPermissionProbe(r) { // probe.go
+			e.violation(Violation{Endpoint: ep.Name, Kind: kind, Param: verr.Param, Reason: verr.Reason, Body: logged})
+		}
 		return nil, invalidParam(verr.Param, verr.Reason)
 	}
 	c.params = params

@@ -317,3 +317,47 @@ func TestWaitCancelled(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// The browser came back, so the token exists; a check that still finds
+// nothing means another check took it. Wait says so after a few quick
+// checks, instead of waiting for the timeout.
+func TestWaitTokenTakenBeforeTheCallback(t *testing.T) {
+	e, srv, alice := newEmu(t)
+	cb, err := ListenCallback(session)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close()
+	var n atomic.Int32
+	check := countingCheck(&Checker{BaseURL: srv.URL, Session: session}, &n)
+	e.ApproveMiAuth(alice, session, "mkctl", []string{"read:account"})
+	// Someone else who knew the session collects the token first.
+	if g, err := (&Checker{BaseURL: srv.URL, Session: session}).Check(context.Background()); err != nil || g == nil {
+		t.Fatalf("%v, %v", g, err)
+	}
+	resp, err := http.Get(cb.URL() + "?session=" + session)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	start := time.Now()
+	g, err := Wait(ctx, WaitOptions{Check: check, Interval: 100 * time.Millisecond, Wake: cb.Done()})
+	if g != nil || !errors.Is(err, ErrTokenNotReceived) {
+		t.Fatalf("%v, %v", g, err)
+	}
+	if n.Load() != checksAfterCallback {
+		t.Errorf("%d checks, want %d", n.Load(), checksAfterCallback)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s", d)
+	}
+
+	// Without a callback, {"ok":false} only means "not yet".
+	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := Wait(ctx, WaitOptions{Check: check, Interval: time.Millisecond}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("without a callback: %v", err)
+	}
+}

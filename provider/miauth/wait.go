@@ -26,6 +26,19 @@ type WaitOptions struct {
 	OnTransient func(err error)
 }
 
+// ErrTokenNotReceived is Wait's answer when the browser came back to the
+// callback — so the user approved, and the server made the token — but the
+// checks keep answering {"ok":false}: the server has handed the token out
+// already, to a check whose answer never arrived or to someone else who
+// knew the session. It cannot be fetched again; only revoking it helps.
+var ErrTokenNotReceived = errors.New("the token was handed out but mkctl did not receive it")
+
+// checksAfterCallback is how many checks after the browser's return must
+// answer {"ok":false} before Wait gives up with ErrTokenNotReceived. More
+// than one, a second apart at most: an instance that reads from a database
+// replica may see the new token a moment late.
+const checksAfterCallback = 3
+
 // StoppedError is Wait's answer when ctx ended first. It wraps ctx's error
 // and carries the last check's failure, if the last check failed: a
 // timeout is more often a network problem than a user who never came.
@@ -45,7 +58,9 @@ func (e *StoppedError) Unwrap() error { return e.Cause }
 
 // Wait checks every Interval, and at once when Wake is closed, until the
 // session is approved, a check fails for good, or ctx ends (a
-// *StoppedError).
+// *StoppedError). After Wake, checks come at most a second apart, and when
+// checksAfterCallback of them find nothing the answer is
+// ErrTokenNotReceived.
 // Checks run one at a time, never concurrently: the server hands the
 // token out only once.
 func Wait(ctx context.Context, o WaitOptions) (*Grant, error) {
@@ -57,6 +72,8 @@ func Wait(ctx context.Context, o WaitOptions) (*Grant, error) {
 	defer ticker.Stop()
 	wake := o.Wake
 	var lastErr error
+	woken := false
+	missed := 0 // checks after the wake that found nothing
 	for {
 		select {
 		case <-ctx.Done():
@@ -64,6 +81,8 @@ func Wait(ctx context.Context, o WaitOptions) (*Grant, error) {
 		case <-ticker.C:
 		case <-wake:
 			wake = nil // a closed channel would fire forever
+			woken = true
+			ticker.Reset(min(interval, time.Second))
 		}
 		g, err := o.Check(ctx)
 		if err == nil && g != nil {
@@ -71,6 +90,11 @@ func Wait(ctx context.Context, o WaitOptions) (*Grant, error) {
 		}
 		if err == nil {
 			lastErr = nil
+			if woken {
+				if missed++; missed >= checksAfterCallback {
+					return nil, ErrTokenNotReceived
+				}
+			}
 			continue
 		}
 		if ctx.Err() != nil {
