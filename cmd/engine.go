@@ -49,6 +49,7 @@ type target struct {
 // the in-process emulator with --sandbox.
 func (g *globalOptions) targets(cfg *schema.Config, sb *sandbox) ([]target, error) {
 	var out []target
+	var missing []error // every account without a token, not just the first
 	tokens := g.tokenResolver(len(cfg.Accounts), true)
 	for _, acct := range cfg.Accounts {
 		base, token := acct.Host, ""
@@ -58,7 +59,8 @@ func (g *globalOptions) targets(cfg *schema.Config, sb *sandbox) ([]target, erro
 		} else {
 			t, err := tokens.tokenFor(acct)
 			if err != nil {
-				return nil, err
+				missing = append(missing, err)
+				continue
 			}
 			token = t.Token
 		}
@@ -74,6 +76,9 @@ func (g *globalOptions) targets(cfg *schema.Config, sb *sandbox) ([]target, erro
 			return nil, fmt.Errorf("%s: %w", acct.Address(), err)
 		}
 		out = append(out, target{acct: acct, client: c})
+	}
+	if len(missing) > 0 {
+		return nil, errors.Join(missing...)
 	}
 	return out, nil
 }

@@ -30,8 +30,8 @@ client revoke tokens, so mkctl cannot do it for you.`,
 		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runLogout(opts) }),
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Host, "host", "", "the instance whose token to remove")
-	f.StringVar(&opts.Username, "username", "", "the account whose token to remove")
+	f.StringVar(&opts.Host, "host", "", "remove the token for the instance `HOST`")
+	f.StringVar(&opts.Username, "username", "", "remove the token of the account `USERNAME`")
 	return cmd
 }
 

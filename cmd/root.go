@@ -8,14 +8,24 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
 
-// Version is set at build time with -ldflags "-X github.com/mkctl/mkctl/cmd.Version=…".
-var Version = "dev"
+// Version is set at build time with -ldflags "-X github.com/mkctl/mkctl/cmd.Version=…";
+// otherwise it is the module version `go install …@VERSION` recorded.
+var Version = moduleVersion()
+
+func moduleVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return strings.TrimPrefix(info.Main.Version, "v")
+	}
+	return "dev"
+}
 
 // globalOptions are the flags every command that reads a configuration takes.
 type globalOptions struct {

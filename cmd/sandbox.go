@@ -142,7 +142,7 @@ demo account). Stops on Ctrl-C.`,
 		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runSandboxServe(cmd, opts) }),
 	}
 	serve.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:0", "loopback `ADDRESS:PORT` to listen on (port 0 picks a free one)")
-	serve.Flags().StringVar(&opts.Username, "username", "demo", "username of the demo account")
+	serve.Flags().StringVar(&opts.Username, "username", "demo", "`USERNAME` of the demo account")
 	root.AddCommand(serve)
 	return root
 }

@@ -228,13 +228,13 @@ func (p *planState) planPinnedNotes() []*Change {
 		content := noteContent(want)
 		switch {
 		case match[i] != "":
-			reason := "re-pinned to restore the order (Misskey cannot reorder pins)"
+			reason := "re-pinned to restore the order; Misskey cannot reorder pins"
 			if _, isPinned := liveByID[match[i]]; !isPinned {
 				reason = "pinned again: the note exists but is not pinned"
 			}
 			steps = append(steps, &Change{Address: p.address(key), Type: TypePinnedNote, Action: ActionUpdate, Key: key, ID: match[i],
 				Reason: reason,
-				Attrs:  []AttrChange{{Name: "position", Before: position(kept, match[i]), After: i + 1}}})
+				Attrs:  []AttrChange{{Name: "position", Before: livePosition(p.live.PinnedNotes, match[i]), After: i + 1}}})
 		case replaces[i] != "":
 			old, ok := liveByID[replaces[i]]
 			if !ok {
@@ -304,9 +304,10 @@ func isReplaced(id string, replaces []string) bool {
 	return false
 }
 
-func position(ids []string, id string) any {
-	for i, x := range ids {
-		if x == id {
+// livePosition is where a note is pinned now (1 = top), nil when it is not.
+func livePosition(notes []LiveNote, id string) any {
+	for i, n := range notes {
+		if n.ID == id {
 			return i + 1
 		}
 	}

@@ -16,12 +16,15 @@ import (
 // answer (a proxy page, Fastify's 404, an empty 405) gets Code "HTTP_<status>".
 type APIError struct {
 	Endpoint string
-	Status   int
-	Code     string         // RATE_LIMIT_EXCEEDED, or HTTP_404 for a non-Misskey answer
-	ID       string         // Misskey's stable error id (a UUID)
-	Message  string         // human text, from Misskey or the status line
-	Kind     string         // Misskey's error kind: client, server or permission
-	Info     map[string]any // extra detail: INVALID_PARAM's param/reason, the 429 reset time, …
+	// Login is the `mkctl login` command for the instance that answered,
+	// for hints ("mkctl login --host misskey.example").
+	Login   string
+	Status  int
+	Code    string         // RATE_LIMIT_EXCEEDED, or HTTP_404 for a non-Misskey answer
+	ID      string         // Misskey's stable error id (a UUID)
+	Message string         // human text, from Misskey or the status line
+	Kind    string         // Misskey's error kind: client, server or permission
+	Info    map[string]any // extra detail: INVALID_PARAM's param/reason, the 429 reset time, …
 }
 
 func (e *APIError) Error() string {
@@ -56,19 +59,26 @@ func (e *APIError) detail() string {
 	return ""
 }
 
+func (e *APIError) login() string {
+	if e.Login == "" {
+		return "mkctl login --host HOST"
+	}
+	return e.Login
+}
+
 // Hint tells the user what to do about the error, or "" when there is
 // nothing better to say than the message.
 func (e *APIError) Hint() string {
 	switch e.Code {
 	case "AUTHENTICATION_FAILED":
-		return "the token is wrong or was revoked; run `mkctl login` or set MKCTL_TOKEN (or the account's MKCTL_TOKEN_<NAME>) to a valid token"
+		return fmt.Sprintf("the token is wrong or was revoked: if it comes from MKCTL_TOKEN or the account's MKCTL_TOKEN_<NAME>, set that to a valid token (a variable wins over a stored token); otherwise run `%s` again", e.login())
 	case "CREDENTIAL_REQUIRED":
-		return "no token was sent; run `mkctl login` or set MKCTL_TOKEN (or the account's MKCTL_TOKEN_<NAME>)"
+		return fmt.Sprintf("no token was sent; run `%s`, or set MKCTL_TOKEN (or the account's MKCTL_TOKEN_<NAME>)", e.login())
 	case "PERMISSION_DENIED":
 		if p := endpointPermission[e.Endpoint]; p != "" {
-			return fmt.Sprintf("the token lacks the permission %s that %s needs; create a token with it (`mkctl login` asks for every permission mkctl uses)", p, e.Endpoint)
+			return fmt.Sprintf("the token lacks the permission %s that %s needs; create a token with it (`%s` asks for every permission mkctl uses)", p, e.Endpoint, e.login())
 		}
-		return fmt.Sprintf("the token lacks a permission that %s needs; create a token with it (`mkctl login` asks for every permission mkctl uses)", e.Endpoint)
+		return fmt.Sprintf("the token lacks a permission that %s needs; create a token with it (`%s` asks for every permission mkctl uses)", e.Endpoint, e.login())
 	case "ACCESS_DENIED":
 		return fmt.Sprintf("%s accepts only a web browser session's token, not an app token; mkctl cannot call it", e.Endpoint)
 	case "ROLE_PERMISSION_DENIED", "RESTRICTED_BY_ROLE":
@@ -180,7 +190,7 @@ func IsCode(err error, code string) bool {
 // apiError turns a non-2xx answer into an APIError, with the token scrubbed
 // from every string the server sent back.
 func (c *Client) apiError(endpoint string, resp *response) *APIError {
-	e := &APIError{Endpoint: endpoint, Status: resp.status}
+	e := &APIError{Endpoint: endpoint, Status: resp.status, Login: "mkctl login --host " + strings.TrimPrefix(c.base, "https://")}
 	var env struct {
 		Error *struct {
 			Message string         `json:"message"`

@@ -65,7 +65,11 @@ var actionPhrase = map[planner.Action]string{
 // then the "Plan:" summary line, or the no-changes sentence.
 func HumanPlan(w io.Writer, p *planner.Plan, c Colors) {
 	if !p.HasChanges() {
-		fmt.Fprintln(w, c.Green("No changes.")+" The account matches the configuration.")
+		if len(p.Accounts) > 1 {
+			fmt.Fprintln(w, c.Green("No changes.")+" The accounts match the configuration.")
+		} else {
+			fmt.Fprintln(w, c.Green("No changes.")+" The account matches the configuration.")
+		}
 		writeNotes(w, p, c)
 		return
 	}
