@@ -42,18 +42,22 @@ Only "yes" confirms. Without a terminal, --auto-approve is required.`,
 func runApply(cmd *cobra.Command, opts *applyOptions) error {
 	ctx := cmd.Context()
 	io := opts.IO
-	if !opts.AutoApprove && !io.StdinTTY {
-		return errors.New("apply needs confirmation, but standard input is not a terminal: run with --auto-approve to apply without asking (for example in CI)")
-	}
 	plan, targets, sb, err := opts.planConfig(ctx, opts.Sandbox)
 	if err != nil {
 		return err
 	}
 	c := io.Colors()
 	view.HumanPlan(io.Out, plan, c)
+	// Nothing to confirm when nothing changes: a CI job without
+	// --auto-approve still succeeds on a converged account.
+	if plan.HasChanges() && !opts.AutoApprove && !io.StdinTTY {
+		return errors.New("apply needs confirmation, but standard input is not a terminal: run with --auto-approve to apply without asking (for example in CI)")
+	}
 	// A token lacking a permission fails here, before any change.
-	if err := opts.checkPermissions(ctx, targets, plan, opts.Sandbox); err != nil {
-		return err
+	if plan.NeedsApply() {
+		if err := opts.checkPermissions(ctx, targets, plan, opts.Sandbox); err != nil {
+			return err
+		}
 	}
 	if !plan.HasChanges() {
 		if plan.NeedsApply() {
