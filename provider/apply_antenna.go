@@ -37,7 +37,7 @@ func (antennaApplier) check(ch *planner.Change) error {
 
 func (antennaApplier) apply(ctx context.Context, run *applyRun, ch *planner.Change) (string, error) {
 	if ch.Action == planner.ActionDelete {
-		err := run.c.Write(ctx, "antennas/delete", map[string]any{"antennaId": ch.ID}, nil)
+		err := run.c.Delete(ctx, "antennas/delete", map[string]any{"antennaId": ch.ID}, nil)
 		if IsCode(err, "NO_SUCH_ANTENNA") {
 			// Deleting a user list deletes its antennas with it (FK ON
 			// DELETE CASCADE): gone is what the plan wants.

@@ -37,7 +37,7 @@ func (driveFolderApplier) check(ch *planner.Change) error {
 
 func (driveFolderApplier) apply(ctx context.Context, run *applyRun, ch *planner.Change) (string, error) {
 	if ch.Action == planner.ActionDelete {
-		err := run.c.Write(ctx, "drive/folders/delete", map[string]any{"folderId": ch.ID}, nil)
+		err := run.c.Delete(ctx, "drive/folders/delete", map[string]any{"folderId": ch.ID}, nil)
 		if IsCode(err, "NO_SUCH_FOLDER") {
 			return "", nil // deleted outside mkctl: what the plan wants
 		}

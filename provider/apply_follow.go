@@ -87,21 +87,21 @@ func followCreate(ctx context.Context, c *Client, ch *planner.Change) error {
 func unfollow(ctx context.Context, c *Client, userID string, pending bool) error {
 	id := map[string]any{"userId": userID}
 	if pending {
-		err := c.Write(ctx, "following/requests/cancel", id, nil)
+		err := c.Delete(ctx, "following/requests/cancel", id, nil)
 		if !IsCode(err, "FOLLOW_REQUEST_NOT_FOUND") {
 			return err
 		}
-		err = c.Write(ctx, "following/delete", id, nil)
+		err = c.Delete(ctx, "following/delete", id, nil)
 		if IsCode(err, "NOT_FOLLOWING") {
 			return nil
 		}
 		return err
 	}
-	err := c.Write(ctx, "following/delete", id, nil)
+	err := c.Delete(ctx, "following/delete", id, nil)
 	if !IsCode(err, "NOT_FOLLOWING") {
 		return err
 	}
-	err = c.Write(ctx, "following/requests/cancel", id, nil)
+	err = c.Delete(ctx, "following/requests/cancel", id, nil)
 	if IsCode(err, "FOLLOW_REQUEST_NOT_FOUND") {
 		return nil
 	}

@@ -127,7 +127,7 @@ func removeNote(ctx context.Context, c *Client, id string, keep bool) error {
 	if keep {
 		return nil
 	}
-	err := c.Write(ctx, "notes/delete", note, nil)
+	err := c.Delete(ctx, "notes/delete", note, nil)
 	if IsCode(err, "NO_SUCH_NOTE") {
 		return nil
 	}

@@ -146,7 +146,11 @@ func TestApplyReplaceKeepsRetiringEntry(t *testing.T) {
 	env.writeRecord(t, &planner.Ownership{Version: 1, Account: "account.main", Objects: map[string]planner.Owned{
 		"pinned_note.a": {ID: old, Applied: map[string]any{"text": "old"}}}})
 	env.resetCounts()
-	env.emu.FailNext("notes/delete", emulator.FaultBeforeExecute)
+	// notes/delete is retried (Client.Delete): it fails for good only when
+	// every try does.
+	for range 1 + defaultMaxRetries {
+		env.emu.FailNext("notes/delete", emulator.FaultBeforeExecute)
+	}
 	_, err := Apply(context.Background(), env.c, env.plan(replaceChange("pinned_note.a", old, "new")), nil)
 	if err == nil || !strings.Contains(err.Error(), "removing the old note "+old+" failed") {
 		t.Fatalf("err = %v", err)

@@ -39,7 +39,7 @@ func (userListApplier) apply(ctx context.Context, run *applyRun, ch *planner.Cha
 	pull, _ := userIDs(ch.After["pull"])
 	switch ch.Action {
 	case planner.ActionDelete:
-		err := run.c.Write(ctx, "users/lists/delete", map[string]any{"listId": ch.ID}, nil)
+		err := run.c.Delete(ctx, "users/lists/delete", map[string]any{"listId": ch.ID}, nil)
 		if IsCode(err, "NO_SUCH_LIST") {
 			return "", nil // deleted outside mkctl
 		}

@@ -136,6 +136,22 @@ func (c *Client) Write(ctx context.Context, endpoint string, params, out any) er
 	return c.call(ctx, endpoint, params, out, false)
 }
 
+// Delete calls an endpoint that deletes one object (notes/delete,
+// following/delete, antennas/delete …). Sending it twice leaves the same
+// state: the second call does the work, or answers that the object is
+// already gone (NO_SUCH_NOTE, NOT_FOLLOWING …), which every caller takes
+// as success. So unlike Write it retries, like Read, a failure that leaves
+// mkctl not knowing whether the request ran — a lost answer (502/503/504,
+// a proxy's 500, a broken connection). Without that retry a lost answer
+// failed the apply with the object gone on the server but still in mkctl's
+// ownership record, where no later plan sees it again (plans look only at
+// live objects); for a follow, whose id is the followee's user id, that
+// entry would make mkctl unfollow that account should the user ever follow
+// it by hand.
+func (c *Client) Delete(ctx context.Context, endpoint string, params, out any) error {
+	return c.call(ctx, endpoint, params, out, true)
+}
+
 func (c *Client) call(ctx context.Context, endpoint string, params, out any, idempotent bool) error {
 	body := []byte("{}") // Misskey wants a JSON object even when there are no params
 	if params != nil {
