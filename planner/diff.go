@@ -54,6 +54,7 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// its antennas with it), and no list that a kept antenna uses is deleted.
 	p.add(antDels, listDels, listUps, antUps, folderUps, followUps, pinSteps, followDels, folderDels)
 	p.checkPreventDestroy()
+	p.forgetGone()
 	p.estimateWaits()
 	sort.Slice(p.ap.Adopt, func(i, j int) bool { return p.ap.Adopt[i].Key < p.ap.Adopt[j].Key })
 	return p.ap, p.diags
@@ -231,7 +232,7 @@ func (p *Plan) NeedsApply() bool {
 		return true
 	}
 	for _, a := range p.Accounts {
-		if len(a.Adopt) > 0 {
+		if len(a.Adopt) > 0 || len(a.Forget) > 0 {
 			return true
 		}
 	}

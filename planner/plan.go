@@ -53,6 +53,12 @@ type AccountPlan struct {
 	// but are not yet in the ownership record: apply records them (one
 	// registry write) without changing them on the server.
 	Adopt []Owned `json:"adopt,omitempty"`
+	// Forget lists ownership-record keys whose objects no longer exist
+	// (deleted by hand, or deleted by an apply that died before it could
+	// record it): apply drops them, so mkctl never later claims an object
+	// that merely looks the same, such as a follow the user made again by
+	// hand.
+	Forget []string `json:"forget,omitempty"`
 	// Notes are facts the user should see with the plan: unmanaged
 	// objects left alone, pending follow requests, folders that keep their
 	// files, how long rate limits will make the apply take.

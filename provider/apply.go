@@ -115,7 +115,7 @@ func Apply(ctx context.Context, c *Client, ap *planner.AccountPlan, events func(
 			return res, fmt.Errorf("%s: the plan adopts an object without a key or id; make a new plan", ap.Address)
 		}
 	}
-	if len(todo) == 0 && len(ap.Adopt) == 0 {
+	if len(todo) == 0 && len(ap.Adopt) == 0 && len(ap.Forget) == 0 {
 		return res, nil
 	}
 	me, err := tokenOwner(ctx, c, ap)
@@ -142,8 +142,8 @@ func Apply(ctx context.Context, c *Client, ap *planner.AccountPlan, events func(
 func (run *applyRun) applyAll(ctx, work context.Context, todo []*planner.Change, events func(Event)) (Result, error) {
 	var res Result
 	ap := run.ap
-	if len(ap.Adopt) > 0 {
-		if err := run.adopt(work, ap.Adopt); err != nil {
+	if len(ap.Adopt) > 0 || len(ap.Forget) > 0 {
+		if err := run.adopt(work, ap.Adopt, ap.Forget); err != nil {
 			return res, fmt.Errorf("%s: %w", ap.Address, err)
 		}
 	}

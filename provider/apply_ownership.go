@@ -272,7 +272,7 @@ func (run *applyRun) clearIntent(ctx context.Context, key string) error {
 // adopt records existing objects the plan matched to declarations, without
 // touching them on the server. They are written with the first batch (or at
 // the end): the next plan would match them again by their natural key.
-func (run *applyRun) adopt(ctx context.Context, objs []planner.Owned) error {
+func (run *applyRun) adopt(ctx context.Context, objs []planner.Owned, forget []string) error {
 	rec, err := run.record(ctx)
 	if err != nil {
 		return fmt.Errorf("recording adopted objects: %w", err)
@@ -280,6 +280,11 @@ func (run *applyRun) adopt(ctx context.Context, objs []planner.Owned) error {
 	before := maps.Clone(rec.Objects)
 	for _, o := range objs {
 		rec.Objects[o.Key] = planner.Owned{Key: o.Key, ID: o.ID, Applied: o.Applied}
+	}
+	// Entries of objects that are gone: a later object that merely looks
+	// the same (a follow made again by hand) must not count as mkctl's.
+	for _, key := range forget {
+		delete(rec.Objects, key)
 	}
 	if sameJSON(before, rec.Objects) {
 		return nil

@@ -94,6 +94,9 @@ func writeNotes(w io.Writer, p *planner.Plan, c Colors) {
 		if n := len(a.Adopt); n > 0 {
 			notes = append(notes, fmt.Sprintf("%d existing object(s) match the configuration and will be recorded as managed by mkctl.", n))
 		}
+		if n := len(a.Forget); n > 0 {
+			notes = append(notes, fmt.Sprintf("%d object(s) mkctl recorded no longer exist; apply will drop them from its ownership record.", n))
+		}
 		notes = append(notes, a.Notes...)
 		for _, n := range notes {
 			if first {
