@@ -20,10 +20,10 @@ import (
 
 // TestMain lets testscript run mkctl as a subprocess of the test binary.
 func TestMain(m *testing.M) {
-	os.Exit(testscript.RunMain(m, map[string]func() int{
-		"mkctl":       func() int { return Main(System(), os.Args[1:]) },
-		"fakebrowser": fakeBrowserMain,
-	}))
+	testscript.Main(m, map[string]func(){
+		"mkctl":       func() { os.Exit(Main(System(), os.Args[1:])) },
+		"fakebrowser": func() { os.Exit(fakeBrowserMain()) },
+	})
 }
 
 // allPermissions is what `mkctl login` will ask for: everything mkctl needs.

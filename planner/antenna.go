@@ -3,8 +3,6 @@ package planner
 import (
 	"reflect"
 
-	"github.com/hashicorp/hcl/v2"
-
 	"github.com/mkctl/mkctl/schema"
 )
 
@@ -145,11 +143,7 @@ func (p *planState) planAntennas() (ups, dels []*Change) {
 	if unmanaged > 0 {
 		p.note("%d antenna(s) not managed by this configuration (left alone).", unmanaged)
 	}
-	ranges := make([]hcl.Range, len(p.acct.Antennas))
-	for i, a := range p.acct.Antennas {
-		ranges[i] = a.DeclRange
-	}
-	p.overLimit(countLimit{"antennaLimit", 5, "antennas", "antennas"}, ranges, unmanaged)
+	p.overLimit(countLimit{"antennaLimit", 5, "antennas", "antennas"}, declRanges(p.acct.Antennas), unmanaged)
 	return ups, dels
 }
 

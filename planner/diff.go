@@ -170,6 +170,15 @@ func (p *planState) overLimit(l countLimit, blocks []hcl.Range, unmanaged int) b
 	return true
 }
 
+// declRanges lists the blocks' ranges, for diagnostics about a count.
+func declRanges[T interface{ Decl() hcl.Range }](blocks []T) []hcl.Range {
+	out := make([]hcl.Range, len(blocks))
+	for i, b := range blocks {
+		out[i] = b.Decl()
+	}
+	return out
+}
+
 // policy reads a numeric role policy of the account, with Misskey's default.
 func (p *planState) policy(name string, def int) int {
 	if v, ok := p.live.Policies[name].(float64); ok {

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
-
 	"github.com/mkctl/mkctl/schema"
 )
 
@@ -182,11 +180,7 @@ func (p *planState) planPinnedNotes() []*Change {
 	if unmanaged > 0 {
 		p.note("%d pinned note(s) not managed by this configuration (left pinned).", unmanaged)
 	}
-	ranges := make([]hcl.Range, len(desired))
-	for i, n := range desired {
-		ranges[i] = n.DeclRange
-	}
-	if p.overLimit(countLimit{"pinLimit", 5, "pinned notes", "pinned_notes"}, ranges, unmanaged) {
+	if p.overLimit(countLimit{"pinLimit", 5, "pinned notes", "pinned_notes"}, declRanges(desired), unmanaged) {
 		return removals
 	}
 	if canPublic, ok := p.live.Policies["canPublicNote"].(bool); ok && !canPublic {

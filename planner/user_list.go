@@ -126,11 +126,7 @@ func (p *planState) planUserLists() (ups, dels []*Change) {
 	if unmanaged > 0 {
 		p.note("%d user list(s) not managed by this configuration (left alone).", unmanaged)
 	}
-	ranges := make([]hcl.Range, len(p.acct.UserLists))
-	for i, l := range p.acct.UserLists {
-		ranges[i] = l.DeclRange
-	}
-	p.overLimit(countLimit{"userListLimit", 10, "user lists", "user_lists"}, ranges, unmanaged)
+	p.overLimit(countLimit{"userListLimit", 10, "user lists", "user_lists"}, declRanges(p.acct.UserLists), unmanaged)
 	return ups, dels
 }
 

@@ -40,11 +40,23 @@ type resourceBlocks struct {
 	antennas    []*antennaBlock
 	userLists   []*userListBlock
 
-	// first declarations by natural key, for duplicate diagnostics
-	noteLabels  map[string]*pinnedNoteBlock
-	folderPaths map[string]*driveFolderBlock
-	antennaName map[string]*antennaBlock
-	listNames   map[string]*userListBlock
+	// firstDecl is the first block declaring each natural key ("kind key"),
+	// for duplicate diagnostics
+	firstDecl map[string]*hcl.Block
+}
+
+// claim records b as declaring the natural key of a kind; for a duplicate
+// it returns where the first declaration is.
+func (rb *resourceBlocks) claim(kind, key string, b *hcl.Block) (first string, dup bool) {
+	if rb.firstDecl == nil {
+		rb.firstDecl = map[string]*hcl.Block{}
+	}
+	k := kind + " " + key
+	if f, ok := rb.firstDecl[k]; ok {
+		return posString(f.DefRange), true
+	}
+	rb.firstDecl[k] = b
+	return "", false
 }
 
 // resourceBlockTypes are the block types of an account besides profile.
@@ -63,14 +75,10 @@ func (rb *resourceBlocks) add(block *hcl.Block) hcl.Diagnostics {
 	switch block.Type {
 	case "pinned_note":
 		pb, diags := decodePinnedNote(block)
-		if rb.noteLabels == nil {
-			rb.noteLabels = map[string]*pinnedNoteBlock{}
-		}
-		if first, dup := rb.noteLabels[pb.label]; dup {
+		if first, dup := rb.claim(block.Type, pb.label, block); dup {
 			return append(diags, errorf(block.LabelRanges[0], "Duplicate pinned_note block",
-				"This account already has a pinned_note %q at %s. Hint: labels of pinned_note blocks must be unique within an account; rename one.", pb.label, posString(first.block.DefRange)))
+				"This account already has a pinned_note %q at %s. Hint: labels of pinned_note blocks must be unique within an account; rename one.", pb.label, first))
 		}
-		rb.noteLabels[pb.label] = pb
 		rb.pinnedNotes = append(rb.pinnedNotes, pb)
 		return diags
 	case "follow":
@@ -80,45 +88,33 @@ func (rb *resourceBlocks) add(block *hcl.Block) hcl.Diagnostics {
 	case "drive_folder":
 		var folders []*driveFolderBlock
 		diags := decodeDriveFolder(block, "", &folders)
-		if rb.folderPaths == nil {
-			rb.folderPaths = map[string]*driveFolderBlock{}
-		}
 		for _, f := range folders {
 			if f.badName {
 				rb.folders = append(rb.folders, f)
 				continue
 			}
-			if first, dup := rb.folderPaths[f.path]; dup {
+			if first, dup := rb.claim(block.Type, f.path, f.block); dup {
 				diags = append(diags, errorf(f.block.LabelRanges[0], "Duplicate drive_folder block",
-					"The folder %q is already declared at %s. Misskey allows two folders of the same name side by side, but mkctl finds folders by their path and could not tell them apart. Hint: rename one, or merge the two blocks.", f.path, posString(first.block.DefRange)))
+					"The folder %q is already declared at %s. Misskey allows two folders of the same name side by side, but mkctl finds folders by their path and could not tell them apart. Hint: rename one, or merge the two blocks.", f.path, first))
 				continue
 			}
-			rb.folderPaths[f.path] = f
 			rb.folders = append(rb.folders, f)
 		}
 		return diags
 	case "antenna":
 		ab, diags := decodeAntenna(block)
-		if rb.antennaName == nil {
-			rb.antennaName = map[string]*antennaBlock{}
-		}
-		if first, dup := rb.antennaName[ab.name]; dup {
+		if first, dup := rb.claim(block.Type, ab.name, block); dup {
 			return append(diags, errorf(block.LabelRanges[0], "Duplicate antenna block",
-				"This account already has an antenna %q at %s. Misskey allows two antennas of the same name, but mkctl finds antennas by name and could not tell them apart. Hint: rename one.", ab.name, posString(first.block.DefRange)))
+				"This account already has an antenna %q at %s. Misskey allows two antennas of the same name, but mkctl finds antennas by name and could not tell them apart. Hint: rename one.", ab.name, first))
 		}
-		rb.antennaName[ab.name] = ab
 		rb.antennas = append(rb.antennas, ab)
 		return diags
 	case "user_list":
 		lb, diags := decodeUserList(block)
-		if rb.listNames == nil {
-			rb.listNames = map[string]*userListBlock{}
-		}
-		if first, dup := rb.listNames[lb.name]; dup {
+		if first, dup := rb.claim(block.Type, lb.name, block); dup {
 			return append(diags, errorf(block.LabelRanges[0], "Duplicate user_list block",
-				"This account already has a user_list %q at %s. Misskey allows two lists of the same name, but mkctl finds lists by name and could not tell them apart. Hint: rename one.", lb.name, posString(first.block.DefRange)))
+				"This account already has a user_list %q at %s. Misskey allows two lists of the same name, but mkctl finds lists by name and could not tell them apart. Hint: rename one.", lb.name, first))
 		}
-		rb.listNames[lb.name] = lb
 		rb.userLists = append(rb.userLists, lb)
 		return diags
 	}

@@ -87,3 +87,13 @@ type UserList struct {
 	Lifecycle Lifecycle
 	DeclRange hcl.Range
 }
+
+// Decl is the block's declaration range: where diagnostics about the
+// object as a whole (a limit, an ambiguity) point.
+func (n *PinnedNote) Decl() hcl.Range { return n.DeclRange }
+
+// Decl is the block's declaration range.
+func (a *Antenna) Decl() hcl.Range { return a.DeclRange }
+
+// Decl is the block's declaration range.
+func (l *UserList) Decl() hcl.Range { return l.DeclRange }

@@ -31,13 +31,6 @@ func optString(s *string) any {
 	return *s
 }
 
-func optInt(n *int64) any {
-	if n == nil {
-		return nil
-	}
-	return *n
-}
-
 // list makes sure a nil slice encodes as [] rather than null.
 func list(v []any) []any {
 	if v == nil {
