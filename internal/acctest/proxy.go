@@ -1,6 +1,8 @@
 package acctest
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -23,6 +25,7 @@ type Proxy struct {
 	counts  map[string]int // endpoint → requests
 	status  map[string]int // "endpoint 429" → answers
 	hook    func(n int, endpoint string) bool
+	answer  func(n int, endpoint string, status int) bool
 	srv     *httptest.Server
 	backend *url.URL
 }
@@ -40,8 +43,21 @@ func (s *Server) NewProxy(t testing.TB) *Proxy {
 		ep := endpointOf(resp.Request.URL.Path)
 		p.mu.Lock()
 		p.status[ep+" "+strconv.Itoa(resp.StatusCode)]++
+		answer := p.answer
 		p.mu.Unlock()
+		n, _ := resp.Request.Context().Value(requestNumber{}).(int)
+		if answer != nil && !answer(n, ep, resp.StatusCode) {
+			// The server has done the work; the client must never learn it.
+			return errAnswerDropped
+		}
 		return nil
+	}
+	rp.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		if errors.Is(err, errAnswerDropped) {
+			dropConnection(w)
+			return
+		}
+		http.Error(w, "test proxy: "+err.Error(), http.StatusBadGateway)
 	}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ep := endpointOf(r.URL.Path)
@@ -53,17 +69,11 @@ func (s *Server) NewProxy(t testing.TB) *Proxy {
 		p.mu.Unlock()
 		if hook != nil && !hook(n, ep) {
 			// Dropped before the server saw it: the connection just closes.
-			if hj, ok := w.(http.Hijacker); ok {
-				if c, _, err := hj.Hijack(); err == nil {
-					c.Close()
-					return
-				}
-			}
-			http.Error(w, "dropped by the test proxy", http.StatusBadGateway)
+			dropConnection(w)
 			return
 		}
 		r.Host = backend.Host
-		rp.ServeHTTP(w, r)
+		rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestNumber{}, n)))
 	}))
 	t.Cleanup(p.srv.Close)
 	p.URL = p.srv.URL
@@ -77,6 +87,34 @@ func (p *Proxy) OnRequest(hook func(n int, endpoint string) bool) {
 	p.mu.Lock()
 	p.hook = hook
 	p.mu.Unlock()
+}
+
+// OnAnswer sets a hook run when the server has answered a request, before
+// the answer is passed on, with the request's number (as OnRequest counts),
+// endpoint and status; returning false drops the answer: the client's
+// connection closes although the server did the work (a lost reply). nil
+// removes the hook.
+func (p *Proxy) OnAnswer(hook func(n int, endpoint string, status int) bool) {
+	p.mu.Lock()
+	p.answer = hook
+	p.mu.Unlock()
+}
+
+// requestNumber carries a request's number from the handler to the
+// answer hook.
+type requestNumber struct{}
+
+var errAnswerDropped = errors.New("answer dropped by the test")
+
+// dropConnection closes the client's connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if c, _, err := hj.Hijack(); err == nil {
+			c.Close()
+			return
+		}
+	}
+	http.Error(w, "dropped by the test proxy", http.StatusBadGateway)
 }
 
 // Count is how many requests an endpoint received ("i/update").
