@@ -50,7 +50,7 @@ func Enabled() bool {
 func Skip(t testing.TB) {
 	t.Helper()
 	if !Enabled() {
-		t.Skipf("acceptance test: set %s=1 and start the real Misskey (%s)", EnvVar, upHint)
+		t.Skipf("acceptance test: set %s=1 (and %s)", EnvVar, upHint)
 	}
 }
 
