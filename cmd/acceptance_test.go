@@ -96,6 +96,7 @@ func (s scriptTB) Helper()                           {}
 //	real note USER TEXT [pin]        post (and pin) a note by hand
 //	real follow USER OTHER           USER follows OTHER by hand
 //	real folder USER NAME            make a root drive folder by hand
+//	real id VAR KIND USER [NAME]     put an id in $VAR: KIND user (USER's own), note (by text), folder (by path), antenna, list (by name)
 //	real pins USER                   print USER's pinned note texts in the order of `i`'s pinnedNoteIds, top first
 //	real notes USER                  print USER's note texts, oldest first
 //	real follows USER                print followees, then pending requests sent ("(pending)")
@@ -181,6 +182,13 @@ func cmdReal(ts *testscript.TestScript, neg bool, args []string) {
 	case "folder":
 		need(2)
 		user(args[1]).Call(tb, "drive/folders/create", map[string]any{"name": args[2]}, nil)
+	case "id":
+		need(3)
+		name := ""
+		if len(args) > 4 {
+			name = args[4]
+		}
+		ts.Setenv(args[1], realID(tb, user(args[3]), args[2], name))
 	case "pins":
 		need(1)
 		for _, text := range realPins(tb, user(args[1])) {
@@ -245,6 +253,45 @@ func cmdReal(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+// realID finds the id of one of u's objects by what a script knows of it.
+func realID(tb testing.TB, u *acctest.User, kind, name string) string {
+	var ids []string
+	switch kind {
+	case "user":
+		return u.ID
+	case "note":
+		for _, n := range realNoteList(tb, u) {
+			if n.Text != nil && *n.Text == name {
+				ids = append(ids, n.ID)
+			}
+		}
+	case "folder":
+		for _, f := range realFolderList(tb, u) {
+			if f.path == name {
+				ids = append(ids, f.id)
+			}
+		}
+	case "antenna", "list":
+		endpoint := map[string]string{"antenna": "antennas/list", "list": "users/lists/list"}[kind]
+		var all []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		}
+		u.Call(tb, endpoint, map[string]any{}, &all)
+		for _, x := range all {
+			if x.Name == name {
+				ids = append(ids, x.ID)
+			}
+		}
+	default:
+		tb.Fatalf("real id: unknown kind %q", kind)
+	}
+	if len(ids) != 1 {
+		tb.Fatalf("real id: %d %s(s) %q of @%s, want exactly 1", len(ids), kind, name, u.Username)
+	}
+	return ids[0]
+}
+
 type realUser struct {
 	ID       string  `json:"id"`
 	Username string  `json:"username"`
@@ -292,37 +339,46 @@ func realPins(tb testing.TB, u *acctest.User) []string {
 	return out
 }
 
-// realNotes lists every note of u, oldest first.
+type realNote struct {
+	ID   string  `json:"id"`
+	Text *string `json:"text"`
+}
+
+// realNotes lists the text of every note of u, oldest first.
 func realNotes(tb testing.TB, u *acctest.User) []string {
 	var texts []string
+	for _, n := range realNoteList(tb, u) {
+		t := "(no text)"
+		if n.Text != nil {
+			t = *n.Text
+		}
+		texts = append(texts, t)
+	}
+	return texts
+}
+
+// realNoteList lists every note of u (users/notes, every page), oldest first.
+func realNoteList(tb testing.TB, u *acctest.User) []realNote {
+	var notes []realNote
 	untilID := ""
 	for {
 		body := map[string]any{"userId": u.ID, "limit": 100, "withReplies": true, "withRenotes": true}
 		if untilID != "" {
 			body["untilId"] = untilID
 		}
-		var page []struct {
-			ID   string  `json:"id"`
-			Text *string `json:"text"`
-		}
+		var page []realNote
 		u.Call(tb, "users/notes", body, &page)
-		for _, n := range page {
-			t := "(no text)"
-			if n.Text != nil {
-				t = *n.Text
-			}
-			texts = append(texts, t)
-		}
+		notes = append(notes, page...)
 		if len(page) < 100 {
 			break
 		}
 		untilID = page[len(page)-1].ID
 	}
 	// users/notes is newest first.
-	for i, j := 0, len(texts)-1; i < j; i, j = i+1, j-1 {
-		texts[i], texts[j] = texts[j], texts[i]
+	for i, j := 0, len(notes)-1; i < j; i, j = i+1, j-1 {
+		notes[i], notes[j] = notes[j], notes[i]
 	}
-	return texts
+	return notes
 }
 
 // realFollows lists u's followees (users/following, every page) and the
@@ -362,10 +418,21 @@ func realFollows(tb testing.TB, u *acctest.User) (followees, pending []realUser)
 	return followees, pending
 }
 
-// realFolders walks u's drive from the root and returns every folder's
-// slash-joined path, sorted.
+// realFolders returns every folder's slash-joined path, sorted.
 func realFolders(tb testing.TB, u *acctest.User) []string {
 	var paths []string
+	for _, f := range realFolderList(tb, u) {
+		paths = append(paths, f.path)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+type realFolder struct{ id, path string }
+
+// realFolderList walks u's drive from the root.
+func realFolderList(tb testing.TB, u *acctest.User) []realFolder {
+	var folders []realFolder
 	var walk func(parentID any, prefix string)
 	walk = func(parentID any, prefix string) {
 		untilID := ""
@@ -380,7 +447,7 @@ func realFolders(tb testing.TB, u *acctest.User) []string {
 			}
 			u.Call(tb, "drive/folders", body, &page)
 			for _, f := range page {
-				paths = append(paths, prefix+f.Name)
+				folders = append(folders, realFolder{f.ID, prefix + f.Name})
 				walk(f.ID, prefix+f.Name+"/")
 			}
 			if len(page) < 100 {
@@ -390,8 +457,7 @@ func realFolders(tb testing.TB, u *acctest.User) []string {
 		}
 	}
 	walk(nil, "")
-	sort.Strings(paths)
-	return paths
+	return folders
 }
 
 // realAntennas prints each antenna as "NAME SRC KEYWORDS" (keywords as
