@@ -125,11 +125,14 @@ func shortCause(err error) string {
 
 func (r *retrier) rateLimit(ctx context.Context, e *APIError, h http.Header) error {
 	if r.rateWaits >= maxRateLimitWaits {
-		return e
+		return fmt.Errorf("%w (still limited after waiting %d times)", e, r.rateWaits)
 	}
 	d, source := r.c.rateLimitWait(h, e.Info)
 	if r.c.maxWait > 0 && r.waited+d > r.c.maxWait {
-		return e
+		// Say how long the wait would have been, or the user cannot tell
+		// a limit that resets in a second from one that resets in an hour.
+		return fmt.Errorf("%w (mkctl would have to wait %s (%s), more than the %s it may wait)",
+			e, humanDuration(d), source, humanDuration(r.c.maxWait-r.waited))
 	}
 	r.rateWaits++
 	r.waited += d
