@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,6 +97,7 @@ func (s scriptTB) Helper()                           {}
 //	real call USER ENDPOINT [JSON]   call the API with USER's own (native) token, print the answer
 //	real token VAR USER PERM,...     put a new MiAuth token of USER with these permissions in $VAR
 //	real native VAR USER             put USER's native (web session) token in $VAR
+//	real stored VAR                  put the token `mkctl login` stored (the only one) in $VAR, to look for leaks
 //	real policy USER KEY NUMBER      give USER a role with this policy (pinLimit, antennaLimit)
 //	real note USER TEXT [pin]        post (and pin) a note by hand
 //	real follow USER OTHER           USER follows OTHER by hand
@@ -161,6 +164,20 @@ func cmdReal(ts *testscript.TestScript, neg bool, args []string) {
 	case "native":
 		need(2)
 		ts.Setenv(args[1], user(args[2]).NativeToken)
+	case "stored":
+		need(1)
+		data, err := os.ReadFile(filepath.Join(ts.Getenv("XDG_CONFIG_HOME"), "mkctl", "credentials.json"))
+		ts.Check(err)
+		var f struct {
+			Credentials []struct {
+				Token string `json:"token"`
+			} `json:"credentials"`
+		}
+		ts.Check(json.Unmarshal(data, &f))
+		if len(f.Credentials) != 1 || f.Credentials[0].Token == "" {
+			ts.Fatalf("credentials.json holds %d credentials, want 1 with a token", len(f.Credentials))
+		}
+		ts.Setenv(args[1], f.Credentials[0].Token)
 	case "policy":
 		need(3)
 		n, err := strconv.Atoi(args[3])
