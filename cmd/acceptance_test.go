@@ -31,6 +31,7 @@ type accKey struct{}
 // The environment of a script:
 //
 //	$MISSKEY          a counting proxy in front of the server (loopback, so mkctl accepts http://)
+//	$MISSKEY_DIRECT   the server itself, for what must name the instance's own host (also_known_as)
 //	$TOKEN            a MiAuth token of the main account with mkctl's 7 permissions
 //	$USER_NAME        the main account's (random) username; also $MKCTL_VAR_user
 //	$MKCTL_VAR_host   $MISSKEY
@@ -45,6 +46,7 @@ func TestAccScripts(t *testing.T) {
 			main := srv.NewUser(tb, "acc")
 			proxy := srv.NewProxy(tb)
 			env.Setenv("MISSKEY", proxy.URL)
+			env.Setenv("MISSKEY_DIRECT", srv.URL)
 			env.Setenv("TOKEN", main.MiAuth(tb, allPermissions...))
 			env.Setenv("USER_NAME", main.Username)
 			env.Setenv("MKCTL_VAR_user", main.Username)
