@@ -111,6 +111,7 @@ func (s scriptTB) Helper()                           {}
 //	real folders USER                print drive folder paths, sorted
 //	real antennas USER               print antennas: name, source, keywords, sorted
 //	real lists USER                  print lists: name and members, sorted
+//	real antennanotes USER NAME      print the texts of the notes antenna NAME collected, once it has any (waits up to 15 s)
 //	real apps USER                   print USER's access tokens: name and permissions (never the token)
 //	real count ENDPOINT N            assert how many requests ENDPOINT received through $MISSKEY
 //	real reset                       forget the proxy's counts
@@ -238,6 +239,11 @@ func cmdReal(ts *testscript.TestScript, neg bool, args []string) {
 		need(1)
 		for _, line := range realAntennas(tb, user(args[1])) {
 			fmt.Fprintln(out, line)
+		}
+	case "antennanotes":
+		need(2)
+		for _, text := range realAntennaNotes(tb, user(args[1]), args[2]) {
+			fmt.Fprintln(out, text)
 		}
 	case "lists":
 		need(1)
@@ -526,6 +532,28 @@ func realAntennas(tb testing.TB, u *acctest.User) []string {
 	}
 	sort.Strings(lines)
 	return lines
+}
+
+// realAntennaNotes lists the texts of the notes an antenna collected,
+// newest first. Misskey files a note into antennas after notes/create has
+// answered, so an empty antenna is read again for a while.
+func realAntennaNotes(tb testing.TB, u *acctest.User, name string) []string {
+	id := realID(tb, u, "antenna", name)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var notes []realNote
+		u.Call(tb, "antennas/notes", map[string]any{"antennaId": id, "limit": 100}, &notes)
+		if len(notes) > 0 || time.Now().After(deadline) {
+			texts := make([]string, 0, len(notes))
+			for _, n := range notes {
+				if n.Text != nil {
+					texts = append(texts, *n.Text)
+				}
+			}
+			return texts
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
 }
 
 // realLists prints each list as "NAME @member @member", members sorted
