@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -104,6 +106,7 @@ func (s scriptTB) Helper()                           {}
 //	real note USER TEXT [pin]        post (and pin) a note by hand
 //	real follow USER OTHER           USER follows OTHER by hand
 //	real folder USER NAME            make a root drive folder by hand
+//	real file USER PATH              upload a small text file into USER's drive folder PATH
 //	real id VAR KIND USER [NAME]     put an id in $VAR: KIND user (USER's own), note (by text), folder (by path), antenna, list (by name)
 //	real pins USER                   print USER's pinned note texts in the order of `i`'s pinnedNoteIds, top first
 //	real notes USER                  print USER's note texts, oldest first
@@ -204,6 +207,10 @@ func cmdReal(ts *testscript.TestScript, neg bool, args []string) {
 	case "folder":
 		need(2)
 		user(args[1]).Call(tb, "drive/folders/create", map[string]any{"name": args[2]}, nil)
+	case "file":
+		need(2)
+		u := user(args[1])
+		realUpload(ts, a.srv, u, realID(tb, u, "folder", args[2]))
 	case "id":
 		need(3)
 		name := ""
@@ -340,6 +347,31 @@ func realCall(ts *testscript.TestScript, srv *acctest.Server, token, endpoint, b
 			ts.Fatalf("real call %s: HTTP %d %s", endpoint, r.Status, r.Body)
 		}
 		return r.Body
+	}
+}
+
+// realUpload puts a small text file into a folder of u with
+// drive/files/create, the one multipart endpoint (force: a fresh file even
+// if the same content was uploaded before).
+func realUpload(ts *testscript.TestScript, srv *acctest.Server, u *acctest.User, folderID string) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	ts.Check(mw.WriteField("folderId", folderID))
+	ts.Check(mw.WriteField("force", "true"))
+	fw, err := mw.CreateFormFile("file", "note.txt")
+	ts.Check(err)
+	fmt.Fprintf(fw, "a file kept in the folder (%d)\n", time.Now().UnixNano())
+	ts.Check(mw.Close())
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/drive/files/create", &body)
+	ts.Check(err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+u.NativeToken)
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
+	ts.Check(err)
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		ts.Fatalf("drive/files/create: HTTP %d %s", resp.StatusCode, data)
 	}
 }
 
