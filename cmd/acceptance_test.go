@@ -102,7 +102,7 @@ func (s scriptTB) Helper()                           {}
 //	real token VAR USER PERM,...     put a new MiAuth token of USER with these permissions in $VAR
 //	real native VAR USER             put USER's native (web session) token in $VAR
 //	real stored VAR                  put the token `mkctl login` stored (the only one) in $VAR, to look for leaks
-//	real policy USER KEY NUMBER      give USER a role with this policy (pinLimit, antennaLimit)
+//	real policy USER KEY VALUE       give USER a role with this policy (pinLimit 2, canPublicNote false)
 //	real note USER TEXT [pin]        post (and pin) a note by hand
 //	real follow USER OTHER           USER follows OTHER by hand
 //	real folder USER NAME            make a root drive folder by hand
@@ -186,9 +186,16 @@ func cmdReal(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Setenv(args[1], f.Credentials[0].Token)
 	case "policy":
 		need(3)
-		n, err := strconv.Atoi(args[3])
-		ts.Check(err)
-		a.srv.SetPolicy(tb, user(args[1]), args[2], n)
+		var value any
+		switch args[3] {
+		case "true", "false":
+			value = args[3] == "true"
+		default:
+			n, err := strconv.Atoi(args[3])
+			ts.Check(err)
+			value = n
+		}
+		a.srv.SetPolicy(tb, user(args[1]), args[2], value)
 	case "note":
 		need(2)
 		u := user(args[1])
