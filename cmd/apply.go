@@ -139,7 +139,9 @@ func applyPlan(ctx context.Context, opts *applyOptions, targets []target, plan *
 	g.SetLimit(readLimit)
 	for i, t := range targets {
 		ap := plan.Accounts[i]
-		if len(ap.Changes) == 0 && len(ap.Adopt) == 0 {
+		// Forget alone is work too: the record must drop entries of
+		// objects that are gone (see planner.AccountPlan.Forget).
+		if len(ap.Changes) == 0 && len(ap.Adopt) == 0 && len(ap.Forget) == 0 {
 			continue
 		}
 		g.Go(func() error {

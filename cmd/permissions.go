@@ -40,12 +40,12 @@ func planPermissions(ap *planner.AccountPlan) map[string][]string {
 			todo = append(todo, ch)
 		}
 	}
-	if len(todo) == 0 && len(ap.Adopt) == 0 {
+	if len(todo) == 0 && len(ap.Adopt) == 0 && len(ap.Forget) == 0 {
 		return need
 	}
 	// Apply first asks `i` whose token it is.
 	add("read:account", ap.Address)
-	if len(ap.Adopt) > 0 {
+	if len(ap.Adopt) > 0 || len(ap.Forget) > 0 {
 		add("write:account", ap.Address+" (ownership record)") // i/registry/set
 	}
 	for _, ch := range todo {
