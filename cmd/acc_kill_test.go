@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -346,6 +347,11 @@ func (w *killWorld) runKillCase(t *testing.T, kc *killCase) (killOutcome, int) {
 		// first stopped on something a fresh plan repairs).
 		for out.reruns = 1; ; out.reruns++ {
 			r := proc.run("apply", "--auto-approve")
+			t.Cleanup(func() {
+				if t.Failed() {
+					t.Logf("re-run %d: %s", out.reruns, r)
+				}
+			})
 			if r.code == ExitOK {
 				break
 			}
@@ -357,6 +363,7 @@ func (w *killWorld) runKillCase(t *testing.T, kc *killCase) (killOutcome, int) {
 	}
 	proc.assertNoChanges()
 	w.assertConverged(t, u)
+	w.assertRecord(t, u, token)
 	return out, total
 }
 
@@ -381,8 +388,13 @@ func (w *killWorld) assertConverged(t *testing.T, u *acctest.User) {
 	for _, n := range me.PinnedNotes {
 		pinned = append(pinned, n.Text)
 	}
-	if !slices.Equal(pinned, w.desiredPinnedTexts) || len(me.PinnedNoteIDs) != len(w.desiredPinnedTexts) {
-		t.Errorf("pinned notes, top first: %q (ids %v), want %q", pinned, me.PinnedNoteIDs, w.desiredPinnedTexts)
+	var pinnedIDs []string
+	for _, n := range me.PinnedNotes {
+		pinnedIDs = append(pinnedIDs, n.ID)
+	}
+	// pinnedNoteIds is the order the profile shows; pinnedNotes must agree.
+	if !slices.Equal(pinned, w.desiredPinnedTexts) || !slices.Equal(me.PinnedNoteIDs, pinnedIDs) {
+		t.Errorf("pinned notes, top first: %q (pinnedNoteIds %v, pinnedNotes ids %v), want %q", pinned, me.PinnedNoteIDs, pinnedIDs, w.desiredPinnedTexts)
 	}
 
 	// Every note of the account: the three pinned ones, each once. A
@@ -461,6 +473,55 @@ func (w *killWorld) assertConverged(t *testing.T, u *acctest.User) {
 	u.Call(t, "antennas/list", nil, &antennas)
 	if len(antennas) != 1 || antennas[0].Name != "friends-feed" || antennas[0].Src != "list" || antennas[0].UserListID != listID {
 		t.Errorf("antennas: %+v, want only friends-feed on list %s", antennas, listID)
+	}
+}
+
+// assertRecord checks mkctl's ownership record, read with mkctl's token
+// (the registry is private to it): exactly the declared objects with their
+// live ids — no entry of a deleted object, no retiring entry of a replaced
+// note, no intent left over from a killed notes/create.
+func (w *killWorld) assertRecord(t *testing.T, u *acctest.User, token string) {
+	t.Helper()
+	var detail struct {
+		Value struct {
+			Account string `json:"account"`
+			Objects map[string]struct {
+				ID string `json:"id"`
+			} `json:"objects"`
+			Intents map[string]any `json:"intents"`
+		} `json:"value"`
+	}
+	w.srv.Must(t, token, "i/registry/get-detail", map[string]any{"scope": []string{"mkctl"}, "key": "ownership:account.bot"}, &detail)
+	rec := detail.Value
+	var me struct {
+		PinnedNotes []struct {
+			ID   string `json:"id"`
+			Text string `json:"text"`
+		} `json:"pinnedNotes"`
+	}
+	u.Call(t, "i", nil, &me)
+	want := map[string]string{
+		`follow["@` + w.friend.Username + `"]`: w.friend.ID,
+		`follow["@` + w.locked.Username + `"]`: w.locked.ID,
+	}
+	labels := map[string]string{"top: welcome": "top", "middle: rules v2": "middle", "bottom: contact": "bottom"}
+	for _, n := range me.PinnedNotes {
+		want["pinned_note."+labels[n.Text]] = n.ID
+	}
+	got := map[string]string{}
+	for k, o := range rec.Objects {
+		got[k] = o.ID
+	}
+	// Folders, the list and the antenna: present, with an id (their ids
+	// were compared with the live objects by the plan saying No changes).
+	for _, k := range []string{`drive_folder["media"]`, `drive_folder["media/icons"]`, "user_list.friends", "antenna.friends-feed"} {
+		if got[k] == "" {
+			t.Errorf("ownership record: no %s", k)
+		}
+		delete(got, k)
+	}
+	if rec.Account != "account.bot" || !maps.Equal(got, want) || len(rec.Intents) != 0 {
+		t.Errorf("ownership record: account %q, objects %v (besides folders, list, antenna), intents %v;\nwant objects %v and no intents", rec.Account, got, rec.Intents, want)
 	}
 }
 
@@ -612,6 +673,11 @@ account "bot" {
 	p.OnRequest(nil)
 	t.Logf("apply took %s: notes/delete %d requests, %d answered 429", r.elapsed.Round(time.Millisecond), p.Count("notes/delete"), p.Answers("notes/delete", 429))
 
+	for _, line := range strings.Split(r.stderr, "\n") {
+		if strings.Contains(line, "rate limited") {
+			t.Logf("mkctl: %s", line)
+		}
+	}
 	if got := p.Answers("notes/delete", 429); got < 1 {
 		t.Errorf("the real server answered notes/delete 429 %d times, want at least 1", got)
 	}
