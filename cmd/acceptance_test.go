@@ -44,7 +44,12 @@ func TestAccScripts(t *testing.T) {
 		Dir:                 "testdata/acc",
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
-			tb := env.T().(testing.TB)
+			// testscript's T for a script is its *testing.T subtest, so
+			// users and the proxy made here go when the script ends.
+			tb, ok := env.T().(testing.TB)
+			if !ok {
+				return fmt.Errorf("testscript's T (%T) is not a testing.TB", env.T())
+			}
 			main := srv.NewUser(tb, "acc")
 			proxy := srv.NewProxy(tb)
 			env.Setenv("MISSKEY", proxy.URL)
@@ -118,13 +123,15 @@ func (s scriptTB) Helper()                           {}
 //	real apps USER                   print USER's access tokens: name and permissions (never the token)
 //	real count ENDPOINT N            assert how many requests ENDPOINT received through $MISSKEY
 //	real reset                       forget the proxy's counts
-//	real ratereset                   forget the server's rate-limit counters (the kit's script)
+//	real ratereset                   forget the server's rate-limit counters (the kit's script); every
+//	                                 counter of the instance, also those of tests running alongside (the
+//	                                 real-429 test): only for a script that must exceed a per-user limit
 func cmdReal(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("real does not support !")
 	}
 	if len(args) == 0 {
-		ts.Fatalf("usage: real user|lock|call|token|native|policy|note|follow|folder|pins|notes|follows|folders|antennas|lists|apps|count|reset|ratereset ...")
+		ts.Fatalf("usage: real user|lock|call|token|native|stored|policy|note|follow|folder|file|id|pins|notes|follows|folders|antennas|antennanotes|lists|apps|count|reset|ratereset ...")
 	}
 	a := ts.Value(accKey{}).(*accScript)
 	tb := scriptTB{TB: a.tb, ts: ts}
@@ -144,6 +151,9 @@ func cmdReal(ts *testscript.TestScript, neg bool, args []string) {
 	switch args[0] {
 	case "user":
 		need(1)
+		if a.users[args[1]] != nil {
+			ts.Fatalf("user %q exists already", args[1])
+		}
 		u := a.srv.NewUser(tb, args[1])
 		a.users[args[1]] = u
 		a.alias[u.Username] = args[1]
