@@ -248,6 +248,37 @@ func TestFollowRateLimitEstimate(t *testing.T) {
 	}
 }
 
+// A role with rateLimitFactor 0 (or less) turns Misskey's rate limiter off
+// for the account; found by the real-server suite (follows_many.txtar),
+// where the plan predicted a wait that never came.
+func TestRateLimitEstimateWithoutLimits(t *testing.T) {
+	for _, factor := range []float64{0, -1} {
+		acct := base()
+		live := &Live{Users: map[string]string{}, Policies: map[string]any{"rateLimitFactor": factor}}
+		for i := 0; i < 250; i++ {
+			a := "@u" + string(rune('a'+i%26)) + strings.Repeat("x", i/26)
+			acct.Follows = append(acct.Follows, &schema.Follow{Acct: a})
+			live.Users[a] = "id" + a
+		}
+		ap := mustPlan(t, acct, live)
+		if notes := strings.Join(ap.Notes, "\n"); strings.Contains(notes, "wait") {
+			t.Fatalf("rateLimitFactor %v: notes = %v", factor, ap.Notes)
+		}
+	}
+	// A factor of 2 halves the hourly budget: 250 follows at 50/hour.
+	acct := base()
+	live := &Live{Users: map[string]string{}, Policies: map[string]any{"rateLimitFactor": 2.0}}
+	for i := 0; i < 250; i++ {
+		a := "@u" + string(rune('a'+i%26)) + strings.Repeat("x", i/26)
+		acct.Follows = append(acct.Follows, &schema.Follow{Acct: a})
+		live.Users[a] = "id" + a
+	}
+	ap := mustPlan(t, acct, live)
+	if !strings.Contains(strings.Join(ap.Notes, "\n"), "250 follows at 50/hour (following/create): the apply will wait about 4h") {
+		t.Fatalf("notes = %v", ap.Notes)
+	}
+}
+
 func TestDriveFolders(t *testing.T) {
 	acct := base()
 	acct.DriveFolders = []*schema.DriveFolder{

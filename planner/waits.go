@@ -46,7 +46,12 @@ func b2i(b bool) int {
 // hour. (Calls made in the last hour by other clients make it longer.)
 func (p *planState) estimateWaits() {
 	factor := 1.0
-	if f, ok := p.live.Policies["rateLimitFactor"].(float64); ok && f > 0 {
+	if f, ok := p.live.Policies["rateLimitFactor"].(float64); ok {
+		if f <= 0 {
+			// Misskey rate-limits a user only when the factor is positive
+			// (ApiCallService: `factor > 0`): this account waits for nothing.
+			return
+		}
 		factor = f
 	}
 	for _, h := range hourly {
