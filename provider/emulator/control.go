@@ -163,6 +163,7 @@ func (e *Emulator) CreateNote(userID, text string) string {
 		n.Text = &t
 	}
 	e.st.insertNote(n, u, now)
+	e.st.countTargets(n, u)
 	return n.ID
 }
 

@@ -55,7 +55,7 @@ func (e *Emulator) serveMiAuthCheck(r *http.Request, session string) *reply {
 		// Not a registered route for other methods: Misskey's catch-all
 		// answers unknown API paths.
 		e.violation(Violation{Endpoint: miauthCheckRoute, Kind: ViolationBadRequest, Reason: r.Method + " on a POST-only route"})
-		return e.errorReply(errUnknownEndpoint)
+		return unknownEndpointReply()
 	}
 	if _, rep := e.readJSONBody(r, miauthCheckRoute); rep != nil {
 		return rep

@@ -116,7 +116,9 @@ func handleNotesCreate(c *call) (any, *apiError) {
 	n.ID = st.IDs.next(c.now)
 	n.CreatedAt = c.now
 	st.insertNote(n, c.me, c.now)
-	return map[string]any{"createdNote": c.e.packNote(n, c.me, true)}, nil
+	packed := c.e.packNote(n, c.me, true)
+	st.countTargets(n, c.me)
+	return map[string]any{"createdNote": packed}, nil
 }
 
 // adjustScope is NoteCreateService's visibility rules: silenced users

@@ -23,6 +23,6 @@ func handleNotesDelete(c *call) (any, *apiError) {
 	if n.UserID != c.me.ID {
 		return nil, errNotesDeleteAccessDenied
 	}
-	c.e.st.deleteNote(n, c.now)
+	c.e.st.deleteNote(n)
 	return nil, nil
 }

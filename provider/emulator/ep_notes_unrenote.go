@@ -27,7 +27,7 @@ func handleNotesUnrenote(c *call) (any, *apiError) {
 	}
 	for _, n := range renotes {
 		if c.e.st.note(n.ID) != nil { // an earlier deletion may have cascaded to it
-			c.e.st.deleteNote(n, c.now)
+			c.e.st.deleteNote(n)
 		}
 	}
 	return nil, nil

@@ -91,18 +91,27 @@ func (s *state) pinsOf(userID string) []*NotePin {
 
 // insertNote stores a new note like NoteCreateService: it bumps the
 // author's notesCount (which also sets updatedAt, as incNotesCountOfUser
-// does) and the counters of the replied and renoted notes.
+// does). The counters of the replied and renoted notes follow with
+// countTargets.
 func (s *state) insertNote(n *Note, author *User, now time.Time) {
 	s.Notes = append(s.Notes, n)
 	author.NotesCount++
 	author.UpdatedAt = &now
+}
+
+// countTargets is NoteCreateService's saveReply and incRenoteCount: the
+// replied note's repliesCount always, the renoted note's renoteCount only
+// when someone else renotes or quotes it and is not a bot. notes/create
+// runs it after packing its answer, because the server does not await
+// these updates: the answer shows the targets' counts from before.
+func (s *state) countTargets(n *Note, author *User) {
 	if n.ReplyID != nil {
 		if r := s.note(*n.ReplyID); r != nil {
 			r.RepliesCount++
 		}
 	}
-	if n.RenoteID != nil && n.isPureRenote() {
-		if r := s.note(*n.RenoteID); r != nil {
+	if n.RenoteID != nil {
+		if r := s.note(*n.RenoteID); r != nil && r.UserID != author.ID && !author.IsBot {
 			r.RenoteCount++
 		}
 	}
@@ -110,22 +119,13 @@ func (s *state) insertNote(n *Note, author *User, now time.Time) {
 
 // deleteNote removes a note like NoteDeleteService plus the database's
 // ON DELETE CASCADE: the note, its pins, and the replies and renotes of it
-// (recursively, with their pins). Only the explicitly deleted note
-// decrements its author's notesCount and its targets' counters; the
-// cascade does not touch counters, as in the database.
-func (s *state) deleteNote(n *Note, now time.Time) {
-	if author := s.user(n.UserID); author != nil {
-		author.NotesCount = max(author.NotesCount-1, 0)
-		author.UpdatedAt = &now
-	}
+// (recursively, with their pins). NoteDeleteService decrements only the
+// replied note's repliesCount: the author's notesCount and the renoted
+// note's renoteCount stay as they were (checked against a real server).
+func (s *state) deleteNote(n *Note) {
 	if n.ReplyID != nil {
 		if r := s.note(*n.ReplyID); r != nil {
 			r.RepliesCount = max(r.RepliesCount-1, 0)
-		}
-	}
-	if n.RenoteID != nil && n.isPureRenote() {
-		if r := s.note(*n.RenoteID); r != nil {
-			r.RenoteCount = max(r.RenoteCount-1, 0)
 		}
 	}
 	gone := map[string]bool{n.ID: true}

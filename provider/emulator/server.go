@@ -158,7 +158,13 @@ func (e *Emulator) dispatch(r *http.Request, ep *endpoint, token *string, body a
 	if result == nil {
 		return newReply(http.StatusNoContent)
 	}
-	return newReply(http.StatusOK).json(result)
+	rep := newReply(http.StatusOK).json(result)
+	if _, isString := result.(string); isString {
+		// ApiCallService sends a string result JSON-encoded through
+		// Fastify's reply.send, which types a string as text/plain.
+		rep.header.Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	return rep
 }
 
 // run is ApiCallService.call followed by the endpoint's own validation
@@ -296,7 +302,13 @@ func (e *Emulator) unimplemented(r *http.Request, name string) *reply {
 	}
 	e.violation(Violation{Endpoint: name, Kind: ViolationUnknownEndpoint, Reason: fmt.Sprintf("no endpoint %q in Misskey %s", name, misskeyapi.Version())})
 	if r.Method == http.MethodGet {
-		return e.errorReply(errUnknownEndpoint)
+		return unknownEndpointReply()
 	}
 	return fastifyError(http.StatusNotFound, "", "Not Found", fmt.Sprintf("Route %s:%s not found", r.Method, r.URL.Path))
+}
+
+// unknownEndpointReply is what the catch-all GET route under /api/ sends.
+// It answers itself, not through #sendApiError: no WWW-Authenticate header.
+func unknownEndpointReply() *reply {
+	return newReply(errUnknownEndpoint.status()).json(errUnknownEndpoint.body())
 }

@@ -202,7 +202,9 @@ func (s *Schema) stringKeywords(str string, path string) []vErr {
 	case s.MinLength != nil && n < *s.MinLength:
 		return []vErr{{path + "/minLength", fmt.Sprintf("must NOT have fewer than %d characters", *s.MinLength)}}
 	case s.pattern != nil && !s.pattern.MatchString(str):
-		return []vErr{{path + "/pattern", fmt.Sprintf("must match pattern %q", s.Pattern)}}
+		// Ajv quotes the pattern as it is, without escaping (a real
+		// server answers `must match pattern "[^\s]+"`).
+		return []vErr{{path + "/pattern", `must match pattern "` + s.Pattern + `"`}}
 	case s.Format == "misskey:id" && !misskeyID.MatchString(str):
 		return []vErr{{path + "/format", `must match format "misskey:id"`}}
 	}

@@ -96,8 +96,8 @@ func TestValidate(t *testing.T) {
 		// something else is attached; JavaScript's \s includes U+3000.
 		{"notes/create", `{"text":"hello"}`, "", ""},
 		{"notes/create", `{}`, "#/then/required", "must have required property 'text'"},
-		{"notes/create", `{"text":"   "}`, "#/then/properties/text/pattern", `must match pattern "[^\\s]+"`},
-		{"notes/create", `{"text":"\u3000"}`, "#/then/properties/text/pattern", `must match pattern "[^\\s]+"`},
+		{"notes/create", `{"text":"   "}`, "#/then/properties/text/pattern", `must match pattern "[^\s]+"`},
+		{"notes/create", `{"text":"\u3000"}`, "#/then/properties/text/pattern", `must match pattern "[^\s]+"`},
 		{"notes/create", `{"renoteId":"abc"}`, "", ""},
 		{"notes/create", `{"text":"x","visibility":"secret"}`, "#/properties/visibility/enum", "must be equal to one of the allowed values"},
 		// integer bounds.
