@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,6 +103,8 @@ func (s scriptTB) Helper()                           {}
 // does not depend on the random usernames.
 //
 //	real user ALIAS                  make a fresh account; $ALIAS and $MKCTL_VAR_ALIAS hold its username
+//	real users ALIAS N               make N fresh accounts at once; $MKCTL_VAR_ALIAS holds their usernames, sorted, as
+//	                                 an HCL list, $ALIAS1 … $ALIASN each one
 //	real lock USER                   make USER's follows need approval (i/update isLocked)
 //	real call USER ENDPOINT [JSON]   call the API with USER's own (native) token, print the answer
 //	real token VAR USER PERM,...     put a new MiAuth token of USER with these permissions in $VAR
@@ -159,6 +162,16 @@ func cmdReal(ts *testscript.TestScript, neg bool, args []string) {
 		a.alias[u.Username] = args[1]
 		ts.Setenv(args[1], u.Username)
 		ts.Setenv("MKCTL_VAR_"+args[1], u.Username)
+	case "users":
+		need(2)
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		names := realBulkUsers(ts, a, args[1], n)
+		list, _ := json.Marshal(names)
+		ts.Setenv("MKCTL_VAR_"+args[1], string(list))
+		for i, name := range names {
+			ts.Setenv(args[1]+strconv.Itoa(i+1), name)
+		}
 	case "lock":
 		need(1)
 		user(args[1]).Call(tb, "i/update", map[string]any{"isLocked": true}, nil)
@@ -341,6 +354,53 @@ func realID(tb testing.TB, u *acctest.User, kind, name string) string {
 		tb.Fatalf("real id: %d %s(s) %q of @%s, want exactly 1", len(ids), kind, name, u.Username)
 	}
 	return ids[0]
+}
+
+// realBulkUsers makes n accounts named prefix_…, eight at a time (one
+// admin/accounts/create takes about a third of a second), and deletes them
+// when the script ends. Their usernames are returned sorted.
+func realBulkUsers(ts *testscript.TestScript, a *accScript, prefix string, n int) []string {
+	type made struct {
+		ID       string `json:"id"`
+		Username string `json:"username"`
+	}
+	results := make([]made, n)
+	errs := make([]error, n)
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			name := acctest.UniqueName(prefix)
+			errs[i] = a.srv.CallJSON(ctx, a.srv.AdminToken, "admin/accounts/create",
+				map[string]any{"username": name, "password": "acc-pass-" + name}, &results[i])
+		}()
+	}
+	wg.Wait()
+	a.tb.Cleanup(func() {
+		for _, u := range results {
+			if u.ID == "" {
+				continue
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			_ = a.srv.CallJSON(ctx, a.srv.AdminToken, "admin/accounts/delete", map[string]any{"userId": u.ID}, nil)
+			cancel()
+		}
+	})
+	names := make([]string, 0, n)
+	for i, u := range results {
+		if errs[i] != nil {
+			ts.Fatalf("making account %d of %d: %v", i+1, n, errs[i])
+		}
+		names = append(names, u.Username)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // realCall calls an endpoint and fails the script unless it succeeds. A
