@@ -287,29 +287,42 @@ func (u *User) Call(t testing.TB, endpoint string, body, out any) {
 
 // SetPolicy gives u a role whose only policy is key = value (pinLimit,
 // antennaLimit, …), overriding the instance default for u alone. The role
-// is made once per run and per policy value.
+// is named after the policy and value ("mkctl-acc pinLimit=2"), so every
+// run reuses the one made the first time instead of piling up roles.
 func (s *Server) SetPolicy(t testing.TB, u *User, key string, value any) {
 	t.Helper()
 	roleKey := fmt.Sprintf("%s=%v", key, value)
+	name := "mkctl-acc " + roleKey
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	roleID := s.roleByPolicy[roleKey]
-	s.mu.Unlock()
+	if roleID == "" {
+		var roles []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		}
+		s.Must(t, s.AdminToken, "admin/roles/list", map[string]any{}, &roles)
+		for _, r := range roles {
+			if r.Name == name {
+				roleID = r.ID
+				break
+			}
+		}
+	}
 	if roleID == "" {
 		var role struct {
 			ID string `json:"id"`
 		}
 		s.Must(t, s.AdminToken, "admin/roles/create", map[string]any{
-			"name": "acc " + UniqueName(key), "description": "mkctl acceptance: " + roleKey,
+			"name": name, "description": "mkctl acceptance tests: " + roleKey + " for the accounts a test assigns",
 			"color": nil, "iconUrl": nil, "target": "manual", "condFormula": map[string]any{},
 			"isPublic": false, "isModerator": false, "isAdministrator": false, "asBadge": false,
 			"canEditMembersByModerator": false, "displayOrder": 0,
 			"policies": map[string]any{key: map[string]any{"useDefault": false, "priority": 2, "value": value}},
 		}, &role)
 		roleID = role.ID
-		s.mu.Lock()
-		s.roleByPolicy[roleKey] = roleID
-		s.mu.Unlock()
 	}
+	s.roleByPolicy[roleKey] = roleID
 	s.Must(t, s.AdminToken, "admin/roles/assign", map[string]any{"roleId": roleID, "userId": u.ID}, nil)
 }
 
