@@ -324,6 +324,30 @@ func (s *Server) SetPolicy(t testing.TB, u *User, key string, value any) {
 	}
 	s.roleByPolicy[roleKey] = roleID
 	s.Must(t, s.AdminToken, "admin/roles/assign", map[string]any{"roleId": roleID, "userId": u.ID}, nil)
+	s.waitPolicy(t, u, key, value)
+}
+
+// waitPolicy polls u's `i` until its policies show key = value. Misskey's
+// RoleService learns of a new role and of an assignment through its event
+// bus, after the admin call has answered: a test that acts at once can
+// still get the default limit.
+func (s *Server) waitPolicy(t testing.TB, u *User, key string, value any) {
+	t.Helper()
+	want, _ := json.Marshal(value)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var me struct {
+			Policies map[string]json.RawMessage `json:"policies"`
+		}
+		s.Must(t, u.NativeToken, "i", map[string]any{}, &me)
+		if string(me.Policies[key]) == string(want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s=%s assigned to %s, but its policies still say %s", key, want, u.Username, me.Policies[key])
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // KitDir finds the server kit: $MISSKEY_KIT, or shared/misskey/server
