@@ -133,6 +133,9 @@ func (c *comparer) walk(path, key, arrayKey string, emu, real any, out *[]differ
 		}
 	case []any:
 		e := emu.([]any)
+		if unorderedKeys[key] {
+			e, r = c.sortByID(e, c.emu).([]any), c.sortByID(r, c.real).([]any)
+		}
 		if len(e) != len(r) && !c.anyLength {
 			add("%d items, %s %d", len(e), c.ref, len(r))
 		}
@@ -168,16 +171,20 @@ func (c *comparer) walk(path, key, arrayKey string, emu, real any, out *[]differ
 	}
 }
 
-// sortByID orders a list of objects by the symbols of their ids (ids
-// not bound yet sort last, by value), for answers without a defined order.
+// sortByID orders a list by the symbols of its items — strings, or
+// objects by their "id" — (values not bound yet sort last, by value), for
+// lists whose order the server does not define.
 func (c *comparer) sortByID(v any, syms symbols) any {
 	list, ok := v.([]any)
 	if !ok {
 		return v
 	}
 	sortKey := func(item any) string {
-		m, _ := item.(map[string]any)
-		id, _ := m["id"].(string)
+		id, isString := item.(string)
+		if !isString {
+			m, _ := item.(map[string]any)
+			id, _ = m["id"].(string)
+		}
 		if sym, ok := syms[id]; ok {
 			return "0" + sym
 		}
@@ -187,6 +194,10 @@ func (c *comparer) sortByID(v any, syms symbols) any {
 	slices.SortStableFunc(out, func(a, b any) int { return strings.Compare(sortKey(a), sortKey(b)) })
 	return out
 }
+
+// unorderedKeys are arrays the server fills without an ORDER BY: a user
+// list's userIds (UserListEntityService reads the memberships unordered).
+var unorderedKeys = map[string]bool{"userIds": true}
 
 func symbolOr(sym, v string) string {
 	if sym != "" {
@@ -264,6 +275,14 @@ func TestConformanceComparatorShapes(t *testing.T) {
 	}
 	if ds := c.compare([]any{"e1", "e2"}, []any{"r1", "r2"}); len(ds) != 0 {
 		t.Errorf("same order reported: %v", ds)
+	}
+	// userIds has no defined order: the same members in another order
+	// are no difference, another member is.
+	if ds := c.compare(map[string]any{"userIds": []any{"e2", "e1"}}, map[string]any{"userIds": []any{"r1", "r2"}}); len(ds) != 0 {
+		t.Errorf("unordered userIds reported: %v", ds)
+	}
+	if ds := c.compare(map[string]any{"userIds": []any{"e2", "e2"}}, map[string]any{"userIds": []any{"r1", "r2"}}); len(ds) == 0 {
+		t.Errorf("other userIds not seen")
 	}
 	// A known id against a new one.
 	if ds := c.compare(map[string]any{"noteId": "e2"}, map[string]any{"noteId": "r9"}); len(ds) != 1 {
