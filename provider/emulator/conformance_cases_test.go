@@ -55,8 +55,8 @@ var confCases = []confCase{
 	{name: "transport", users: "a", steps: []step{
 		{as: "a", ep: "i", method: "GET"},
 		{as: "a", ep: "i", raw: `{"i": `},
-		{as: "a", ep: "no/such/endpoint"},
-		{ep: "no/such/endpoint", method: "GET"},
+		{as: "a", ep: unknownEndpoint},
+		{ep: unknownEndpoint, method: "GET"},
 	}},
 
 	{name: "i/update", users: "a", steps: seq(

@@ -94,6 +94,10 @@ type target interface {
 	// violations returns and forgets what the emulator recorded; nil for the
 	// real server.
 	violations() []Violation
+	// pause waits before a step that needs time to pass on the server
+	// (minInterval limits, unawaited work); an emulator checked against
+	// another emulator need not.
+	pause(d time.Duration)
 }
 
 type emuTarget struct{ e *Emulator }
@@ -117,6 +121,8 @@ func (x emuTarget) do(t *testing.T, req *http.Request, _ time.Duration) answer {
 	x.e.ServeHTTP(rec, req)
 	return answer{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
+
+func (x emuTarget) pause(time.Duration) {}
 
 func (x emuTarget) violations() []Violation {
 	v := x.e.Violations()
@@ -177,11 +183,14 @@ func (x *realTarget) do(t *testing.T, req *http.Request, timeout time.Duration) 
 
 func (x *realTarget) violations() []Violation { return nil }
 
+func (x *realTarget) pause(d time.Duration) { time.Sleep(d) }
+
 // side is one server's run of a sequence: its users, saved answers and
 // sessions.
 type side struct {
-	tg   target
-	vars map[string]any
+	tg         target
+	vars       map[string]any
+	unresolved map[string]bool // references that led nowhere
 }
 
 // resolve replaces references in v (a JSON value from a step).
@@ -235,8 +244,11 @@ func (s *side) lookup(ref string) any {
 			}
 			cur = c[i]
 		default:
-			return nil
+			cur = nil
 		}
+	}
+	if cur == nil {
+		s.unresolved[ref] = true
 	}
 	return cur
 }
@@ -341,7 +353,16 @@ func (r *confResult) counted(requests int) {
 // runCase plays a sequence on both servers, step by step, and returns the
 // differences as allow-list keys. after, if set, gets the last answers.
 func runCase(t *testing.T, c confCase, emu, real target) (diffs []string, requests int, last [2]answer) {
-	sides := [2]*side{{tg: emu, vars: map[string]any{}}, {tg: real, vars: map[string]any{}}}
+	sides := [2]*side{{tg: emu, vars: map[string]any{}, unresolved: map[string]bool{}}, {tg: real, vars: map[string]any{}, unresolved: map[string]bool{}}}
+	defer func() {
+		// Unresolved on both servers: the case itself is wrong (a typo, a
+		// step that fails everywhere), not the emulator.
+		for ref := range sides[0].unresolved {
+			if sides[1].unresolved[ref] {
+				t.Errorf("case %s: $%s leads nowhere on either server", c.name, ref)
+			}
+		}
+	}()
 	cmp := newComparer()
 	users := strings.Fields(c.users)
 	if len(users) == 0 {
@@ -368,7 +389,7 @@ func runCase(t *testing.T, c confCase, emu, real target) (diffs []string, reques
 			// after a create, the author's notesCount may lag behind.
 			wait = noteSettle
 		}
-		time.Sleep(wait)
+		sides[1].tg.pause(wait)
 		label := fmt.Sprintf("%s#%d %s", c.name, i+1, stepLabel(st))
 		// Sessions are made up by the client: bind them once both exist.
 		var ans [2]answer
@@ -377,17 +398,26 @@ func runCase(t *testing.T, c confCase, emu, real target) (diffs []string, reques
 			requests++
 		}
 		var ds []difference
-		if vs := sides[0].tg.violations(); len(st.unknown) > 0 {
-			// The emulator must refuse what the server ignores, then
-			// answer like the server without it.
-			if code := errorCodeOf(ans[0]); ans[0].Status != http.StatusBadRequest || code != "INVALID_PARAM" || !hasViolation(vs, ViolationUnknownParam) {
-				ds = append(ds, difference{Path: "(unknown)", What: fmt.Sprintf("the emulator did not refuse %v: %d %s", st.unknown, ans[0].Status, code)})
+		for j, s := range sides {
+			if _, isEmulator := s.tg.(emuTarget); !isEmulator {
+				continue
 			}
-			ans[0] = sides[0].tg.do(t, sides[0].request(t, st, st.unknown), 0)
-			requests++
-			sides[0].tg.violations()
-		} else if hasViolation(vs, ViolationUnknownParam) {
-			ds = append(ds, difference{Path: "(unknown)", What: "the emulator refused a parameter as unknown"})
+			vs := s.tg.violations()
+			if len(st.unknown) > 0 {
+				// The emulator must refuse what the server ignores, then
+				// answer like the server without it.
+				if code := errorCodeOf(ans[j]); ans[j].Status != http.StatusBadRequest || code != "INVALID_PARAM" || !hasViolation(vs, ViolationUnknownParam) {
+					ds = append(ds, difference{Path: "(unknown)", What: fmt.Sprintf("the emulator did not refuse %v: %s", st.unknown, statusText(ans[j]))})
+				}
+				ans[j] = s.tg.do(t, s.request(t, st, st.unknown), 0)
+				requests++
+				s.tg.violations()
+			} else if hasViolation(vs, ViolationUnknownParam) {
+				ds = append(ds, difference{Path: "(unknown)", What: "the emulator refused a parameter as unknown"})
+			}
+			if hasViolation(vs, ViolationNotImplemented) {
+				ds = append(ds, difference{Path: "(violation)", What: "the emulator does not implement the endpoint"})
+			}
 		}
 		for _, name := range sessionRefs(st) {
 			e, _ := sides[0].vars[name].(string)
@@ -546,6 +576,10 @@ func TestConformanceAllowListParses(t *testing.T) {
 	}
 }
 
+// unknownEndpoint is the one endpoint name a case calls on purpose
+// although no server has it.
+const unknownEndpoint = "no/such/endpoint"
+
 // TestConformanceCoversEveryEndpoint needs no server: every endpoint the
 // emulator serves has at least one conformance step, so a new endpoint
 // cannot skip the comparison with the real server.
@@ -554,6 +588,12 @@ func TestConformanceCoversEveryEndpoint(t *testing.T) {
 	for _, c := range confCases {
 		for _, st := range c.steps {
 			covered[st.ep] = true
+		}
+	}
+	for ep := range covered {
+		_, isCheck := miauthCheckSession(ep)
+		if !Implements(ep) && !isCheck && ep != unknownEndpoint && ep != "" {
+			t.Errorf("a step calls %q, which the emulator does not serve (a typo?)", ep)
 		}
 	}
 	for _, ep := range Endpoints() {
@@ -621,4 +661,24 @@ func TestConformance(t *testing.T) {
 	}
 	t.Logf("conformance: %d sequences (%d of them sample re-checks), %d requests, %d differences (%d allow-listed, %d not), %s",
 		res.cases, len(all)-len(confCases), res.requests, len(res.diffs), len(res.diffs)-unlisted, unlisted, time.Since(start).Round(time.Second))
+}
+
+// TestConformanceCasesOnEmulator needs no server: every case runs against
+// two emulators, which must agree with each other exactly. It catches a
+// broken case (a reference to nothing, an endpoint the emulator lacks)
+// before anyone runs it against the real server.
+func TestConformanceCasesOnEmulator(t *testing.T) {
+	all := append(append([]confCase(nil), confCases...), sampleCases(t)...)
+	requests := 0
+	for _, c := range all {
+		t.Run(c.name, func(t *testing.T) {
+			a, b := emuTarget{New(Options{RateLimits: true})}, emuTarget{New(Options{RateLimits: true})}
+			diffs, n, _ := runCase(t, c, a, b)
+			requests += n
+			for _, d := range diffs {
+				t.Errorf("two emulators differ: %s", d)
+			}
+		})
+	}
+	t.Logf("%d sequences, %d requests", len(all), requests)
 }
