@@ -8,8 +8,8 @@ import (
 // notes/create — ep/notes/create.ts and core/NoteCreateService.ts: post a
 // note; 300 an hour. Returns {createdNote}. The emulator has no channels,
 // blocks, hashtags, mentions or custom emojis: a channelId is always
-// NO_SUCH_CHANNEL, and the text is stored as is (no tags/mentions
-// extracted).
+// NO_SUCH_CHANNEL, and the text is stored as is (no tags or @mentions
+// extracted; the mentions a reply and a specified note imply are kept).
 func init() { register("notes/create", perHour(300), handleNotesCreate) }
 
 var (
@@ -109,6 +109,22 @@ func handleNotesCreate(c *call) (any, *apiError) {
 			if st.user(id) != nil && !slices.Contains(n.VisibleUserIDs, id) {
 				n.VisibleUserIDs = append(n.VisibleUserIDs, id)
 			}
+		}
+	}
+	// NoteCreateService: the replied note's author is mentioned (unless
+	// it is oneself), and a specified note mentions its visible users and
+	// makes the replied note's author one of them.
+	if reply != nil && reply.UserID != c.me.ID {
+		n.Mentions = append(n.Mentions, reply.UserID)
+	}
+	if n.Visibility == "specified" {
+		for _, id := range n.VisibleUserIDs {
+			if !slices.Contains(n.Mentions, id) {
+				n.Mentions = append(n.Mentions, id)
+			}
+		}
+		if reply != nil && !slices.Contains(n.VisibleUserIDs, reply.UserID) {
+			n.VisibleUserIDs = append(n.VisibleUserIDs, reply.UserID)
 		}
 	}
 	adjustScope(n, c.me, renote, reply)

@@ -21,8 +21,12 @@ type Note struct {
 	RenoteID           *string   `json:"renoteId"`
 	FileIDs            []string  `json:"fileIds"`
 	Poll               *NotePoll `json:"poll"`
-	RepliesCount       int       `json:"repliesCount"`
-	RenoteCount        int       `json:"renoteCount"`
+	// Mentions are the mentioned users' ids: the author of the replied
+	// note and, for a specified note, its visible users (the emulator
+	// extracts no @mentions from the text).
+	Mentions     []string `json:"mentions,omitempty"`
+	RepliesCount int      `json:"repliesCount"`
+	RenoteCount  int      `json:"renoteCount"`
 }
 
 // NotePoll is a note's poll (the poll table).
@@ -204,6 +208,12 @@ func (e *Emulator) packNote(n *Note, me *User, detail bool) map[string]any {
 	}
 	if n.Visibility == "specified" {
 		m["visibleUserIds"] = stringList(n.VisibleUserIDs)
+	}
+	if len(n.Mentions) > 0 {
+		m["mentions"] = stringList(n.Mentions)
+	}
+	if n.Poll != nil {
+		m["hasPoll"] = true
 	}
 	if detail {
 		m["clippedCount"] = 0
