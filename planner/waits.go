@@ -63,10 +63,26 @@ func (p *planState) estimateWaits() {
 		if limit < 1 || n <= limit {
 			continue
 		}
-		wait := time.Duration(float64(n-limit) / float64(limit) * float64(time.Hour)).Round(time.Minute)
+		wait := windowWait(n, limit)
 		p.note("%d %s at %d/hour (%s): the apply will wait about %s for Misskey's rate limit; it can be interrupted and re-run safely.",
 			n, h.what, limit, h.endpoint, formatWait(wait))
 	}
+}
+
+// windowWait is how long n calls take under a limit of `limit` an hour.
+// Misskey's limiter is a sliding log of the last `limit` calls: a call
+// passes once the oldest of them is an hour old, so the calls go in whole
+// batches of `limit`, one batch per window, and the last batch waits as
+// long as a full one even when it is small. A fraction of a window
+// (250 at 100/hour as 1.5 hours) undercounts by up to an hour: the apply
+// really takes ceil(n/limit)-1 windows (2 hours for 250; measured 1h59m on
+// the emulator's sliding window with the real client).
+func windowWait(n, limit int) time.Duration {
+	if limit < 1 || n <= limit {
+		return 0
+	}
+	windows := (n+limit-1)/limit - 1
+	return time.Duration(windows) * time.Hour
 }
 
 func formatWait(d time.Duration) string {
