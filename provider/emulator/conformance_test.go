@@ -622,6 +622,10 @@ func TestConformance(t *testing.T) {
 	res := &confResult{}
 	real := &realTarget{s: srv, users: map[string]*acctest.User{}}
 	all := append(append([]confCase(nil), confCases...), sampleCases(t)...)
+	steps := 0
+	for _, c := range all {
+		steps += len(c.steps)
+	}
 	ran := 0
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range all {
@@ -659,8 +663,8 @@ func TestConformance(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("conformance: %d sequences (%d of them sample re-checks), %d requests, %d differences (%d allow-listed, %d not), %s",
-		res.cases, len(all)-len(confCases), res.requests, len(res.diffs), len(res.diffs)-unlisted, unlisted, time.Since(start).Round(time.Second))
+	t.Logf("conformance: %d sequences (%d of them sample re-checks), %d steps each sent to both servers (%d requests in all), %d differences (%d allow-listed, %d not), %s",
+		res.cases, len(all)-len(confCases), steps, res.requests, len(res.diffs), len(res.diffs)-unlisted, unlisted, time.Since(start).Round(time.Second))
 }
 
 // TestConformanceCasesOnEmulator needs no server: every case runs against
