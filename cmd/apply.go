@@ -35,6 +35,7 @@ Only "yes" confirms. Without a terminal, --auto-approve is required.`,
 	}
 	f := cmd.Flags()
 	f.BoolVar(&opts.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
+	addMaxWaitFlag(f, g)
 	f.BoolVar(&opts.Sandbox, "sandbox", false, "apply to the local emulator (.mkctl/sandbox.json) instead of the real instances")
 	return cmd
 }

@@ -64,10 +64,9 @@ func (g *globalOptions) targets(cfg *schema.Config, sb *sandbox) ([]target, erro
 			}
 			token = t.Token
 		}
-		opts := []provider.Option{
-			provider.WithUserAgent("mkctl/" + Version),
+		opts := g.clientOptions(
 			provider.WithNotify(func(msg string) { fmt.Fprintf(g.IO.ErrOut, "%s: %s\n", acct.Address(), msg) }),
-		}
+		)
 		if httpClient != nil {
 			opts = append(opts, provider.WithHTTPClient(httpClient))
 		}

@@ -113,7 +113,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return err
 	}
 	opts.warnEnvTokens("plan and apply use {it} instead of the token this login stores")
-	if err := checkMiAuthAvailable(ctx, base); err != nil {
+	if err := checkMiAuthAvailable(ctx, opts.globalOptions, base); err != nil {
 		if ctx.Err() != nil {
 			return &loginCancelledError{"login cancelled; nothing was stored"}
 		}
@@ -178,7 +178,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	// longer stops anything; it is reported once the token is stored.
 	user := grant.User
 	verifyCtx, cancelVerify := context.WithTimeout(context.WithoutCancel(ctx), verifyTimeout)
-	err = verifyToken(verifyCtx, base, grant.Token, user.Username)
+	err = verifyToken(verifyCtx, opts.globalOptions, base, grant.Token, user.Username)
 	cancelVerify()
 	var unverified *unverifiedError
 	switch {
@@ -257,9 +257,9 @@ func missingFrom(have, all []string) []string {
 
 // checkMiAuthAvailable asks the instance's meta before sending the user to
 // the browser, so that a typo in --host fails now, not after five minutes.
-func checkMiAuthAvailable(ctx context.Context, base string) error {
+func checkMiAuthAvailable(ctx context.Context, g *globalOptions, base string) error {
 	// One retry: someone is waiting at the terminal.
-	c, err := provider.NewClient(base, "", provider.WithUserAgent("mkctl/"+Version), provider.WithMaxRetries(1))
+	c, err := provider.NewClient(base, "", g.clientOptions(provider.WithMaxRetries(1))...)
 	if err != nil {
 		return err
 	}
@@ -286,8 +286,8 @@ func (e *unverifiedError) Unwrap() error { return e.err }
 
 // verifyToken calls `i` with the new token: it must work and belong to the
 // account that approved.
-func verifyToken(ctx context.Context, base, token, username string) error {
-	c, err := provider.NewClient(base, token, provider.WithUserAgent("mkctl/"+Version))
+func verifyToken(ctx context.Context, g *globalOptions, base, token, username string) error {
+	c, err := provider.NewClient(base, token, g.clientOptions()...)
 	if err != nil {
 		return err
 	}

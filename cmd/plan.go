@@ -26,6 +26,7 @@ between the configuration and the live account. Changes nothing.`,
 	f := cmd.Flags()
 	f.BoolVar(&opts.JSON, "json", false, "print the plan as versioned JSON")
 	f.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 0 with no changes, 1 on error, 2 when there are changes")
+	addMaxWaitFlag(f, g)
 	f.BoolVar(&opts.Sandbox, "sandbox", false, "plan against the local emulator (.mkctl/sandbox.json) instead of the real instances")
 	return cmd
 }

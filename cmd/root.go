@@ -35,6 +35,8 @@ type globalOptions struct {
 	VarFiles []string
 	Env      func() []string
 	Getenv   func(string) string
+	// MaxWait is --max-wait (nil for commands without it: the default).
+	MaxWait *maxWaitValue
 
 	// files are the loaded configuration files, for diagnostics that
 	// come after loading (the planner's).

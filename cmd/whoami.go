@@ -34,6 +34,7 @@ shown. Exits 1 when an account has no working token.`,
 		Args: cobra.NoArgs,
 		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runWhoami(cmd.Context(), opts) }),
 	}
+	addMaxWaitFlag(cmd.Flags(), g)
 	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "do not try the tokens on the instances")
 	return cmd
 }
@@ -74,7 +75,7 @@ func whoamiAccounts(ctx context.Context, opts *whoamiOptions, cfg *schema.Config
 			why = unknownStored
 		}
 		writePermissions(out, perms, known, why)
-		if !opts.Offline && !tryToken(ctx, out, acct.Host, rt.Token, acct.Username, perms, known) {
+		if !opts.Offline && !tryToken(ctx, opts.globalOptions, out, acct.Host, rt.Token, acct.Username, perms, known) {
 			bad++
 		}
 	}
@@ -114,7 +115,7 @@ func whoamiStored(ctx context.Context, opts *whoamiOptions) error {
 		fmt.Fprintln(out, opts.IO.Colors().Bold("@"+c.Username+" on "+credentials.DisplayHost(c.Host)))
 		field(out, "stored", c.CreatedAt.Local().Format("2006-01-02 15:04"))
 		writePermissions(out, c.Permissions, c.Permissions != nil, unknownStored)
-		if !opts.Offline && !tryToken(ctx, out, c.Host, c.Token, c.Username, c.Permissions, c.Permissions != nil) {
+		if !opts.Offline && !tryToken(ctx, opts.globalOptions, out, c.Host, c.Token, c.Username, c.Permissions, c.Permissions != nil) {
 			bad++
 		}
 	}
@@ -155,12 +156,12 @@ func writePermissions(w io.Writer, perms []string, known bool, why string) {
 
 // tryToken calls `i` with the token and reports whether it works and
 // belongs to username.
-func tryToken(ctx context.Context, w io.Writer, host, token, username string, perms []string, known bool) bool {
+func tryToken(ctx context.Context, g *globalOptions, w io.Writer, host, token, username string, perms []string, known bool) bool {
 	if known && !slices.Contains(perms, "read:account") {
 		field(w, "check", "skipped: the token lacks read:account, which the check (and plan) needs")
 		return false
 	}
-	c, err := provider.NewClient(host, token, provider.WithUserAgent("mkctl/"+Version))
+	c, err := provider.NewClient(host, token, g.clientOptions()...)
 	if err != nil {
 		field(w, "check", "failed: "+err.Error())
 		return false

@@ -28,6 +28,11 @@ const (
 	// maxResponseBytes guards against a runaway answer; `i` with five
 	// pinned notes is a few hundred KiB at most.
 	maxResponseBytes = 32 << 20
+	// DefaultMaxWait is the longest a call waits out 429s in total. Misskey's
+	// longest windows are an hour, so 1h15m lets an hourly limit be waited
+	// out, with room for a late reset, while a server asking for a day (or
+	// for 292 years) makes mkctl fail at once instead.
+	DefaultMaxWait = 75 * time.Minute
 )
 
 // Client calls the Misskey API of one instance with one token. It is safe
@@ -42,7 +47,7 @@ type Client struct {
 	sleep     func(ctx context.Context, d time.Duration) error
 	retries   int
 	timeout   time.Duration
-	maxWait   time.Duration // total 429 wait per call; 0: no cap
+	maxWait   time.Duration // total 429 wait per call; 0: none
 	now       func() time.Time
 	jitter    func(d time.Duration) time.Duration
 	// beforeRateLimitWait, when set, runs before the client waits out a
@@ -73,6 +78,7 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 		sleep:     sleepContext,
 		retries:   defaultMaxRetries,
 		timeout:   defaultTimeout,
+		maxWait:   DefaultMaxWait,
 		now:       time.Now,
 		jitter:    equalJitter,
 	}
@@ -241,6 +247,9 @@ func (c *Client) decode(endpoint string, resp *response, out any) error {
 	}
 	if err := json.Unmarshal(resp.body, out); err != nil {
 		return c.scrub(fmt.Errorf("%s: the answer from %s is not the JSON Misskey sends (is %s a Misskey server?): %w", endpoint, c.host, c.base, err))
+	}
+	if c.mayHoldToken(resp.body) {
+		c.redactDecoded(out)
 	}
 	return nil
 }

@@ -306,7 +306,7 @@ func TestRateLimitGivesUpAfterRepeated429(t *testing.T) {
 	fs := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, req recorded, n int) {
 		limited.write(w)
 	})
-	c, rec := newTestClient(t, fs.URL)
+	c, rec := newTestClient(t, fs.URL, WithMaxRateLimitWait(10*time.Hour)) // five hour-long waits
 	err := c.Write(context.Background(), "drive/folders/create", nil, nil)
 	if !IsCode(err, "RATE_LIMIT_EXCEEDED") {
 		t.Fatalf("err = %v", err)

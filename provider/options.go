@@ -68,9 +68,11 @@ func WithTimeout(d time.Duration) Option {
 }
 
 // WithMaxRateLimitWait caps the total time one call may spend waiting out
-// 429 answers. When the next wait would go over the cap, the call fails
-// with the RATE_LIMIT_EXCEEDED error instead. 0 (the default) means no cap:
-// Misskey's limits reset within an hour.
+// 429 answers (default DefaultMaxWait). When the next wait would go over
+// the cap, the call fails at once with a *WaitTooLongError (which wraps the
+// RATE_LIMIT_EXCEEDED error) saying what the server asked for. 0 means
+// never wait: fail on the first 429. There is no "no cap": a server must
+// not be able to hold mkctl for the 277 hours of "Retry-After: 999999".
 func WithMaxRateLimitWait(d time.Duration) Option {
 	return func(c *Client) {
 		if d >= 0 {

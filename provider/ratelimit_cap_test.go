@@ -22,7 +22,7 @@ func TestRateLimitCapErrorNamesTheWait(t *testing.T) {
 		t.Fatalf("err = %v, want RATE_LIMIT_EXCEEDED", err)
 	}
 	want := "drive/folders/create: Misskey answered 429 RATE_LIMIT_EXCEEDED: Rate limit exceeded. Please try again later." +
-		" (mkctl would have to wait 1h (Misskey's Retry-After), more than the 5s it may wait)"
+		" (mkctl would have to wait 1h (Misskey's Retry-After: 3600), more than the 5s it may wait; --max-wait sets that limit)"
 	if err.Error() != want {
 		t.Errorf("err =\n  %q\nwant\n  %q", err.Error(), want)
 	}
@@ -34,7 +34,8 @@ func TestRateLimitGiveUpErrorSaysItWaited(t *testing.T) {
 	fs := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, req recorded, n int) {
 		limited.write(w)
 	})
-	c, _ := newTestClient(t, fs.URL)
+	// Five hour-long waits fit only a cap above the default 1h15m.
+	c, _ := newTestClient(t, fs.URL, WithMaxRateLimitWait(10*time.Hour))
 	err := c.Write(context.Background(), "drive/folders/create", nil, nil)
 	if !IsCode(err, "RATE_LIMIT_EXCEEDED") || !strings.HasSuffix(err.Error(), "(still limited after waiting 5 times)") {
 		t.Errorf("err = %v", err)

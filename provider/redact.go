@@ -1,16 +1,61 @@
 package provider
 
-import "strings"
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+)
+
+// Redacted replaces a token wherever mkctl prints or logs text.
+const Redacted = "<redacted>"
+
+// minAnywhereLen is the shortest token redacted wherever it occurs. A
+// shorter one is redacted only as a whole word (not touching a letter or
+// digit): a one-character token "a" must not turn every "a" of a message
+// into <redacted>, which hides the message and, by its gaps, hints at the
+// token. Real Misskey tokens have 16 (native) or 32 (MiAuth, access
+// tokens) characters, so the whole-word rule only ever applies to tokens
+// no real server hands out.
+const minAnywhereLen = 8
+
+// RedactToken replaces token in s by <redacted>: every occurrence when the
+// token has at least 8 characters, whole words only when it is shorter.
+func RedactToken(s, token string) string {
+	if token == "" || !strings.Contains(s, token) {
+		return s
+	}
+	if len(token) >= minAnywhereLen {
+		return strings.ReplaceAll(s, token, Redacted)
+	}
+	var b strings.Builder
+	rest := s
+	for {
+		i := strings.Index(rest, token)
+		if i < 0 {
+			b.WriteString(rest)
+			return b.String()
+		}
+		end := i + len(token)
+		whole := (i == 0 || !isWordByte(rest[i-1])) && (end == len(rest) || !isWordByte(rest[end]))
+		b.WriteString(rest[:i])
+		if whole {
+			b.WriteString(Redacted)
+		} else {
+			b.WriteString(token)
+		}
+		rest = rest[end:]
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
 
 // redact removes the token from text that may have come from the server or
 // from an error chain: a misconfigured proxy or a hostile server could echo
 // it back, and errors end up on screens and in CI logs.
-func (c *Client) redact(s string) string {
-	if c.token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, c.token, "<redacted>")
-}
+func (c *Client) redact(s string) string { return RedactToken(s, c.token) }
 
 // redactValue scrubs every string inside a decoded JSON value.
 func (c *Client) redactValue(v any) any {
@@ -33,13 +78,121 @@ func (c *Client) redactValue(v any) any {
 	return v
 }
 
+// mayHoldToken says whether a JSON body could decode to a string holding
+// the token: it appears literally, or the body has \u escapes that could
+// spell it. Almost every answer has neither, and skips the walk.
+func (c *Client) mayHoldToken(body []byte) bool {
+	return c.token != "" && (bytes.Contains(body, []byte(c.token)) || bytes.Contains(body, []byte(`\u`)))
+}
+
+// redactDecoded scrubs the token from every string a successful answer was
+// decoded into (struct fields, maps, slices, interfaces, raw JSON), so that
+// a server echoing the token into a profile value cannot get it printed by
+// a plan, a JSON plan or apply's progress: every value mkctl shows comes
+// from such an answer.
+func (c *Client) redactDecoded(out any) {
+	v := reflect.ValueOf(out)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return
+	}
+	c.redactReflect(v.Elem(), 0)
+}
+
+// maxRedactDepth stops the walk on absurdly deep values; encoding/json
+// refuses nesting deeper than 10000 anyway.
+const maxRedactDepth = 10000
+
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+func (c *Client) redactReflect(v reflect.Value, depth int) {
+	if depth > maxRedactDepth {
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); strings.Contains(s, c.token) && v.CanSet() {
+			v.SetString(c.redact(s))
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			c.redactReflect(v.Elem(), depth+1)
+		}
+	case reflect.Interface:
+		if v.IsNil() || !v.CanSet() {
+			return
+		}
+		// The value inside an interface is not addressable: scrub a copy.
+		e := v.Elem()
+		cp := reflect.New(e.Type()).Elem()
+		cp.Set(e)
+		c.redactReflect(cp, depth+1)
+		v.Set(cp)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				c.redactReflect(f, depth+1)
+			}
+		}
+	case reflect.Slice:
+		if v.Type() == rawMessageType {
+			if raw := v.Bytes(); c.mayHoldToken(raw) && v.CanSet() {
+				v.SetBytes(c.redactRaw(raw))
+			}
+			return
+		}
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return // bytes, not text
+		}
+		for i := range v.Len() {
+			c.redactReflect(v.Index(i), depth+1)
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			c.redactReflect(v.Index(i), depth+1)
+		}
+	case reflect.Map:
+		if v.IsNil() {
+			return
+		}
+		for _, k := range v.MapKeys() {
+			val := reflect.New(v.Type().Elem()).Elem()
+			val.Set(v.MapIndex(k))
+			c.redactReflect(val, depth+1)
+			nk := k
+			if k.Kind() == reflect.String && strings.Contains(k.String(), c.token) {
+				nk = reflect.New(k.Type()).Elem()
+				nk.SetString(c.redact(k.String()))
+				v.SetMapIndex(k, reflect.Value{})
+			}
+			v.SetMapIndex(nk, val)
+		}
+	}
+}
+
+// redactRaw scrubs raw JSON by decoding, scrubbing and encoding it again;
+// raw JSON that does not decode is left to fail where it is used.
+func (c *Client) redactRaw(raw []byte) []byte {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return raw
+	}
+	out, err := json.Marshal(c.redactValue(v))
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
 // scrub makes sure err's message does not contain the token, keeping the
 // chain intact for errors.Is/As.
 func (c *Client) scrub(err error) error {
-	if err == nil || c.token == "" || !strings.Contains(err.Error(), c.token) {
+	if err == nil || c.token == "" {
 		return err
 	}
-	return &redactedError{msg: c.redact(err.Error()), err: err}
+	if msg := err.Error(); msg != c.redact(msg) {
+		return &redactedError{msg: c.redact(msg), err: err}
+	}
+	return err
 }
 
 type redactedError struct {

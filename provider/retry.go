@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -63,7 +64,7 @@ func (r *retrier) afterAPIError(ctx context.Context, e *APIError, h http.Header)
 		return e
 	}
 	var hint time.Duration
-	if d, ok := retryAfter(h, r.c.now()); ok && d <= maxHonouredRetryAfter {
+	if d, ok := retryAfter(h, r.c.now()); ok && d <= maxHonouredRetryAfter && d <= r.c.maxWait {
 		hint = d
 	}
 	return r.backoff(ctx, e, hint)
@@ -127,43 +128,125 @@ func (r *retrier) rateLimit(ctx context.Context, e *APIError, h http.Header) err
 	if r.rateWaits >= maxRateLimitWaits {
 		return fmt.Errorf("%w (still limited after waiting %d times)", e, r.rateWaits)
 	}
-	d, source := r.c.rateLimitWait(h, e.Info)
-	if r.c.maxWait > 0 && r.waited+d > r.c.maxWait {
-		// Say how long the wait would have been, or the user cannot tell
-		// a limit that resets in a second from one that resets in an hour.
-		return fmt.Errorf("%w (mkctl would have to wait %s (%s), more than the %s it may wait)",
-			e, humanDuration(d), source, humanDuration(r.c.maxWait-r.waited))
+	w := r.c.rateLimitWait(h, e.Info)
+	if w.d > r.c.maxWait-r.waited {
+		// Fail now rather than sleep for whatever the server asked (a
+		// Retry-After of 999999 would be 277 hours). Say what it asked
+		// for, or the user cannot tell a limit that resets in a second
+		// from one that resets in an hour, and which flag decides.
+		return &WaitTooLongError{Endpoint: r.endpoint, Asked: w.d, Source: w.source, Raw: w.raw,
+			Limit: r.c.maxWait - r.waited, MaxWait: r.c.maxWait, Err: e}
 	}
 	r.rateWaits++
-	r.waited += d
+	r.waited += w.d
 	if r.c.beforeRateLimitWait != nil {
 		r.c.beforeRateLimitWait(ctx)
 	}
-	r.c.notify(fmt.Sprintf("rate limited on %s; waiting %s (%s) …", r.endpoint, humanDuration(d), source))
-	if err := r.c.sleep(ctx, d); err != nil {
+	r.c.notify(fmt.Sprintf("rate limited on %s; waiting %s (%s) …", r.endpoint, humanDuration(w.d), w.source))
+	if err := r.c.sleep(ctx, w.d); err != nil {
 		return fmt.Errorf("%s: stopped waiting for Misskey's rate limit: %w", r.endpoint, err)
 	}
 	return nil
+}
+
+// WaitTooLongError is a 429 whose wait is longer than mkctl may wait
+// (WithMaxRateLimitWait, the CLI's --max-wait). It wraps the 429's
+// APIError, so IsCode(err, "RATE_LIMIT_EXCEEDED") still holds.
+type WaitTooLongError struct {
+	Endpoint string
+	Asked    time.Duration // what the server asked for (saturated at the largest Duration)
+	Source   string        // where that came from: "Misskey's Retry-After", …
+	Raw      string        // the server's own words: "Retry-After: 999999", "resetMs 253402300799000"
+	Limit    time.Duration // what was left of the allowed wait for this call
+	MaxWait  time.Duration // the configured maximum
+	Err      *APIError
+}
+
+func (e *WaitTooLongError) Error() string {
+	raw := ""
+	if e.Raw != "" {
+		raw = ": " + e.Raw
+	}
+	return fmt.Sprintf("%s (mkctl would have to wait %s (%s%s), more than the %s it may wait; --max-wait sets that limit)",
+		e.Err.Error(), askedDuration(e.Asked), e.Source, raw, humanDuration(e.Limit))
+}
+
+func (e *WaitTooLongError) Unwrap() error { return e.Err }
+
+// Hint replaces the 429's own hint: the user's choice is to run again
+// later or to allow a longer wait.
+func (e *WaitTooLongError) Hint() string {
+	return fmt.Sprintf("Misskey limits how often %s may be called; run mkctl again later, or allow a longer wait with --max-wait (now %s)",
+		e.Endpoint, humanDuration(e.MaxWait))
+}
+
+// askedDuration prints a wait the server asked for; absurd ones are
+// shown in days or years rather than as millions of hours.
+func askedDuration(d time.Duration) string {
+	switch {
+	case d == math.MaxInt64:
+		return "more than 292 years"
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%s (%.0f days)", humanDuration(d), d.Hours()/24)
+	}
+	return humanDuration(d)
+}
+
+// rateLimitAsk is one 429's wait and where it came from.
+type rateLimitAsk struct {
+	d      time.Duration
+	source string
+	raw    string
 }
 
 // rateLimitWait is how long a 429 asks us to wait: Retry-After, else the
 // reset time in the error info, else a fixed fallback. Misskey records
 // every call, rejected ones too, so retrying early only pushes the reset
 // further; hence at least one second even for "Retry-After: 0".
-func (c *Client) rateLimitWait(h http.Header, info map[string]any) (time.Duration, string) {
-	d, source := fallbackRateLimitWait, "Misskey sent no reset time"
+// Absurd values saturate rather than overflow, so the cap sees them.
+func (c *Client) rateLimitWait(h http.Header, info map[string]any) rateLimitAsk {
+	w := rateLimitAsk{d: fallbackRateLimitWait, source: "Misskey sent no reset time"}
 	if ra, ok := retryAfter(h, c.now()); ok {
-		d, source = ra, "Misskey's Retry-After"
+		w = rateLimitAsk{d: ra, source: "Misskey's Retry-After", raw: truncate(strings.TrimSpace(h.Get("Retry-After")), 64)}
 	} else if ms, ok := info["resetMs"].(float64); ok {
-		d = time.UnixMilli(int64(ms)).Sub(c.now())
-		d = (d + time.Second - 1).Truncate(time.Second)
-		source = "until Misskey's limit resets"
+		w = rateLimitAsk{d: untilMillis(ms, c.now()), source: "until Misskey's limit resets", raw: "resetMs " + formatMillis(ms)}
 	}
-	if d < time.Second {
-		d = time.Second
+	if w.d < time.Second {
+		w.d = time.Second
 	}
-	return d, source
+	return w
 }
+
+// untilMillis is the whole seconds from now until the Unix time ms,
+// saturating for times past what a Duration holds.
+func untilMillis(ms float64, now time.Time) time.Duration {
+	if math.IsNaN(ms) || ms <= 0 {
+		return 0
+	}
+	// Float-to-int conversion of an out-of-range value is undefined in Go.
+	const maxMs = float64(math.MaxInt64 / int64(time.Millisecond))
+	if ms >= maxMs {
+		return math.MaxInt64
+	}
+	d := time.UnixMilli(int64(ms)).Sub(now)
+	if d >= math.MaxInt64-time.Second {
+		return math.MaxInt64
+	}
+	return (d + time.Second - 1).Truncate(time.Second)
+}
+
+// formatMillis prints info.resetMs as the server sent it: digits for a
+// plausible time, an exponent for an absurd one.
+func formatMillis(ms float64) string {
+	if ms == math.Trunc(ms) && math.Abs(ms) < 1e18 {
+		return strconv.FormatInt(int64(ms), 10)
+	}
+	return strconv.FormatFloat(ms, 'g', -1, 64)
+}
+
+// maxRetryAfterSeconds is the largest Retry-After in seconds that fits a
+// Duration; anything larger is saturated rather than overflowed.
+const maxRetryAfterSeconds = int64(math.MaxInt64 / int64(time.Second))
 
 // retryAfter reads a Retry-After header in seconds or as an HTTP date.
 func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
@@ -171,13 +254,21 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil && s >= 0 {
+		if s > maxRetryAfterSeconds {
+			return math.MaxInt64, true
+		}
 		return time.Duration(s) * time.Second, true
+	} else if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(v, "-") {
+		return math.MaxInt64, true // more digits than an int64 holds
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
+		d := t.Sub(now) // saturates for dates centuries away
 		if d < 0 {
 			d = 0
+		}
+		if d == math.MaxInt64 {
+			return d, true
 		}
 		return d.Round(time.Second), true
 	}
