@@ -3,6 +3,7 @@ package emulator
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // compareIDs orders ids as PostgreSQL orders the varchar id column. aidx
@@ -14,7 +15,9 @@ func compareIDs(a, b string) int { return strings.Compare(a, b) }
 // made at that millisecond would have, with the lowest node and counter.
 // The real server picks a random node and counter there, so rows made in
 // that very millisecond fall on either side; here they count as after it.
-func dateCursor(ms int64) string {
+// IdService.gen takes a date in the future as now.
+func dateCursor(ms int64, now time.Time) string {
+	ms = min(ms, now.UnixMilli())
 	return pad36(max(ms-aidEpochMs, 0), 8) + "00000000"
 }
 
@@ -41,11 +44,11 @@ func paginate[T any](c *call, rows []T, id func(T) string) []T {
 	case untilID != "":
 		upper = untilID
 	case sinceDate != 0 && untilDate != 0:
-		lower, upper = dateCursor(sinceDate), dateCursor(untilDate)
+		lower, upper = dateCursor(sinceDate, c.now), dateCursor(untilDate, c.now)
 	case sinceDate != 0:
-		lower, ascending = dateCursor(sinceDate), true
+		lower, ascending = dateCursor(sinceDate, c.now), true
 	case untilDate != 0:
-		upper = dateCursor(untilDate)
+		upper = dateCursor(untilDate, c.now)
 	}
 	var out []T
 	for _, r := range rows {
