@@ -21,6 +21,7 @@ type applyOptions struct {
 	*globalOptions
 	AutoApprove bool
 	Sandbox     bool
+	Lock        lockOptions
 }
 
 func newApplyCmd(g *globalOptions) *cobra.Command {
@@ -36,13 +37,35 @@ Only "yes" confirms. Without a terminal, --auto-approve is required.`,
 	f := cmd.Flags()
 	f.BoolVar(&opts.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
 	addMaxWaitFlag(f, g)
+	f.BoolVar(&opts.Lock.Enabled, "lock", true, "lock each account while applying (--lock=false: only when you know no other apply runs)")
+	f.DurationVar(&opts.Lock.Timeout, "lock-timeout", 0, "wait up to `DURATION` for another apply's lock on an account (0: fail at once)")
 	f.BoolVar(&opts.Sandbox, "sandbox", false, "apply to the local emulator (.mkctl/sandbox.json) instead of the real instances")
 	return cmd
 }
 
 func runApply(cmd *cobra.Command, opts *applyOptions) error {
-	ctx := cmd.Context()
+	ctx, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
 	io := opts.IO
+	// Each account is locked from before it is read until the apply ends,
+	// on success, error or Ctrl-C alike.
+	release := func() error { return nil }
+	opts.beforeRead = func(ctx context.Context, targets []target) error {
+		if !opts.Lock.Enabled {
+			return nil
+		}
+		r, err := opts.lockAccounts(ctx, targets, opts.Lock, cancel)
+		if err != nil {
+			return err // lockAccounts released what it took
+		}
+		release = r
+		return nil
+	}
+	defer func() {
+		if err := release(); err != nil {
+			fmt.Fprintf(io.ErrOut, "Warning: %v (it lapses by itself within %s)\n", err, provider.DefaultLockTTL)
+		}
+	}()
 	plan, targets, sb, err := opts.planConfig(ctx, opts.Sandbox)
 	if err != nil {
 		return err

@@ -32,6 +32,12 @@ func (g *globalOptions) planConfig(ctx context.Context, useSandbox bool) (*plann
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	// apply locks the accounts before reading them (see lockAccounts).
+	if g.beforeRead != nil && sb == nil {
+		if err := g.beforeRead(ctx, targets); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	plan, err := g.buildPlan(ctx, targets)
 	if err != nil {
 		return nil, nil, nil, err

@@ -38,6 +38,10 @@ type globalOptions struct {
 	// MaxWait is --max-wait (nil for commands without it: the default).
 	MaxWait *maxWaitValue
 
+	// beforeRead, when set, runs after the accounts' clients are made and
+	// before they are read (apply takes its locks there).
+	beforeRead func(ctx context.Context, targets []target) error
+
 	// files are the loaded configuration files, for diagnostics that
 	// come after loading (the planner's).
 	files map[string]*hcl.File
@@ -73,6 +77,7 @@ the difference with the live account and "mkctl apply" makes it so.`,
 		newLoginCmd(g),
 		newLogoutCmd(g),
 		newWhoamiCmd(g),
+		newForceUnlockCmd(g),
 	)
 	return root
 }
