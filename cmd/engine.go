@@ -70,6 +70,7 @@ func (g *globalOptions) targets(cfg *schema.Config, sb *sandbox) ([]target, erro
 			}
 			token = t.Token
 		}
+		addSecret(g.IO, token)
 		opts := g.clientOptions(
 			provider.WithNotify(func(msg string) { fmt.Fprintf(g.IO.ErrOut, "%s: %s\n", acct.Address(), msg) }),
 		)

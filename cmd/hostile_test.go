@@ -1,8 +1,8 @@
 package cmd
 
 import (
-	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -106,4 +106,82 @@ func TestPlanAbsurdRetryAfterFailsAtOnce(t *testing.T) {
 	}
 }
 
-var _ = bytes.NewReader
+// echoToken puts the bearer token into every profile value of `i` and the
+// username: a hostile server trying to get the token printed.
+func echoToken(endpoint, token string, status *int, h http.Header, body map[string]any) {
+	if endpoint != "i" || *status != http.StatusOK {
+		return
+	}
+	body["name"] = "Stolen " + token
+	body["description"] = "line one\n" + token + "\nline three"
+	body["location"] = token
+	body["fields"] = []any{map[string]any{"name": token, "value": "x" + token + "x"}}
+}
+
+// A server that echoes the token into profile values never gets it
+// printed: not by plan, plan --json, apply (its plan, progress and errors)
+// nor whoami.
+func TestServerEchoingTheTokenNeverGetsItPrinted(t *testing.T) {
+	hs := newHostileServer(t, echoToken)
+	dir := hs.config(t, "  profile {\n    name        = \"Weather\"\n    description = \"Forecasts\"\n    location    = \"Here\"\n    fields      = [{ name = \"a\", value = \"b\" }]\n  }\n")
+	for _, args := range [][]string{
+		{"plan"},
+		{"plan", "--json"},
+		{"apply", "--auto-approve"},
+		{"whoami"},
+	} {
+		code, out, errOut := mkctl(append(args, "--chdir", dir)...)
+		if strings.Contains(out+errOut, hs.token) {
+			t.Errorf("%v prints the token (exit %d):\n%s%s", args, code, out, errOut)
+		}
+		if args[0] == "plan" && !strings.Contains(out, "<redacted>") && !strings.Contains(out, `\u003credacted\u003e`) {
+			t.Errorf("%v: want the echoed values shown as <redacted>:\n%s%s", args, out, errOut)
+		}
+	}
+}
+
+// The same server failing i/update with the token in its error message.
+func TestApplyErrorEchoingTheTokenIsRedacted(t *testing.T) {
+	hs := newHostileServer(t, func(endpoint, token string, status *int, h http.Header, body map[string]any) {
+		if endpoint == "i/update" {
+			*status = http.StatusBadRequest
+			for k := range body {
+				delete(body, k)
+			}
+			body["error"] = map[string]any{"message": "bad token " + token, "code": "X_" + token, "id": token, "kind": "client",
+				"info": map[string]any{"param": token, "reason": token}}
+		}
+	})
+	dir := hs.config(t, "  profile {\n    name = \"Weather\"\n  }\n")
+	code, out, errOut := mkctl("apply", "--auto-approve", "--chdir", dir)
+	if code != ExitError || !strings.Contains(out+errOut, "bad token <redacted>") || strings.Contains(out+errOut, hs.token) {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// The output streams redact every token mkctl knows, as a last line of
+// defence for text that did not come through a client.
+func TestOutputStreamsRedactTokens(t *testing.T) {
+	io, out, errOut := testIO()
+	addSecret(io, "s3cr3t-t0ken-value")
+	addSecret(io, `we"ird\token`)
+	fmt.Fprintf(io.Out, "a %s b %q\n", "s3cr3t-t0ken-value", `we"ird\token`)
+	fmt.Fprintln(io.ErrOut, "Error: s3cr3t-t0ken-value")
+	if got, want := out.String(), "a <redacted> b \"<redacted>\"\n"; got != want {
+		t.Errorf("out = %q, want %q", got, want)
+	}
+	if got := errOut.String(); got != "Error: <redacted>\n" {
+		t.Errorf("err = %q", got)
+	}
+}
+
+// A one-character token is redacted as a whole word only, not every
+// occurrence of the character in the message.
+func TestShortTokenRedactsWholeWordsOnly(t *testing.T) {
+	io, out, _ := testIO()
+	addSecret(io, "a")
+	fmt.Fprintln(io.Out, "Rate limit exceeded. Please try again later. token: a")
+	if got, want := out.String(), "Rate limit exceeded. Please try again later. token: <redacted>\n"; got != want {
+		t.Errorf("out = %q, want %q", got, want)
+	}
+}

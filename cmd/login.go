@@ -176,6 +176,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 
 	// From here on the token exists only in this process: Ctrl-C no
 	// longer stops anything; it is reported once the token is stored.
+	addSecret(io, grant.Token) // a server could echo it into the user's name
 	user := grant.User
 	verifyCtx, cancelVerify := context.WithTimeout(context.WithoutCancel(ctx), verifyTimeout)
 	err = verifyToken(verifyCtx, opts.globalOptions, base, grant.Token, user.Username)

@@ -49,7 +49,11 @@ type globalOptions struct {
 
 // NewRootCmd builds the command tree.
 func NewRootCmd(io *IOStreams) *cobra.Command {
+	// Before anything is written: no token reaches the output, whatever
+	// a server answers (see redact.go).
+	redactOutputs(io)
 	g := &globalOptions{IO: io, Env: os.Environ, Getenv: os.Getenv}
+	addEnvSecrets(io, g.Env())
 	root := &cobra.Command{
 		Use:   "mkctl",
 		Short: "Manage Misskey accounts from configuration files",

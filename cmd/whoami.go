@@ -161,6 +161,7 @@ func tryToken(ctx context.Context, g *globalOptions, w io.Writer, host, token, u
 		field(w, "check", "skipped: the token lacks read:account, which the check (and plan) needs")
 		return false
 	}
+	addSecret(g.IO, token)
 	c, err := provider.NewClient(host, token, g.clientOptions()...)
 	if err != nil {
 		field(w, "check", "failed: "+err.Error())

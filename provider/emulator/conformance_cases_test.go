@@ -59,6 +59,16 @@ var confCases = []confCase{
 		{ep: unknownEndpoint, method: "GET"},
 	}},
 
+	{name: "suspended", users: "a b", suspend: "b", steps: []step{
+		{as: "b", ep: "i"},
+		{as: "b", ep: "notes/create", body: obj{"text": "x"}},
+		{as: "b", ep: "users/show", body: obj{"userId": "$a.id"}},
+		{as: "a", ep: "users/show", body: obj{"userId": "$b.id"}},
+		{as: "a", ep: "users/show", body: obj{"username": "$b.username"}},
+		{as: "a", ep: "following/create", body: obj{"userId": "$b.id"}},
+		{as: "a", ep: "users/notes", body: obj{"userId": "$b.id"}},
+	}},
+
 	{name: "i/update", users: "a", steps: seq(
 		step{as: "a", ep: "i/update", body: obj{
 			"name": "  Conformance Bot ", "description": "line one\nline two", "isBot": true, "location": "Tokyo",

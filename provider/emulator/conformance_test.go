@@ -80,6 +80,8 @@ type confCase struct {
 	name     string
 	users    string                    // space-separated user names; default "a"
 	policies map[string]map[string]any // user → policy → value (a role on the real server)
+	// suspend names users suspended before the first step.
+	suspend string
 	steps    []step
 }
 
@@ -90,6 +92,8 @@ type confUser struct{ ID, Username, Token string }
 type target interface {
 	newUser(t *testing.T, prefix string) confUser
 	setPolicy(t *testing.T, u confUser, key string, value any)
+	// suspend suspends an account, as a moderator would.
+	suspend(t *testing.T, u confUser)
 	do(t *testing.T, req *http.Request, timeout time.Duration) answer
 	// violations returns and forgets what the emulator recorded; nil for the
 	// real server.
@@ -123,6 +127,10 @@ func (x emuTarget) do(t *testing.T, req *http.Request, _ time.Duration) answer {
 }
 
 func (x emuTarget) pause(time.Duration) {}
+
+func (x emuTarget) suspend(t *testing.T, u confUser) {
+	x.e.UpdateUser(u.ID, func(u *User) { u.IsSuspended = true })
+}
 
 func (x emuTarget) violations() []Violation {
 	v := x.e.Violations()
@@ -184,6 +192,10 @@ func (x *realTarget) do(t *testing.T, req *http.Request, timeout time.Duration) 
 func (x *realTarget) violations() []Violation { return nil }
 
 func (x *realTarget) pause(d time.Duration) { time.Sleep(d) }
+
+func (x *realTarget) suspend(t *testing.T, u confUser) {
+	x.s.Must(t, x.s.AdminToken, "admin/suspend-user", map[string]any{"userId": u.ID}, nil)
+}
 
 // side is one server's run of a sequence: its users, saved answers and
 // sessions.
@@ -333,8 +345,10 @@ func (s *side) request(t *testing.T, st step, drop []string) *http.Request {
 type confResult struct {
 	mu       sync.Mutex
 	diffs    []string
-	cases    int
-	requests int
+	cases    int // sequences run
+	samples  int // of them, sample re-checks
+	steps    int // steps run, each sent to both servers
+	requests int // requests sent in all
 }
 
 func (r *confResult) add(d ...string) {
@@ -343,9 +357,13 @@ func (r *confResult) add(d ...string) {
 	r.mu.Unlock()
 }
 
-func (r *confResult) counted(requests int) {
+func (r *confResult) counted(c confCase, requests int) {
 	r.mu.Lock()
 	r.cases++
+	if sampleChecks[c.name] != nil {
+		r.samples++
+	}
+	r.steps += len(c.steps)
 	r.requests += requests
 	r.mu.Unlock()
 }
@@ -381,6 +399,13 @@ func runCase(t *testing.T, c confCase, emu, real target) (diffs []string, reques
 		cmp.bind("$"+name+".username", us[0].Username, us[1].Username)
 		cmp.bind("$"+name+".acct", "@"+us[0].Username, "@"+us[1].Username)
 		cmp.bind("$"+name+".token", us[0].Token, us[1].Token)
+	}
+	for _, name := range strings.Fields(c.suspend) {
+		for _, s := range sides {
+			id, _ := s.lookup(name + ".id").(string)
+			tok, _ := s.lookup(name + ".token").(string)
+			s.tg.suspend(t, confUser{ID: id, Token: tok})
+		}
 	}
 	for i, st := range c.steps {
 		wait := st.wait
@@ -622,10 +647,6 @@ func TestConformance(t *testing.T) {
 	res := &confResult{}
 	real := &realTarget{s: srv, users: map[string]*acctest.User{}}
 	all := append(append([]confCase(nil), confCases...), sampleCases(t)...)
-	steps := 0
-	for _, c := range all {
-		steps += len(c.steps)
-	}
 	ran := 0
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range all {
@@ -638,7 +659,7 @@ func TestConformance(t *testing.T) {
 					diffs = append(diffs, check(last[1])...)
 				}
 				res.add(diffs...)
-				res.counted(n)
+				res.counted(c, n)
 			})
 		}
 	})
@@ -664,7 +685,7 @@ func TestConformance(t *testing.T) {
 		}
 	}
 	t.Logf("conformance: %d sequences (%d of them sample re-checks), %d steps each sent to both servers (%d requests in all), %d differences (%d allow-listed, %d not), %s",
-		res.cases, len(all)-len(confCases), steps, res.requests, len(res.diffs), len(res.diffs)-unlisted, unlisted, time.Since(start).Round(time.Second))
+		res.cases, res.samples, res.steps, res.requests, len(res.diffs), len(res.diffs)-unlisted, unlisted, time.Since(start).Round(time.Second))
 }
 
 // TestConformanceCasesOnEmulator needs no server: every case runs against
