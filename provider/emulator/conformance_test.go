@@ -82,7 +82,7 @@ type confCase struct {
 	policies map[string]map[string]any // user → policy → value (a role on the real server)
 	// suspend names users suspended before the first step.
 	suspend string
-	steps    []step
+	steps   []step
 }
 
 // confUser is a fresh account on one server.
