@@ -2,6 +2,9 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -16,7 +19,45 @@ func (g *globalOptions) clientOptions(extra ...provider.Option) []provider.Optio
 		provider.WithUserAgent("mkctl/" + Version),
 		provider.WithMaxRateLimitWait(g.maxWait()),
 	}
+	if l := g.logger(); l != nil {
+		opts = append(opts, provider.WithLogger(l))
+	}
 	return append(opts, extra...)
+}
+
+// logger is the MKCTL_LOG logger, or nil when logging is off (the
+// default). It writes to stderr through the redacting stream, so even a
+// log line cannot carry a token.
+func (g *globalOptions) logger() *slog.Logger {
+	g.logOnce.Do(func() {
+		getenv := g.Getenv
+		if getenv == nil {
+			return
+		}
+		v := strings.ToLower(strings.TrimSpace(getenv("MKCTL_LOG")))
+		var level slog.Level
+		switch v {
+		case "", "off", "none":
+			return
+		case "debug":
+			level = slog.LevelDebug
+		case "trace":
+			level = provider.LevelTrace
+		default:
+			fmt.Fprintf(g.IO.ErrOut, "Warning: MKCTL_LOG=%s is not one of debug, trace, off; logging stays off.\n", v)
+			return
+		}
+		g.log = slog.New(slog.NewTextHandler(g.IO.ErrOut, &slog.HandlerOptions{
+			Level: level,
+			ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+				if a.Key == slog.LevelKey && a.Value.Any() == provider.LevelTrace {
+					a.Value = slog.StringValue("TRACE")
+				}
+				return a
+			},
+		}))
+	})
+	return g.log
 }
 
 func (g *globalOptions) maxWait() time.Duration {

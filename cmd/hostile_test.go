@@ -185,3 +185,38 @@ func TestShortTokenRedactsWholeWordsOnly(t *testing.T) {
 		t.Errorf("out = %q, want %q", got, want)
 	}
 }
+
+// MKCTL_LOG=debug logs every request and decision to stderr, trace adds
+// the bodies; the token appears in neither, though the server echoes it.
+// Without MKCTL_LOG nothing is logged.
+func TestMkctlLog(t *testing.T) {
+	hs := newHostileServer(t, echoToken)
+	dir := hs.config(t, "  profile {\n    name = \"Weather\"\n  }\n")
+	for _, tc := range []struct {
+		level       string
+		want, avoid []string
+	}{
+		{"", nil, []string{"level="}},
+		{"debug", []string{`level=DEBUG msg=request endpoint=i attempt=1 status=200 duration=`}, []string{"level=TRACE", "body="}},
+		{"trace", []string{`level=DEBUG msg=request endpoint=i attempt=1 status=200 duration=`,
+			`level=TRACE msg="request body" endpoint=i attempt=1 body={}`,
+			`level=TRACE msg="response body" endpoint=i attempt=1 status=200 body="{`, `\"location\":\"<redacted>\"`}, nil},
+		{"loud", []string{"Warning: MKCTL_LOG=loud is not one of debug, trace, off; logging stays off."}, []string{"level="}},
+	} {
+		t.Setenv("MKCTL_LOG", tc.level)
+		code, out, errOut := mkctl("plan", "--chdir", dir)
+		if code != 0 {
+			t.Fatalf("MKCTL_LOG=%s: exit %d\n%s%s", tc.level, code, out, errOut)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("MKCTL_LOG=%s: stderr lacks %s:\n%s", tc.level, w, errOut)
+			}
+		}
+		for _, a := range append(tc.avoid, hs.token, "Authorization", "Bearer") {
+			if strings.Contains(errOut, a) {
+				t.Errorf("MKCTL_LOG=%s: stderr holds %q:\n%s", tc.level, a, errOut)
+			}
+		}
+	}
+}

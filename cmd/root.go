@@ -6,10 +6,12 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/hashicorp/hcl/v2"
@@ -37,6 +39,9 @@ type globalOptions struct {
 	Getenv   func(string) string
 	// MaxWait is --max-wait (nil for commands without it: the default).
 	MaxWait *maxWaitValue
+	// log is the MKCTL_LOG logger, made once (see logger).
+	log     *slog.Logger
+	logOnce sync.Once
 
 	// beforeRead, when set, runs after the accounts' clients are made and
 	// before they are read (apply takes its locks there).

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -48,6 +49,7 @@ type Client struct {
 	retries   int
 	timeout   time.Duration
 	maxWait   time.Duration // total 429 wait per call; 0: none
+	logger    *slog.Logger // nil: no logging
 	now       func() time.Time
 	jitter    func(d time.Duration) time.Duration
 	// beforeRateLimitWait, when set, runs before the client waits out a
@@ -168,8 +170,10 @@ func (c *Client) call(ctx context.Context, endpoint string, params, out any, ide
 		body = b
 	}
 	r := retrier{c: c, endpoint: endpoint, idempotent: idempotent}
-	for {
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
 		resp, err := c.once(ctx, endpoint, body)
+		c.logAttempt(ctx, endpoint, attempt, start, body, resp, err)
 		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s: %w", endpoint, ctx.Err())

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -92,6 +93,7 @@ func (r *retrier) transient(e *APIError) bool {
 
 func (r *retrier) backoff(ctx context.Context, cause error, atLeast time.Duration) error {
 	if r.retries >= r.c.retries {
+		r.c.logf(ctx, slog.LevelDebug, "giving up", slog.String("endpoint", r.endpoint), slog.String("cause", shortCause(cause)), slog.Int("retries", r.retries))
 		return cause
 	}
 	d := backoffBase << r.retries
@@ -103,6 +105,8 @@ func (r *retrier) backoff(ctx context.Context, cause error, atLeast time.Duratio
 		d = atLeast
 	}
 	r.retries++
+	r.c.logf(ctx, slog.LevelDebug, "retrying", slog.String("endpoint", r.endpoint), slog.String("cause", shortCause(cause)),
+		slog.Duration("wait", d), slog.Int("retry", r.retries), slog.Int("of", r.c.retries))
 	r.c.notify(fmt.Sprintf("%s failed (%s); retrying in %s (retry %d of %d) …",
 		r.endpoint, r.c.redact(shortCause(cause)), d.Round(10*time.Millisecond), r.retries, r.c.retries))
 	if err := r.c.sleep(ctx, d); err != nil {
@@ -126,19 +130,24 @@ func shortCause(err error) string {
 
 func (r *retrier) rateLimit(ctx context.Context, e *APIError, h http.Header) error {
 	if r.rateWaits >= maxRateLimitWaits {
+		r.c.logf(ctx, slog.LevelDebug, "rate limited; giving up", slog.String("endpoint", r.endpoint), slog.Int("waits", r.rateWaits))
 		return fmt.Errorf("%w (still limited after waiting %d times)", e, r.rateWaits)
 	}
 	w := r.c.rateLimitWait(h, e.Info)
+	attrs := []slog.Attr{slog.String("endpoint", r.endpoint), slog.Duration("asked", w.d), slog.String("source", w.source),
+		slog.String("raw", w.raw), slog.Duration("max_wait_left", r.c.maxWait-r.waited)}
 	if w.d > r.c.maxWait-r.waited {
 		// Fail now rather than sleep for whatever the server asked (a
 		// Retry-After of 999999 would be 277 hours). Say what it asked
 		// for, or the user cannot tell a limit that resets in a second
 		// from one that resets in an hour, and which flag decides.
+		r.c.logf(ctx, slog.LevelDebug, "rate limited; not waiting: over the maximum wait", attrs...)
 		return &WaitTooLongError{Endpoint: r.endpoint, Asked: w.d, Source: w.source, Raw: w.raw,
 			Limit: r.c.maxWait - r.waited, MaxWait: r.c.maxWait, Err: e}
 	}
 	r.rateWaits++
 	r.waited += w.d
+	r.c.logf(ctx, slog.LevelDebug, "rate limited; waiting", attrs...)
 	if r.c.beforeRateLimitWait != nil {
 		r.c.beforeRateLimitWait(ctx)
 	}
