@@ -93,6 +93,11 @@ func (s *scope) eval(expr hcl.Expression) (cty.Value, *hcl.EvalContext, hcl.Diag
 	if diags.HasErrors() {
 		return cty.DynamicVal, ctx, diags
 	}
+	// Checked after every evaluation, so that no local, variable or
+	// attribute carries a value over the limits into the next expression.
+	if err := checkValue(val); err != nil {
+		return cty.DynamicVal, ctx, append(diags, tooLargeDiag(expr, ctx, err))
+	}
 	return val, ctx, diags
 }
 

@@ -105,6 +105,15 @@ func functions(dir string) map[string]function.Function {
 		"file":       fileFunc(dir),
 		"fileexists": fileExistsFunc(dir),
 	}
+	// Every function's arguments and result are bounded (limits.go); can
+	// and try take unevaluated expressions, whose results are bounded
+	// where they are used.
+	for name, f := range fs {
+		if name == "can" || name == "try" {
+			continue
+		}
+		fs[name] = limitFunc(f, predictors[name])
+	}
 	// templatefile renders with every other function but itself: a
 	// template cannot include another template (as in Terraform).
 	inner := make(map[string]function.Function, len(fs))
@@ -112,7 +121,7 @@ func functions(dir string) map[string]function.Function {
 		inner[k] = v
 	}
 	inner["templatefile"] = noRecursiveTemplateFunc
-	fs["templatefile"] = templateFileFunc(dir, inner)
+	fs["templatefile"] = limitFunc(templateFileFunc(dir, inner), nil)
 	return fs
 }
 
@@ -169,7 +178,22 @@ var replaceFunc = function.New(&function.Spec{
 			if err != nil {
 				return cty.NilVal, function.NewArgErrorf(1, "invalid regular expression %s: %s", substr, err)
 			}
+			// The result is at most the text plus, per match, the
+			// replacement with every $n expanded to the whole match.
+			matches := re.FindAllStringIndex(str, -1)
+			longest := 0
+			for _, m := range matches {
+				longest = max(longest, m[1]-m[0])
+			}
+			per := len(repl) + strings.Count(repl, "$")*longest
+			if err := predictString(len(str) + len(matches)*per); err != nil {
+				return cty.NilVal, function.NewArgError(2, fmt.Errorf("%w. %s", err, limitsHint))
+			}
 			return cty.StringVal(re.ReplaceAllString(str, repl)), nil
+		}
+		n := strings.Count(str, substr) // len+1 for an empty substring
+		if err := predictString(len(str) + n*len(repl)); err != nil {
+			return cty.NilVal, function.NewArgError(2, fmt.Errorf("%w. %s", err, limitsHint))
 		}
 		return cty.StringVal(strings.ReplaceAll(str, substr, repl)), nil
 	},

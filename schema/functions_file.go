@@ -29,17 +29,15 @@ func resolvePath(dir, p string) string {
 // errors are written for a person: they name the path tried.
 func readConfigFile(dir, p string) (string, error) {
 	full := resolvePath(dir, p)
-	info, err := os.Stat(full)
+	b, err := readLimitedFile(full)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "", fmt.Errorf("no file exists at %q: looked for %s. Hint: relative paths start at the configuration directory %s", p, full, dir)
+	case errors.Is(err, errNotRegular):
+		return "", fmt.Errorf("%w. Hint: file() and templatefile() read only regular files; a device or a pipe could be read forever", err)
+	case errors.Is(err, errTooBig):
+		return "", fmt.Errorf("%w. Hint: profile and note text is at most a few thousand characters; point at the text itself", err)
 	case err != nil:
-		return "", fmt.Errorf("cannot read %s: %w", full, err)
-	case info.IsDir():
-		return "", fmt.Errorf("%s is a directory, not a file", full)
-	}
-	b, err := os.ReadFile(full)
-	if err != nil {
 		return "", fmt.Errorf("cannot read %s: %w", full, err)
 	}
 	if !utf8.Valid(b) {
@@ -78,6 +76,10 @@ func fileExistsFunc(dir string) function.Function {
 				return cty.NilVal, function.NewArgErrorf(0, "cannot check %s: %s", full, err)
 			case info.IsDir():
 				return cty.NilVal, function.NewArgErrorf(0, "%s is a directory, not a file", full)
+			case !info.Mode().IsRegular():
+				// file() would refuse it; saying "yes, it exists" would
+				// only move the error.
+				return cty.NilVal, function.NewArgErrorf(0, "%s exists but is not a regular file (%s). Hint: file() and templatefile() read only regular files", full, info.Mode().Type())
 			}
 			return cty.True, nil
 		},

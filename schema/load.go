@@ -87,11 +87,12 @@ func (l *Loader) Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	accountsByLabel := map[string]*accountBlock{}
 
 	for _, path := range paths {
-		f, parseDiags := l.parser.ParseHCLFile(path)
+		f, parseDiags := parseHCLFile(l.parser, path)
 		diags = append(diags, parseDiags...)
 		if f == nil {
 			continue
 		}
+		diags = append(diags, checkMulOps(f.Body)...)
 		content, moreDiags := decodeBody(f.Body, topLevelDesc, hcl.Range{Filename: path})
 		diags = append(diags, moreDiags...)
 		for _, block := range content.Blocks {

@@ -99,6 +99,10 @@ func resolveVariables(p *hclparse.Parser, vars []*variable, opts LoadOptions) (m
 func (v *variable) value(g *varValue) (cty.Value, hcl.Diagnostics) {
 	if g == nil {
 		if v.HasDefault {
+			if err := checkValue(v.Default); err != nil {
+				return cty.DynamicVal, hcl.Diagnostics{errorf(v.DefaultRange, "Value too large",
+					"The default of var.%s is too large: %s. %s.", v.Name, err, limitsHint)}
+			}
 			return v.Default, nil
 		}
 		return cty.DynamicVal, hcl.Diagnostics{errorf(v.DeclRange, "No value for required variable",
@@ -114,6 +118,9 @@ func (v *variable) value(g *varValue) (cty.Value, hcl.Diagnostics) {
 		val = cty.StringVal(g.raw)
 	case g.isRaw:
 		hint := fmt.Sprintf("Hint: the value of var.%s from %s is read as an HCL expression because its type is %s, so strings inside it need quotes, e.g. [\"a\", \"b\"].", v.Name, g.source, typeexpr.TypeString(v.Type))
+		if diags := checkNumberLiterals([]byte(g.raw), g.rng.Filename); diags.HasErrors() {
+			return cty.DynamicVal, diags
+		}
 		expr, diags := hclsyntax.ParseExpression([]byte(g.raw), g.rng.Filename, hcl.InitialPos)
 		if diags.HasErrors() {
 			return cty.DynamicVal, addHint(diags, hint)
@@ -129,7 +136,15 @@ func (v *variable) value(g *varValue) (cty.Value, hcl.Diagnostics) {
 			return cty.DynamicVal, diags
 		}
 	}
+	if err := checkValue(val); err != nil {
+		// Before the conversion: a number given as text is parsed there.
+		return cty.DynamicVal, hcl.Diagnostics{errorf(g.rng, "Value too large",
+			"The value of var.%s from %s is too large: %s. %s.", v.Name, g.source, err, limitsHint)}
+	}
 	conv, err := v.convert(val)
+	if err == nil {
+		err = checkValue(conv)
+	}
 	if err != nil {
 		return cty.DynamicVal, hcl.Diagnostics{errorf(g.rng, "Invalid value for variable",
 			"The value of var.%s from %s is not a valid %s: %s. Hint: fix the value or the variable's type.",
@@ -171,7 +186,7 @@ func readVarFile(p *hclparse.Parser, path string) ([]*hcl.Attribute, hcl.Diagnos
 			Detail:   fmt.Sprintf("The --var-file %q cannot be read: %v. Hint: the path is relative to the current directory, not to the configuration directory.", path, err),
 		}}
 	}
-	f, diags := p.ParseHCLFile(path)
+	f, diags := parseHCLFile(p, path)
 	if f == nil || diags.HasErrors() {
 		return nil, diags
 	}
