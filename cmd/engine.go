@@ -75,7 +75,8 @@ func (g *globalOptions) targets(cfg *schema.Config, sb *sandbox) ([]target, erro
 			provider.WithNotify(func(msg string) { fmt.Fprintf(g.IO.ErrOut, "%s: %s\n", acct.Address(), msg) }),
 		)
 		if httpClient != nil {
-			opts = append(opts, provider.WithHTTPClient(httpClient))
+			// The sandbox's emulator enforces no minInterval: no pacing.
+			opts = append(opts, provider.WithHTTPClient(httpClient), provider.WithoutPacing())
 		}
 		c, err := provider.NewClient(base, token, opts...)
 		if err != nil {

@@ -49,7 +49,8 @@ type Client struct {
 	retries   int
 	timeout   time.Duration
 	maxWait   time.Duration // total 429 wait per call; 0: none
-	logger    *slog.Logger // nil: no logging
+	logger    *slog.Logger  // nil: no logging
+	pace      *pacer        // spaces minInterval endpoints; nil: off
 	now       func() time.Time
 	jitter    func(d time.Duration) time.Duration
 	// beforeRateLimitWait, when set, runs before the client waits out a
@@ -81,6 +82,7 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 		retries:   defaultMaxRetries,
 		timeout:   defaultTimeout,
 		maxWait:   DefaultMaxWait,
+		pace:      newPacer(),
 		now:       time.Now,
 		jitter:    equalJitter,
 	}
@@ -171,8 +173,13 @@ func (c *Client) call(ctx context.Context, endpoint string, params, out any, ide
 	}
 	r := retrier{c: c, endpoint: endpoint, idempotent: idempotent}
 	for attempt := 1; ; attempt++ {
+		paced, err := c.paceStart(ctx, endpoint)
+		if err != nil {
+			return err
+		}
 		start := time.Now()
 		resp, err := c.once(ctx, endpoint, body)
+		paced()
 		c.logAttempt(ctx, endpoint, attempt, start, body, resp, err)
 		if err != nil {
 			if ctx.Err() != nil {

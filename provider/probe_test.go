@@ -100,10 +100,31 @@ func TestProbePermissions(t *testing.T) {
 }
 
 // notes/unrenote allows one call a second: a probe right after another is
-// waited out (its 429 changes nothing either), not mistaken for an answer.
+// spaced by the client's pacing, so Misskey does not answer 429 at all.
+func TestProbePermissionsIsPaced(t *testing.T) {
+	emu, client := probeEnv(t)
+	c := client("read:account", "write:notes")
+	for i := range 2 {
+		missing, err := ProbePermissions(context.Background(), c, []string{"write:notes"})
+		if err != nil || len(missing) != 0 {
+			t.Fatalf("probe %d: missing %v, %v", i, missing, err)
+		}
+	}
+	var statuses []int
+	for _, r := range emu.Requests() {
+		statuses = append(statuses, r.Status)
+	}
+	if !slices.Equal(statuses, []int{400, 400}) {
+		t.Errorf("statuses %v", statuses)
+	}
+}
+
+// Without pacing (another client of the account calling just before), the
+// 429 is waited out (it changes nothing either), not mistaken for an answer.
 func TestProbePermissionsWaitsOutARateLimit(t *testing.T) {
 	emu, client := probeEnv(t)
 	c := client("read:account", "write:notes")
+	WithoutPacing()(c)
 	for i := range 2 {
 		missing, err := ProbePermissions(context.Background(), c, []string{"write:notes"})
 		if err != nil || len(missing) != 0 {
