@@ -247,3 +247,34 @@ func TestConcurrentApplyDuplicatesMeasure(t *testing.T) {
 		t.Logf("%s: %d duplicate objects over 20 pairs, %d wedged accounts (plan fails), %d applies refused", mode.name, dups, wedged, failed)
 	}
 }
+
+// Issue 8 item 1b: an account wedged by two applies at once (made here
+// with --lock=false, the code path of before) no longer fails every plan
+// with "Ambiguous …": the plan names the duplicates with ids and dates,
+// and with the collections purged one apply repairs the account.
+func TestWedgedAccountRepairs(t *testing.T) {
+	f := newLockFixture(t, 10*time.Millisecond)
+	f.applyPair(t, "--lock=false")
+	if f.total() <= lockDeclared {
+		t.Skip("the two applies did not overlap")
+	}
+	code, out := f.run(context.Background(), "plan")
+	if code == 0 || !strings.Contains(out, "Duplicate") || !strings.Contains(out, "created 20") {
+		t.Fatalf("plan of a wedged account: exit %d\n%s", code, out)
+	}
+	cfg := strings.Replace(fmt.Sprintf(lockConfig, f.srv.URL), `username = "bot"`,
+		`username = "bot"
+  purge    = ["pinned_notes", "drive_folders", "antennas", "user_lists"]`, 1)
+	if err := os.WriteFile(filepath.Join(f.dir, "main.mk.hcl"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := f.run(context.Background(), "apply", "--auto-approve"); code != 0 {
+		t.Fatalf("repairing apply: exit %d\n%s", code, out)
+	}
+	if p, d, l, a := f.objects(); p != 2 || d != 3 || l != 1 || a != 1 {
+		t.Fatalf("after repair: %d pins, %d folders, %d lists, %d antennas; want 2, 3, 1, 1", p, d, l, a)
+	}
+	if code, out := f.run(context.Background(), "plan", "--detailed-exitcode"); code != 0 {
+		t.Fatalf("plan after repair: exit %d\n%s", code, out)
+	}
+}

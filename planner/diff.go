@@ -39,6 +39,9 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// Each kind returns the changes that create or update (applied early,
 	// in dependency order) and those that delete (applied last, in reverse
 	// dependency order).
+	// Duplicates of a declared key first: the kinds then see one object
+	// per key (see dedupe.go).
+	antExtras, listExtras, folderExtras := p.dedupe()
 	if c := diffProfile(acct, live); c != nil {
 		p.ap.Changes = append(p.ap.Changes, c)
 	}
@@ -52,7 +55,9 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// account's antennaLimit or userListLimit a new one fits only once an
 	// old one is gone. Antennas go before lists (a list's deletion would take
 	// its antennas with it), and no list that a kept antenna uses is deleted.
-	p.add(antDels, listDels, listUps, antUps, folderUps, followUps, pinSteps, followDels, folderDels)
+	// Extra lists go after the antenna updates, which move a kept antenna
+	// off a list that is a duplicate.
+	p.add(antExtras, antDels, listDels, listUps, antUps, listExtras, folderUps, followUps, pinSteps, followDels, folderExtras, folderDels)
 	p.checkPreventDestroy()
 	p.forgetGone()
 	p.estimateWaits()

@@ -1,5 +1,7 @@
 package planner
 
+import "time"
+
 // Live is the state of one account as read from Misskey.
 type Live struct {
 	UserID   string
@@ -44,6 +46,7 @@ type LiveNote struct {
 	Visibility         string
 	LocalOnly          bool
 	ReactionAcceptance *string
+	CreatedAt          time.Time
 }
 
 // LiveFollow is a followed account, or a follow request not yet accepted.
@@ -64,6 +67,7 @@ type LiveFolder struct {
 	// HoldsFiles is known only for folders the plan might delete (the
 	// provider asks drive/folders/show for those): -1 unknown.
 	FilesCount int
+	CreatedAt  time.Time
 }
 
 // LiveAntenna is an antenna, in Misskey's field names.
@@ -71,11 +75,14 @@ type LiveAntenna struct {
 	ID     string
 	Name   string
 	Fields map[string]any // src, keywords, excludeKeywords, users, userListId, caseSensitive, …
+	// CreatedAt tells duplicates apart (see dedupe.go); zero when unknown.
+	CreatedAt time.Time
 }
 
 // LiveUserList is a user list.
 type LiveUserList struct {
-	ID      string
-	Name    string
-	UserIDs []string
+	ID        string
+	Name      string
+	UserIDs   []string
+	CreatedAt time.Time
 }

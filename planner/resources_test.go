@@ -321,7 +321,7 @@ func TestDriveFolderAmbiguous(t *testing.T) {
 	acct.DriveFolders = []*schema.DriveFolder{{Name: "a", Path: "a"}}
 	live := &Live{DriveFolders: []LiveFolder{{ID: "1", Name: "a", Path: "a"}, {ID: "2", Name: "a", Path: "a"}}}
 	_, diags := PlanAccount(acct, live)
-	if !diags.HasErrors() || diags[0].Summary != "Ambiguous drive folder" {
+	if !diags.HasErrors() || diags[0].Summary != "Duplicate drive folder" {
 		t.Fatalf("diags = %v", diags)
 	}
 }

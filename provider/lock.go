@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +15,17 @@ import (
 
 	"golang.org/x/sync/errgroup"
 )
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
 
 // The apply lock: a lease per account, kept in the account registry.
 //
@@ -174,6 +186,7 @@ func Acquire(ctx context.Context, c *Client, account string, info LockInfo, opts
 	info.TTLMilli = opts.TTL.Milliseconds()
 	start := time.Now()
 	told := false
+	ties := 0
 	for {
 		holder, err := tryClaim(ctx, c, &info)
 		if err != nil {
@@ -190,8 +203,18 @@ func Acquire(ctx context.Context, c *Client, account string, info LockInfo, opts
 		if err := removeClaim(c, info.ID); err != nil {
 			return nil, err
 		}
+		tie := holder.Since.Format(time.RFC3339Nano) == info.Since
 		info.Since = ""
 		waited := time.Since(start)
+		if tie && ties < 5 {
+			// Written in the same millisecond: both claimants yield, so
+			// try again after a random pause, whatever the timeout.
+			ties++
+			if err := sleepCtx(ctx, time.Duration(50+mrand.IntN(250))*time.Millisecond); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if waited >= opts.Timeout {
 			return nil, &LockHeldError{Account: account, Holder: *holder, Waited: waited}
 		}
@@ -228,7 +251,7 @@ func tryClaim(ctx context.Context, c *Client, info *LockInfo) (*LockClaim, error
 		// Our own claim vanished: someone ran force-unlock in between.
 		return nil, errors.New("taking the apply lock: the lock was removed while it was being taken (force-unlock?); try again")
 	}
-	info.Since = mine.Since.UTC().Format(time.RFC3339Nano)
+	info.Since = mine.Since.Format(time.RFC3339Nano)
 	if first.Key != info.ID {
 		return first, nil
 	}
@@ -298,7 +321,9 @@ func earliest(ctx context.Context, c *Client, keys []string, mineKey string, min
 		if cl.Key != ref.Key && !cl.UpdatedAt.Add(ttl).After(now) {
 			continue // lapsed: its apply stopped renewing it
 		}
-		if first == nil || claimBefore(cl, first) {
+		// A tie with our own claim goes to the other: both may then
+		// yield and try again (Acquire), but never both hold.
+		if first == nil || claimBefore(cl, first) || first.Key == ref.Key && cl.Key != ref.Key && cl.Since.Equal(first.Since) {
 			first = cl
 		}
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mkctl/mkctl/planner"
 )
@@ -32,6 +33,7 @@ func readAntennas(ctx context.Context, r *reading) (func(*planner.Live), error) 
 		la := planner.LiveAntenna{Fields: map[string]any{}}
 		la.ID, _ = a["id"].(string)
 		la.Name, _ = a["name"].(string)
+		la.CreatedAt = parseTime(a["createdAt"])
 		for k, v := range a {
 			if !antennaResponseOnly[k] {
 				la.Fields[k] = v
@@ -40,4 +42,12 @@ func readAntennas(ctx context.Context, r *reading) (func(*planner.Live), error) 
 		antennas = append(antennas, la)
 	}
 	return func(l *planner.Live) { l.Antennas = antennas }, nil
+}
+
+// parseTime reads a packed createdAt; zero when absent or malformed (it
+// only orders duplicates, see planner/dedupe.go).
+func parseTime(v any) time.Time {
+	s, _ := v.(string)
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
 }

@@ -18,6 +18,7 @@ import (
 type apiFolder struct {
 	ID           string     `json:"id"`
 	Name         string     `json:"name"`
+	CreatedAt    string     `json:"createdAt"`
 	ParentID     *string    `json:"parentId"`
 	FoldersCount *int       `json:"foldersCount"`
 	FilesCount   *int       `json:"filesCount"`
@@ -34,8 +35,11 @@ type apiFolder struct {
 //     "assets/icons"), but not the declared or owned folders themselves:
 //     what is inside a folder that stays does not matter.
 //
-// Folders whose name holds "/" and folders at a declared path that several
-// folders share are neither shown nor listed (see folderWalk.list).
+// Folders whose name holds "/" are neither shown nor listed (see
+// folderWalk.list). Folders at a declared path that several folders share,
+// and everything in them, are shown and listed: the planner keeps one and
+// may delete the others (planner/dedupe.go); this costs nothing while the
+// drive has no such duplicates.
 //
 // Delete candidates — folders the plan may delete: owned but no longer
 // declared, or not declared under purge — get one drive/folders/show for
@@ -70,7 +74,7 @@ func readDriveFolders(ctx context.Context, r *reading) (func(*planner.Live), err
 
 	g, gctx := errgroup.WithContext(ctx)
 	w.g = g
-	g.Go(func() error { return w.list(gctx, "", nil) })
+	g.Go(func() error { return w.list(gctx, "", nil, false) })
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("reading drive folders: %w", err)
 	}
@@ -112,7 +116,11 @@ func (w *folderWalk) addAncestors(path string) {
 
 // list reads the children of one folder (nil: the root) and goes on with
 // each child in its own goroutine.
-func (w *folderWalk) list(ctx context.Context, parentPath string, parentID *string) error {
+//
+// inDup is set below a folder that shares a declared path with others: the
+// planner keeps one of them and may delete the rest with everything in
+// them, so each folder there is shown (its files count) and walked.
+func (w *folderWalk) list(ctx context.Context, parentPath string, parentID *string, inDup bool) error {
 	params := map[string]any{}
 	if parentID != nil {
 		params["folderId"] = *parentID
@@ -127,7 +135,7 @@ func (w *folderWalk) list(ctx context.Context, parentPath string, parentID *stri
 	}
 	for _, c := range children {
 		path := childPath(parentPath, c.Name)
-		lf := &planner.LiveFolder{ID: c.ID, Name: c.Name, Path: path, FilesCount: -1}
+		lf := &planner.LiveFolder{ID: c.ID, Name: c.Name, Path: path, FilesCount: -1, CreatedAt: parseTime(c.CreatedAt)}
 		if parentID != nil {
 			lf.ParentID = *parentID
 		}
@@ -138,18 +146,19 @@ func (w *folderWalk) list(ctx context.Context, parentPath string, parentID *stri
 		if seen {
 			continue // a folder listed twice (it moved during the walk): walk it once
 		}
-		if strings.Contains(c.Name, "/") || w.declared[path] && names[c.Name] > 1 {
+		if strings.Contains(c.Name, "/") {
 			// Left as found: neither looked into nor shown. A name with
 			// "/" cannot be declared (see childPath): the folder is
 			// unmanaged, and its files count stays unknown (-1), which
-			// keeps the planner from deleting it even under purge. A
-			// declared path held by several folders is ambiguous: the
-			// planner reports that and plans nothing for the path, so
-			// what is in those folders does not matter yet.
+			// keeps the planner from deleting it even under purge.
 			continue
 		}
-		candidate := !w.declared[path] && (w.ownedIDs[c.ID] || w.purge)
-		w.g.Go(func() error { return w.visit(ctx, lf, candidate) })
+		// A declared path held by several folders (two applies at once
+		// created it twice): the planner keeps one and may delete the
+		// others, so each is shown and walked like a delete candidate.
+		dup := inDup || w.declared[path] && names[c.Name] > 1
+		candidate := dup || !w.declared[path] && (w.ownedIDs[c.ID] || w.purge)
+		w.g.Go(func() error { return w.visit(ctx, lf, candidate, dup) })
 	}
 	return nil
 }
@@ -172,7 +181,7 @@ func childPath(parentPath, name string) string {
 // visit looks at one folder found by the walk. A candidate — a folder the
 // plan may delete: owned but not declared, or under purge anything not
 // declared — gets a drive/folders/show for its files count.
-func (w *folderWalk) visit(ctx context.Context, lf *planner.LiveFolder, candidate bool) error {
+func (w *folderWalk) visit(ctx context.Context, lf *planner.LiveFolder, candidate, inDup bool) error {
 	descend := w.purge || w.ancestors[lf.Path]
 	if candidate {
 		var d apiFolder
@@ -203,7 +212,7 @@ func (w *folderWalk) visit(ctx context.Context, lf *planner.LiveFolder, candidat
 		return nil
 	}
 	id := lf.ID
-	return w.list(ctx, lf.Path, &id)
+	return w.list(ctx, lf.Path, &id, inDup)
 }
 
 // findMissingOwned looks up, by id, owned folders the walk did not meet.
@@ -253,7 +262,7 @@ func (w *folderWalk) addChain(d *apiFolder) *planner.LiveFolder {
 	if lf, ok := w.found[d.ID]; ok {
 		return lf
 	}
-	lf := &planner.LiveFolder{ID: d.ID, Name: d.Name, Path: childPath("", d.Name), FilesCount: -1}
+	lf := &planner.LiveFolder{ID: d.ID, Name: d.Name, Path: childPath("", d.Name), FilesCount: -1, CreatedAt: parseTime(d.CreatedAt)}
 	if d.ParentID != nil && *d.ParentID != "" {
 		var parent *planner.LiveFolder
 		if p, ok := w.found[*d.ParentID]; ok {

@@ -96,15 +96,16 @@ func TestReadDriveFoldersPurgeWalk(t *testing.T) {
 	}
 }
 
-// A declared path held by several folders is ambiguous: the planner only
-// reports it, so those folders cost no drive/folders/show (nor a listing),
-// even under purge. A folder whose name holds "/" (Misskey allows it) is
-// not the nested path its name looks like: it gets a path no declaration
-// can have, and is left alone.
+// A declared path held by several folders (two applies at once made it
+// twice) is shown and walked, with everything below it: the planner keeps
+// one and may delete the others, which it may do only when it knows they
+// hold no files (planner/dedupe.go, issue 8 item 1b). A folder whose name
+// holds "/" (Misskey allows it) is not the nested path its name looks
+// like: it gets a path no declaration can have, and is left alone.
 func TestReadDriveFoldersDuplicatesAndSlashNames(t *testing.T) {
 	env := newEmuEnv(t)
-	f := seedFolderTree(env)
-	dup := env.emu.SeedFolders(env.me.ID, "", []string{"a"})[0] // a second "a"
+	seedFolderTree(env)
+	env.emu.SeedFolders(env.me.ID, "", []string{"a"}) // a second "a"
 	slash := env.emu.SeedFolders(env.me.ID, "", []string{"a/b", "/"})
 	env.emu.SeedFolders(env.me.ID, slash[0], []string{"q"})
 	live, err := ReadAccount(context.Background(), env.c, account(folders("a", "a/b"), purge("drive_folders")))
@@ -114,30 +115,32 @@ func TestReadDriveFoldersDuplicatesAndSlashNames(t *testing.T) {
 	// The escaped paths count their doubled "/" as depth: they sort
 	// after the other root folders, still before any child of theirs.
 	want := []folderSummary{
-		{"a", "", -1}, {"a", "", -1}, {"m", "", 0}, {"x", "", 1},
-		{"m/n", "m", 0}, {"x/y", "x", 0}, {"//", "", -1}, {"a//b", "", -1},
+		{"a", "", 0}, {"a", "", 0}, {"m", "", 0}, {"x", "", 1},
+		{"a/b", "a", 0}, {"a/z", "a", 0}, {"m/n", "m", 0}, {"x/y", "x", 0}, {"//", "", -1}, {"a//b", "", -1},
+		{"a/b/c", "a/b", 0},
 	}
 	if got := summarise(live); !reflect.DeepEqual(got, want) {
 		t.Errorf("folders =\n%v\nwant\n%v", got, want)
 	}
 	for _, lf := range live.DriveFolders {
-		if lf.Path == "a/b" {
+		if lf.Path == "a/b" && lf.ID == slash[0] {
 			t.Errorf("folder %s (%q) has the declared path a/b", lf.ID, lf.Name)
 		}
 		if lf.ID == slash[0] && lf.Name != "a/b" {
 			t.Errorf("name = %q, want the server's", lf.Name)
 		}
 	}
-	// Lists: root, m, x. Shows: m, m/n, x, x/y — none for the two "a"s
-	// or the folders named with "/".
+	// Lists: root, m, x, the first "a" and its a/b (the second "a" has no
+	// subfolder). Shows: m, m/n, x, x/y, both "a"s, a/b, a/z, a/b/c —
+	// none for the folders named with "/".
 	for _, req := range env.emu.Requests() {
 		if req.Endpoint == "drive/folders/show" || req.Endpoint == "drive/folders" {
-			if id, _ := req.Body["folderId"].(string); id == dup || id == f.a || id == slash[0] || id == slash[1] {
+			if id, _ := req.Body["folderId"].(string); id == slash[0] || id == slash[1] {
 				t.Errorf("%s of %s", req.Endpoint, id)
 			}
 		}
 	}
-	if env.count("drive/folders") != 3 || env.count("drive/folders/show") != 4 {
+	if env.count("drive/folders") != 5 || env.count("drive/folders/show") != 9 {
 		t.Errorf("requests = %v", env.counts)
 	}
 }

@@ -16,16 +16,17 @@ func readUserLists(ctx context.Context, r *reading) (func(*planner.Live), error)
 		return nil, nil
 	}
 	var rows []struct {
-		ID      string   `json:"id"`
-		Name    string   `json:"name"`
-		UserIDs []string `json:"userIds"`
+		ID        string   `json:"id"`
+		Name      string   `json:"name"`
+		UserIDs   []string `json:"userIds"`
+		CreatedAt string   `json:"createdAt"`
 	}
 	if err := r.read(ctx, "users/lists/list", nil, &rows); err != nil {
 		return nil, fmt.Errorf("reading user lists: %w", err)
 	}
 	lists := make([]planner.LiveUserList, 0, len(rows))
 	for _, ul := range rows {
-		lists = append(lists, planner.LiveUserList{ID: ul.ID, Name: ul.Name, UserIDs: ul.UserIDs})
+		lists = append(lists, planner.LiveUserList{ID: ul.ID, Name: ul.Name, UserIDs: ul.UserIDs, CreatedAt: parseTime(ul.CreatedAt)})
 	}
 	return func(l *planner.Live) { l.UserLists = lists }, nil
 }

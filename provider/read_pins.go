@@ -54,6 +54,7 @@ func liveNote(n apiNote) planner.LiveNote {
 		Visibility:         n.Visibility,
 		LocalOnly:          n.LocalOnly,
 		ReactionAcceptance: n.ReactionAcceptance,
+		CreatedAt:          parseTime(n.CreatedAt),
 	}
 	if n.Text != nil {
 		ln.Text = *n.Text
