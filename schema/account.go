@@ -196,7 +196,7 @@ func (ab *accountBlock) instance(s *scope, key string) (*Account, hcl.Diagnostic
 		}
 	}
 	if ab.profile != nil {
-		p, d := ab.profile.evaluate(s, hostOf(a.Host))
+		p, d := ab.profile.evaluate(s, hostOf(a.Host), a.Username)
 		diags = append(diags, d...)
 		a.Profile = p
 	}

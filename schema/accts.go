@@ -3,7 +3,10 @@ package schema
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
+
+	"github.com/mkctl/mkctl/internal/hosturl"
 )
 
 // normaliseAcct turns an account address into the form Misskey's `i`
@@ -31,16 +34,23 @@ func normaliseAcct(raw, ownHost string) (string, string) {
 	if len(parts) == 1 {
 		return "@" + user, ""
 	}
-	host := strings.ToLower(parts[1])
-	if host == "" {
+	if parts[1] == "" {
 		return "", fmt.Sprintf("%q ends with @ but has no host. Hint: write \"@%s@host\", or \"@%s\" for a user of this server.", raw, user, user)
 	}
-	name, port, hasPort := strings.Cut(host, ":")
-	if p := checkHostname(name); p != "" {
-		return "", fmt.Sprintf("%q: %s", raw, p)
+	name, port, hasPort := strings.Cut(parts[1], ":")
+	// The host's one spelling (lower case, no trailing dot, punycode), so
+	// that two spellings of one account compare equal, and equal to the
+	// account's own host.
+	name, p := hosturl.CanonicalHostname(name)
+	if p != nil {
+		return "", fmt.Sprintf("%q: %s. Hint: %s.", raw, p.Detail, p.Hint)
 	}
-	if hasPort && (port == "" || strings.Trim(port, "0123456789") != "") {
-		return "", fmt.Sprintf("%q has an invalid port %q. Hint: write \"@user@host\" or \"@user@host:port\".", raw, port)
+	if n, err := strconv.Atoi(port); hasPort && (err != nil || n < 1 || n > 65535 || strings.Trim(port, "0123456789") != "") {
+		return "", fmt.Sprintf("%q has an invalid port %q: a port is a number from 1 to 65535. Hint: write \"@user@host\" or \"@user@host:port\".", raw, port)
+	}
+	host := name
+	if hasPort {
+		host += ":" + port
 	}
 	if host == ownHost {
 		return "@" + user, ""

@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -97,6 +98,13 @@ func (s *scope) eval(expr hcl.Expression) (cty.Value, *hcl.EvalContext, hcl.Diag
 	// attribute carries a value over the limits into the next expression.
 	if err := checkValue(val); err != nil {
 		return cty.DynamicVal, ctx, append(diags, tooLargeDiag(expr, ctx, err))
+	}
+	// PostgreSQL cannot store U+0000 in text: Misskey would fail on it
+	// at apply, or drop it. Checked on evaluated values only, so that
+	// replace(file("x"), "\u0000", "") can still clean a file.
+	if path, ok := findNUL(val, ""); ok {
+		return cty.DynamicVal, ctx, append(diags, valueError(expr, ctx, "Invalid character",
+			"The value%s contains a NUL character (U+0000), which Misskey cannot store. Hint: remove it, e.g. with replace(..., \"\\u0000\", \"\").", path))
 	}
 	return val, ctx, diags
 }
@@ -198,4 +206,41 @@ func firstOr(list []string, fallback string) string {
 		return list[0]
 	}
 	return fallback
+}
+
+// findNUL reports whether v holds a string with a NUL character, and
+// where (" at [2].name"); v is already within the size limits.
+func findNUL(v cty.Value, path string) (string, bool) {
+	if !v.IsKnown() || v.IsNull() {
+		return "", false
+	}
+	ty := v.Type()
+	switch {
+	case ty == cty.String:
+		if strings.IndexByte(v.AsString(), 0) >= 0 {
+			if path != "" {
+				path = " at " + path
+			}
+			return path, true
+		}
+	case ty.IsMapType(), ty.IsObjectType():
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			if p, ok := findNUL(k, path+"[key]"); ok {
+				return p, true
+			}
+			if p, ok := findNUL(e, path+"."+k.AsString()); ok {
+				return p, true
+			}
+		}
+	case ty.IsListType(), ty.IsSetType(), ty.IsTupleType():
+		i := 0
+		for it := v.ElementIterator(); it.Next(); i++ {
+			_, e := it.Element()
+			if p, ok := findNUL(e, fmt.Sprintf("%s[%d]", path, i)); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }

@@ -45,15 +45,6 @@ func configHint(p *hosturl.Problem) string {
 	return p.Hint
 }
 
-// checkHostname accepts DNS names in ASCII and IP addresses; it returns
-// what is wrong otherwise, with a hint.
-func checkHostname(h string) string {
-	if p := hosturl.CheckHostname(h); p != nil {
-		return p.Detail + ". Hint: " + p.Hint + "."
-	}
-	return ""
-}
-
 // hostOf is the host[:port] part of a normalised base URL, the way Misskey
 // writes its own host in accts.
 func hostOf(baseURL string) string {

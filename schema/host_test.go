@@ -28,7 +28,10 @@ func TestNormaliseHost(t *testing.T) {
 		{"misskey example", "", "Invalid host"},
 		{"https://", "", "Invalid host"},
 		{"https://misskey.example:http", "", "Invalid host"},
-		{"bücher.example", "", "Invalid host"},
+		{"bücher.example", "https://xn--bcher-kva.example", ""},
+		{"Misskey.Example.", "https://misskey.example", ""},
+		{"misskey.example:99999", "", "Invalid host"},
+		{"misskey.example:0", "", "Invalid host"},
 		{"mis_skey.example", "", "Invalid host"},
 		{"misskey..example", "", "Invalid host"},
 	}
@@ -73,6 +76,11 @@ func TestNormaliseAcct(t *testing.T) {
 		{"@alice@misskey.example", "misskey.example:3000", "@alice@misskey.example", ""},
 		{"@alice@127.0.0.1:3000", "127.0.0.1:3000", "@alice", ""},
 		{"@alice@other.example:8443", "", "@alice@other.example:8443", ""},
+		{"@alice@Misskey.Example.", "misskey.example", "@alice", ""},
+		{"@alice@bücher.example", "", "@alice@xn--bcher-kva.example", ""},
+		{"@alice@bücher.example", "xn--bcher-kva.example", "@alice", ""},
+		{"@alice@host.example:99999", "", "", "invalid port"},
+		{"@alice@host.example:0", "", "", "invalid port"},
 
 		{"https://mastodon.example/@alice", "", "", "is a URL"},
 		{"@alice @x.example", "", "", "contains spaces"},

@@ -45,7 +45,9 @@ func decodeProfileBlock(block *hcl.Block) (*profileBlock, hcl.Diagnostics) {
 
 // evaluate computes the desired profile for one account instance. Only
 // attributes that are written and valid end up in Attrs.
-func (pb *profileBlock) evaluate(s *scope, ownHost string) (*Profile, hcl.Diagnostics) {
+// ownUser is the account's own user name ("" when it is invalid), which
+// also_known_as must not name.
+func (pb *profileBlock) evaluate(s *scope, ownHost, ownUser string) (*Profile, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	p := &Profile{Attrs: map[string]ProfileValue{}, DeclRange: pb.declRange}
 	for _, attr := range pb.attrs {
@@ -58,7 +60,7 @@ func (pb *profileBlock) evaluate(s *scope, ownHost string) (*Profile, hcl.Diagno
 		if evalDiags.HasErrors() || !val.IsWhollyKnown() {
 			continue
 		}
-		c := &valueCheck{f: f, expr: attr.Expr, ctx: ctx, ownHost: ownHost}
+		c := &valueCheck{f: f, expr: attr.Expr, ctx: ctx, ownHost: ownHost, ownUser: ownUser}
 		v := c.normalise(val)
 		diags = append(diags, c.diags...)
 		if !c.diags.HasErrors() {

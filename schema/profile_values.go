@@ -32,6 +32,7 @@ type valueCheck struct {
 	expr    hcl.Expression
 	ctx     *hcl.EvalContext
 	ownHost string
+	ownUser string // the account's user name, for also_known_as
 	diags   hcl.Diagnostics
 }
 
@@ -288,6 +289,11 @@ func (c *valueCheck) accts(val cty.Value) any {
 		// Misskey resolves user names case-insensitively: two spellings of
 		// one account would be one alias.
 		key := strings.ToLower(acct)
+		if c.ownUser != "" && key == "@"+strings.ToLower(c.ownUser) {
+			// Misskey answers FORBIDDEN_TO_SET_YOURSELF, but only at apply.
+			c.errorf(ie, "Account cannot be its own alias", "also_known_as[%d] (%s) is this account itself (@%s on %s); Misskey refuses to list an account as its own alias. Hint: list the accounts this one moved from, not itself.", i, str, c.ownUser, c.ownHost)
+			continue
+		}
 		if j, dup := seen[key]; dup {
 			c.errorf(ie, "Duplicate account address", "also_known_as[%d] (%s) is the same account as also_known_as[%d]; Misskey requires unique items. Hint: remove one of them.", i, acct, j)
 			continue

@@ -4,34 +4,59 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"golang.org/x/net/idna"
 )
 
-// CheckHostname accepts server names in ASCII (letters in either case,
-// digits, '-' and '.') and IP addresses, and returns what is wrong with any
-// other name, or nil. h is the name alone, without a port. It is exported
-// for account addresses ("@user@host"), whose host must obey the same rule.
+// CheckHostname accepts server names (letters in either case, digits, '-'
+// and '.', or an internationalised name that has a punycode form) and IP
+// addresses, and returns what is wrong with any other name, or nil. h is
+// the name alone, without a port. It is exported for account addresses
+// ("@user@host"), whose host must obey the same rule; CanonicalHostname
+// also gives the name's one spelling.
 func CheckHostname(h string) *Problem {
+	_, p := CanonicalHostname(h)
+	return p
+}
+
+// CanonicalHostname returns the one spelling of a server name, the one
+// Misskey itself uses: lower case, without the trailing dot of a fully
+// qualified name ("Misskey.Example." → "misskey.example"), and an
+// internationalised name in its punycode form ("bücher.example" →
+// "xn--bcher-kva.example"), as Misskey converts it with toASCII. IP
+// addresses are returned lower-cased. Two spellings of one server must
+// compare equal, or one account configured twice would not be noticed.
+func CanonicalHostname(h string) (string, *Problem) {
 	if net.ParseIP(h) != nil {
-		return nil
+		return strings.ToLower(h), nil
 	}
 	bad := func(detail, hint string) *Problem {
 		return &Problem{Kind: BadHostname, Summary: "Invalid host", Detail: detail, Hint: hint}
 	}
+	if len(h) > 1 && strings.HasSuffix(h, ".") && !strings.HasSuffix(h, "..") {
+		h = h[:len(h)-1] // a fully qualified name names the same server
+	}
+	// A punycode label is checked too: "xn--a" decodes to nothing valid.
+	if strings.ContainsFunc(h, func(r rune) bool { return r > 0x7f }) || strings.Contains(strings.ToLower(h), "xn--") {
+		ascii, err := idna.Lookup.ToASCII(h)
+		if err != nil {
+			return "", bad(fmt.Sprintf("the internationalised name %q has no valid punycode form (%v)", h, err),
+				"check the name, or write its ASCII (xn--…) form")
+		}
+		h = ascii
+	}
 	for _, r := range h {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '.':
-		case r > 0x7f:
-			return bad("internationalised names must be written in their ASCII (punycode, xn--…) form",
-				"convert the name, e.g. with `idn2`")
 		default:
-			return bad(fmt.Sprintf("the character %q cannot appear in a server name", r),
+			return "", bad(fmt.Sprintf("the character %q cannot appear in a server name", r),
 				"write only the server name, e.g. misskey.example")
 		}
 	}
-	if strings.HasPrefix(h, ".") || strings.Contains(h, "..") {
-		return bad("the server name has an empty label", "check the dots")
+	if h == "" || strings.HasPrefix(h, ".") || strings.HasSuffix(h, ".") || strings.Contains(h, "..") {
+		return "", bad("the server name has an empty label", "check the dots")
 	}
-	return nil
+	return strings.ToLower(h), nil
 }
 
 // IsLoopback reports whether hostname names this machine: "localhost" in

@@ -9,10 +9,12 @@ package hosturl
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
-// Canonical returns the base URL for raw: scheme and host lower-cased, a
+// Canonical returns the base URL for raw: scheme and host lower-cased, the
+// host in CanonicalHostname's spelling (no trailing dot, punycode), a
 // default port dropped, no trailing slash. A bare name means https://. A
 // full URL is accepted; http:// only for a server on this machine, since
 // the token would otherwise cross the network in clear text. raw is taken
@@ -62,10 +64,19 @@ func Canonical(raw string) (string, *Problem) {
 			Detail: fmt.Sprintf("host %q has a path, query or fragment, but Misskey always serves its API at /api on the server's root", raw),
 			Hint:   "use " + fix, Fix: fix}
 	}
-	hostname := strings.ToLower(u.Hostname())
-	if p := CheckHostname(hostname); p != nil {
+	hostname, p := CanonicalHostname(u.Hostname())
+	if p != nil {
 		p.Detail = fmt.Sprintf("host %q: %s", raw, p.Detail)
 		return "", p
+	}
+	if port := u.Port(); port != "" {
+		// url.Parse checks only that a port is digits: 0 or 99999 would
+		// fail at every request, and be retried.
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "", &Problem{Kind: BadPort, Summary: "Invalid host",
+				Detail: fmt.Sprintf("host %q has the port %s; a port is a number from 1 to 65535", raw, port),
+				Hint:   "fix the port, or leave it out for the default (443)"}
+		}
 	}
 	if scheme == "http" && !IsLoopback(hostname) {
 		fix := "https://" + u.Host

@@ -30,6 +30,14 @@ func TestCanonical(t *testing.T) {
 		{"localhost:3000", "https://localhost:3000"},
 		{"xn--bcher-kva.example", "https://xn--bcher-kva.example"},
 		{"192.0.2.1", "https://192.0.2.1"},
+		// One server, one spelling: the fully qualified name's trailing
+		// dot is dropped and internationalised names become punycode, as
+		// Misskey converts them.
+		{"misskey.example.", "https://misskey.example"},
+		{"https://Misskey.Example.:8443/", "https://misskey.example:8443"},
+		{"bücher.example", "https://xn--bcher-kva.example"},
+		{"https://BÜCHER.example", "https://xn--bcher-kva.example"},
+		{"https://misskey.example:65535", "https://misskey.example:65535"},
 	}
 	for _, tt := range tests {
 		got, p := Canonical(tt.in)
@@ -72,7 +80,11 @@ func TestCanonicalProblems(t *testing.T) {
 		{"https://misskey.example?x", Path, "Host URL has a path", "https://misskey.example"},
 		{"https://misskey.example?", Path, "Host URL has a path", "https://misskey.example"},
 		{"https://misskey.example#top", Path, "Host URL has a path", "https://misskey.example"},
-		{"bücher.example", BadHostname, "Invalid host", ""},
+		{"misskey.example:99999", BadPort, "Invalid host", ""},
+		{"misskey.example:0", BadPort, "Invalid host", ""},
+		{"https://misskey.example:65536", BadPort, "Invalid host", ""},
+		{"misskey.example..", BadHostname, "Invalid host", ""},
+		{"xn--a.example", BadHostname, "Invalid host", ""},
 		{"mis_skey.example", BadHostname, "Invalid host", ""},
 		{"misskey..example", BadHostname, "Invalid host", ""},
 		{".misskey.example", BadHostname, "Invalid host", ""},
@@ -155,17 +167,17 @@ func TestWithoutUserinfo(t *testing.T) {
 }
 
 func TestCheckHostname(t *testing.T) {
-	for _, ok := range []string{"misskey.example", "Misskey.Example", "xn--bcher-kva.example", "a-b.c", "127.0.0.1", "::1", "2001:db8::1", "localhost"} {
+	for _, ok := range []string{"misskey.example", "Misskey.Example", "xn--bcher-kva.example", "bücher.example", "misskey.example.", "a-b.c", "127.0.0.1", "::1", "2001:db8::1", "localhost"} {
 		if p := CheckHostname(ok); p != nil {
 			t.Errorf("CheckHostname(%q): %v", ok, p)
 		}
 	}
 	for bad, want := range map[string]string{
-		"bücher.example": "punycode",
-		"mis_skey":       "the character '_' cannot appear",
-		"a/b":            "the character '/' cannot appear",
-		"a..b":           "empty label",
-		".a":             "empty label",
+		"b\u00fccher\u200d.example": "no valid punycode form",
+		"mis_skey":                  "the character '_' cannot appear",
+		"a/b":                       "the character '/' cannot appear",
+		"a..b":                      "empty label",
+		".a":                        "empty label",
 	} {
 		p := CheckHostname(bad)
 		if p == nil || p.Kind != BadHostname || !strings.Contains(p.Detail, want) || p.Hint == "" {

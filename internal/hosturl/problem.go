@@ -14,6 +14,7 @@ const (
 	Path                        // a path, query or fragment after the server
 	BadHostname                 // a server name that is not ASCII DNS or an IP
 	Insecure                    // http:// to a server on another machine
+	BadPort                     // a port outside 1-65535
 )
 
 // Problem is why a host was refused. It quotes the input only where that
