@@ -44,7 +44,8 @@ func (g *globalOptions) lockAccounts(ctx context.Context, targets []target, lo l
 	config, _ := filepath.Abs(g.Chdir)
 	var once sync.Once
 	for _, t := range targets {
-		account := "@" + t.acct.Username + "@" + t.acct.Host
+		instance := strings.TrimPrefix(strings.TrimPrefix(t.acct.Host, "https://"), "http://")
+		account := "@" + t.acct.Username + "@" + strings.TrimSuffix(instance, "/")
 		info := provider.LockInfo{Host: host, PID: os.Getpid(), Mkctl: Version, Address: t.acct.Address(), Config: config, Op: "apply"}
 		l, err := provider.Acquire(ctx, t.client, account, info, provider.LockOptions{
 			TTL: lo.ttl, Poll: lo.poll, Timeout: lo.Timeout,

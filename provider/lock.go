@@ -128,7 +128,7 @@ type LockHeldError struct {
 
 func (e *LockHeldError) Error() string {
 	waited := ""
-	if e.Waited > 0 {
+	if e.Waited >= time.Second {
 		waited = fmt.Sprintf(" after waiting %s", e.Waited.Round(time.Second))
 	}
 	return fmt.Sprintf("%s is locked by another apply%s: %s. Wait for it to finish (or run with --lock-timeout 5m to wait); "+
