@@ -114,6 +114,17 @@ func (e *Emulator) LoadFrom(r io.Reader) error {
 	if err := dec.Decode(&st); err != nil {
 		return fmt.Errorf("emulator: reading the state: %w", err)
 	}
+	// Decode stops after the first value: anything but white space after
+	// it (a second document, a merge leftover, a stray bracket) means the
+	// file is not what Save wrote, and dropping it silently would lose
+	// whatever the user meant by it.
+	if tok, err := dec.Token(); err != io.EOF {
+		what := fmt.Sprintf("%v", tok)
+		if err != nil {
+			what = err.Error()
+		}
+		return fmt.Errorf("emulator: reading the state: unexpected data after the state's JSON at byte %d (%s)", dec.InputOffset(), what)
+	}
 	if st.Version != stateVersion {
 		return fmt.Errorf("emulator: state version %d, this build reads version %d", st.Version, stateVersion)
 	}
@@ -123,22 +134,7 @@ func (e *Emulator) LoadFrom(r io.Reader) error {
 	if st.RateLimits == nil {
 		st.RateLimits = map[string][]int64{}
 	}
-	for i, u := range st.Users {
-		if u == nil || u.ID == "" || u.Username == "" {
-			return fmt.Errorf("emulator: reading the state: user #%d has no id or username", i+1)
-		}
-	}
-	for i, t := range st.AccessTokens {
-		if t == nil || t.ID == "" || t.Token == "" || st.user(t.UserID) == nil {
-			return fmt.Errorf("emulator: reading the state: access token #%d is incomplete or of an unknown user", i+1)
-		}
-	}
-	for i, it := range st.Registry {
-		if it == nil || st.user(it.UserID) == nil {
-			return fmt.Errorf("emulator: reading the state: registry item #%d is of an unknown user", i+1)
-		}
-	}
-	if err := st.checkTables(); err != nil {
+	if err := st.check(); err != nil {
 		return fmt.Errorf("emulator: reading the state: %w", err)
 	}
 	e.mu.Lock()
