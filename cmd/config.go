@@ -12,16 +12,10 @@ import (
 // loadConfig reads the configuration of --chdir with the variables given on
 // the command line, and prints any diagnostics with their source snippets.
 func (g *globalOptions) loadConfig() (*schema.Config, error) {
-	vars := map[string]string{}
-	for _, kv := range g.Vars {
-		name, value, ok := strings.Cut(kv, "=")
-		if !ok || name == "" {
-			return nil, fmt.Errorf("--var %q: expected NAME=VALUE", kv)
-		}
-		vars[name] = value
+	cfg, files, diags, err := g.loadConfigDiags()
+	if err != nil {
+		return nil, err
 	}
-	cfg, files, diags := schema.Load(g.Chdir, schema.LoadOptions{Vars: vars, VarFiles: g.VarFiles, Env: g.Env()})
-	g.files = files
 	if len(diags) > 0 {
 		g.writeDiagnostics(files, diags)
 	}
@@ -37,7 +31,24 @@ func (g *globalOptions) loadConfig() (*schema.Config, error) {
 	return cfg, nil
 }
 
+// loadConfigDiags loads the configuration without printing anything: the
+// diagnostics are returned (validate --json prints them its own way). err
+// is a command-line mistake that is no diagnostic.
+func (g *globalOptions) loadConfigDiags() (*schema.Config, map[string]*hcl.File, hcl.Diagnostics, error) {
+	vars := map[string]string{}
+	for _, kv := range g.Vars {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return nil, nil, nil, fmt.Errorf("--var %q: expected NAME=VALUE", kv)
+		}
+		vars[name] = value
+	}
+	cfg, files, diags := schema.Load(g.Chdir, schema.LoadOptions{Vars: vars, VarFiles: g.VarFiles, Env: g.Env()})
+	g.files = files
+	return cfg, files, diags, nil
+}
+
 // writeDiagnostics prints diagnostics to stderr.
 func (g *globalOptions) writeDiagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
-	writeDiagnostics(g.IO.ErrOut, files, diags, g.IO.Colors())
+	writeDiagnostics(g.IO.ErrOut, files, diags, g.IO.ErrColors())
 }

@@ -5,24 +5,30 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/mkctl/mkctl/cmd/view"
 )
 
 // writeDiagnostics prints HCL diagnostics as
 //
-//	Error: Unsupported argument
+//	Error: Value too long
 //
-//	  on account.mk.hcl:5:5:
-//	     5:     isbot = true
-//	            ^^^^^
+//	  on fleet.mk.hcl:7:12, in account "fleet":
+//	     7:     name = each.value
+//	                   ^^^^^^^^^^
+//	    with each.key as "rain",
+//	         each.value as "…".
 //
-//	An argument named "isbot" is not expected here. Did you mean "is_bot"?
+//	name is 60 characters long, but Misskey accepts at most 50. …
 //
-// file:line:column is the form editors and CI annotations understand.
+// file:line:column is the form editors and CI annotations understand; the
+// block and the values of the references (each.key above) say which
+// for_each instance failed, as HCL's own writer does.
 func writeDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, c view.Colors) {
 	for _, d := range diags {
 		label := c.Red("Error:")
@@ -32,8 +38,22 @@ func writeDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnos
 		fmt.Fprintf(w, "%s %s\n\n", label, c.Bold(d.Summary))
 		if d.Subject != nil {
 			r := *d.Subject
-			fmt.Fprintf(w, "  on %s:%d:%d:\n", r.Filename, r.Start.Line, r.Start.Column)
+			in := ""
+			if ctx := diagContext(files[r.Filename], r); ctx != "" {
+				in = ", in " + ctx
+			}
+			fmt.Fprintf(w, "  on %s:%d:%d%s:\n", r.Filename, r.Start.Line, r.Start.Column, in)
 			writeSnippet(w, files[r.Filename], r)
+			for i, v := range diagValues(d) {
+				lead, end := "         ", ","
+				if i == 0 {
+					lead = "    with "
+				}
+				if i == len(diagValues(d))-1 {
+					end = "."
+				}
+				fmt.Fprintf(w, "%s%s %s%s\n", lead, v.Traversal, v.Statement, end)
+			}
 			fmt.Fprintln(w)
 		}
 		if d.Detail != "" {
@@ -42,31 +62,146 @@ func writeDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnos
 	}
 }
 
+// diagContext is the header of the top-level block holding r, such as
+// `account "fleet"`, or "".
+func diagContext(f *hcl.File, r hcl.Range) string {
+	if f == nil {
+		return ""
+	}
+	type contextStringer interface{ ContextString(offset int) string }
+	if cs, ok := f.Nav.(contextStringer); ok {
+		return cs.ContextString(r.Start.Byte)
+	}
+	return ""
+}
+
+// diagValue is one "with each.key as "rain"" statement.
+type diagValue struct {
+	Traversal string `json:"traversal"`
+	Statement string `json:"statement"`
+}
+
+// diagValues are the values of the references in the diagnostic's
+// expression, sorted, as HCL's writer shows them: in a for_each block they
+// are what differs from one instance to the next. Referring to each.value
+// also shows each.key, which names the instance.
+func diagValues(d *hcl.Diagnostic) []diagValue {
+	if d.Expression == nil || d.EvalContext == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []diagValue
+	add := func(tr hcl.Traversal) {
+		val, diags := tr.TraverseAbs(d.EvalContext)
+		if diags.HasErrors() || !val.IsKnown() || val.IsMarked() {
+			return
+		}
+		name := traversalString(tr)
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		stmt := "as " + valueString(val)
+		if val.IsNull() {
+			stmt = "set to null"
+		}
+		out = append(out, diagValue{Traversal: name, Statement: stmt})
+	}
+	for _, tr := range d.Expression.Variables() {
+		add(tr)
+		if tr.RootName() == "each" {
+			add(hcl.Traversal{hcl.TraverseRoot{Name: "each"}, hcl.TraverseAttr{Name: "key"}})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Traversal < out[j].Traversal })
+	return out
+}
+
+func traversalString(tr hcl.Traversal) string {
+	var b strings.Builder
+	for _, step := range tr {
+		switch s := step.(type) {
+		case hcl.TraverseRoot:
+			b.WriteString(s.Name)
+		case hcl.TraverseAttr:
+			b.WriteString("." + s.Name)
+		case hcl.TraverseIndex:
+			if s.Key.Type().IsPrimitiveType() {
+				b.WriteString("[" + valueString(s.Key) + "]")
+			} else {
+				b.WriteString("[...]")
+			}
+		}
+	}
+	return b.String()
+}
+
+// valueString is a short rendering of a value: strings quoted (and cut
+// when long), collections by size.
+func valueString(v cty.Value) string {
+	ty := v.Type()
+	switch {
+	case v.IsNull():
+		return "null"
+	case !v.IsKnown():
+		return "(not yet known)"
+	case ty == cty.Bool:
+		return fmt.Sprint(v.True())
+	case ty == cty.Number:
+		return v.AsBigFloat().Text('g', 10)
+	case ty == cty.String:
+		s := v.AsString()
+		if r := []rune(s); len(r) > 60 {
+			s = string(r[:60]) + "…"
+		}
+		return fmt.Sprintf("%q", s)
+	case ty.IsCollectionType(), ty.IsTupleType():
+		return fmt.Sprintf("%s with %d element(s)", ty.FriendlyName(), v.LengthInt())
+	case ty.IsObjectType():
+		return fmt.Sprintf("object with %d attribute(s)", len(ty.AttributeTypes()))
+	}
+	return ty.FriendlyName()
+}
+
 // writeSnippet shows the subject's first line and underlines the subject.
 func writeSnippet(w io.Writer, f *hcl.File, r hcl.Range) {
-	if f == nil {
+	line, ok := snippetLine(f, r)
+	if !ok {
 		return
+	}
+	fmt.Fprintf(w, "  %4d: %s\n", r.Start.Line, line)
+	start, end := highlight(line, r)
+	// Keep tabs so the carets line up under the text.
+	pad := strings.Map(func(r rune) rune {
+		if r == '\t' {
+			return '\t'
+		}
+		return ' '
+	}, line[:start])
+	fmt.Fprintf(w, "        %s%s\n", pad, strings.Repeat("^", max(end-start, 1)))
+}
+
+// snippetLine is the text of the subject's first line.
+func snippetLine(f *hcl.File, r hcl.Range) (string, bool) {
+	if f == nil {
+		return "", false
 	}
 	sc := bufio.NewScanner(bytes.NewReader(f.Bytes))
+	sc.Buffer(nil, len(f.Bytes)+1)
 	for n := 1; sc.Scan(); n++ {
-		if n != r.Start.Line {
-			continue
+		if n == r.Start.Line {
+			return sc.Text(), true
 		}
-		line := sc.Text()
-		fmt.Fprintf(w, "  %4d: %s\n", n, line)
-		start := min(max(r.Start.Column-1, 0), len(line))
-		end := len(line)
-		if r.End.Line == r.Start.Line {
-			end = min(max(r.End.Column-1, start+1), len(line)+1)
-		}
-		// Keep tabs so the carets line up under the text.
-		pad := strings.Map(func(r rune) rune {
-			if r == '\t' {
-				return '\t'
-			}
-			return ' '
-		}, line[:start])
-		fmt.Fprintf(w, "        %s%s\n", pad, strings.Repeat("^", max(end-start, 1)))
-		return
 	}
+	return "", false
+}
+
+// highlight is the byte span of the subject within its first line.
+func highlight(line string, r hcl.Range) (int, int) {
+	start := min(max(r.Start.Column-1, 0), len(line))
+	end := len(line)
+	if r.End.Line == r.Start.Line {
+		end = min(max(r.End.Column-1, start+1), len(line)+1)
+	}
+	return start, max(end, start)
 }
