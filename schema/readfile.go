@@ -110,6 +110,8 @@ func parseHCLFile(p *hclparse.Parser, path string) (*hcl.File, hcl.Diagnostics) 
 		}}
 	}
 	if diags := checkNumberLiterals(b, path); diags.HasErrors() {
+		// Registered unparsed, so that the diagnostics show the line.
+		p.AddFile(path, &hcl.File{Body: hcl.EmptyBody(), Bytes: b})
 		return nil, diags
 	}
 	return p.ParseHCL(b, path)
