@@ -3,6 +3,8 @@ package cmd
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -43,12 +45,18 @@ func (g *globalOptions) lockAccounts(ctx context.Context, targets []target, lo l
 	host, _ := os.Hostname()
 	config, _ := filepath.Abs(g.Chdir)
 	var once sync.Once
+	run := newRunID()
+	stale := func(h provider.LockInfo) bool {
+		// A claim of this machine whose process is gone was left by a
+		// killed apply: its re-run goes on at once.
+		return host != "" && h.Host == host && h.PID > 0 && h.PID != os.Getpid() && !processAlive(h.PID)
+	}
 	for _, t := range targets {
 		instance := strings.TrimPrefix(strings.TrimPrefix(t.acct.Host, "https://"), "http://")
 		account := "@" + t.acct.Username + "@" + strings.TrimSuffix(instance, "/")
-		info := provider.LockInfo{Host: host, PID: os.Getpid(), Mkctl: Version, Address: t.acct.Address(), Config: config, Op: "apply"}
+		info := provider.LockInfo{Host: host, PID: os.Getpid(), Mkctl: Version, Address: t.acct.Address(), Config: config, Op: "apply", Run: run}
 		l, err := provider.Acquire(ctx, t.client, account, info, provider.LockOptions{
-			TTL: lo.ttl, Poll: lo.poll, Timeout: lo.Timeout,
+			TTL: lo.ttl, Poll: lo.poll, Timeout: lo.Timeout, Stale: stale,
 			OnWait: func(h provider.LockClaim) {
 				fmt.Fprintf(g.IO.ErrOut, "%s: waiting up to %s for the lock held by %s\n", t.acct.Address(), lo.Timeout, h.Describe())
 			},
@@ -183,4 +191,10 @@ func confirmPrompt(ctx context.Context, g *globalOptions, question, detail strin
 		}
 		return strings.TrimSpace(a.line) == "yes", nil
 	}
+}
+
+func newRunID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand does not fail on supported systems
+	return hex.EncodeToString(b[:])
 }

@@ -74,6 +74,10 @@ type LockInfo struct {
 	Config   string `json:"config,omitempty"`  // the configuration directory
 	Op       string `json:"op,omitempty"`      // "apply"
 	TTLMilli int64  `json:"ttlMs"`
+	// Run is one per apply: the claims of one run never stand in each
+	// other's way (a fleet whose accounts share a token locks the same
+	// registry once per account).
+	Run string `json:"run,omitempty"`
 	// Since is when the claim was first written (server time, RFC 3339),
 	// filled in by every renewal: a renewal moves updatedAt, not the
 	// claim's place in the queue.
@@ -159,6 +163,10 @@ type LockOptions struct {
 	Poll time.Duration
 	// OnWait is told, once, who holds the lease when Acquire starts to wait.
 	OnWait func(LockClaim)
+	// Stale, when set, tells claims whose apply is known to be gone (a
+	// process of this machine that no longer runs: an apply killed a
+	// moment ago need not block its re-run for the TTL).
+	Stale func(LockInfo) bool
 	// OnLost is told when renewals have failed for so long that the lease
 	// may have lapsed (another apply could take it).
 	OnLost func(error)
@@ -188,9 +196,11 @@ func Acquire(ctx context.Context, c *Client, account string, info LockInfo, opts
 	told := false
 	ties := 0
 	for {
-		holder, err := tryClaim(ctx, c, &info)
+		holder, written, err := tryClaim(ctx, c, &info, opts.Stale)
 		if err != nil {
-			removeClaim(c, info.ID)
+			if written {
+				_ = removeClaim(c, info.ID) // best effort: it lapses anyway
+			}
 			return nil, err
 		}
 		if holder == nil {
@@ -234,32 +244,33 @@ func Acquire(ctx context.Context, c *Client, account string, info LockInfo, opts
 }
 
 // tryClaim writes info's claim and reads every claim back: nil when info's
-// claim is the earliest live one, else the claim that is.
-func tryClaim(ctx context.Context, c *Client, info *LockInfo) (*LockClaim, error) {
+// claim is the earliest live one, else the claim that is. written tells
+// whether the claim reached the registry (then it must be removed).
+func tryClaim(ctx context.Context, c *Client, info *LockInfo, stale func(LockInfo) bool) (holder *LockClaim, written bool, err error) {
 	if err := setClaim(ctx, c, *info); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	keys, err := lockKeys(ctx, c)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
-	first, mine, err := earliest(ctx, c, keys, info.ID, nil)
+	first, mine, err := earliest(ctx, c, keys, info.ID, nil, stale)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	if mine == nil {
 		// Our own claim vanished: someone ran force-unlock in between.
-		return nil, errors.New("taking the apply lock: the lock was removed while it was being taken (force-unlock?); try again")
+		return nil, true, errors.New("taking the apply lock: the lock was removed while it was being taken (force-unlock?); try again")
 	}
 	info.Since = mine.Since.Format(time.RFC3339Nano)
 	if first.Key != info.ID {
-		return first, nil
+		return first, true, nil
 	}
 	// A claim stamped just before ours may commit just after our read:
 	// list once more, and look only at keys not seen yet.
 	again, err := lockKeys(ctx, c)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	var fresh []string
 	for _, k := range again {
@@ -268,22 +279,22 @@ func tryClaim(ctx context.Context, c *Client, info *LockInfo) (*LockClaim, error
 		}
 	}
 	if len(fresh) == 0 {
-		return nil, nil
+		return nil, true, nil
 	}
-	other, _, err := earliest(ctx, c, fresh, "", mine)
+	other, _, err := earliest(ctx, c, fresh, "", mine, stale)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	if other != nil && other.Key != info.ID {
-		return other, nil
+		return other, true, nil
 	}
-	return nil, nil
+	return nil, true, nil
 }
 
 // earliest reads the claims at keys and returns the earliest live one (and
 // the claim with key mineKey, whose updatedAt is the server's "now"). With
 // mine given, only claims before it count and "now" is its updatedAt.
-func earliest(ctx context.Context, c *Client, keys []string, mineKey string, mine *LockClaim) (first, own *LockClaim, err error) {
+func earliest(ctx context.Context, c *Client, keys []string, mineKey string, mine *LockClaim, stale func(LockInfo) bool) (first, own *LockClaim, err error) {
 	claims := make([]*LockClaim, len(keys))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, k := range keys {
@@ -318,8 +329,16 @@ func earliest(ctx context.Context, c *Client, keys []string, mineKey string, min
 		if ttl <= 0 {
 			ttl = DefaultLockTTL
 		}
-		if cl.Key != ref.Key && !cl.UpdatedAt.Add(ttl).After(now) {
-			continue // lapsed: its apply stopped renewing it
+		if cl.Key != ref.Key {
+			if !cl.UpdatedAt.Add(ttl).After(now) {
+				continue // lapsed: its apply stopped renewing it
+			}
+			if ref.Info.Run != "" && cl.Info.Run == ref.Info.Run {
+				continue // another account of this same apply
+			}
+			if stale != nil && stale(cl.Info) {
+				continue // its process is gone
+			}
 		}
 		// A tie with our own claim goes to the other: both may then
 		// yield and try again (Acquire), but never both hold.
