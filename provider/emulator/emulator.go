@@ -47,6 +47,7 @@ type Emulator struct {
 
 // New makes an empty emulator.
 func New(opts Options) *Emulator {
+	registry() // the endpoints' meta from api.json, parsed on first use
 	if opts.URL == "" {
 		opts.URL = "http://127.0.0.1:3000"
 	}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/mkctl/mkctl/provider/misskeyapi"
@@ -45,31 +46,42 @@ type endpoint struct {
 }
 
 // endpoints is the handler registry. Each ep_*.go file adds its endpoints
-// in an init function with register.
+// in an init function with register. Their meta (Kind, RequireCredential,
+// Secure, AllowGet) is filled from api.json on first use, not at init:
+// parsing the spec costs tens of milliseconds, and every mkctl command
+// links the emulator while only --sandbox, `sandbox serve` and tests run it.
 var endpoints = map[string]*endpoint{}
 
-// register adds an endpoint, taking its meta from api.json. It panics if
-// the spec has no such endpoint or it is registered twice: both are
-// mistakes every test run would show.
+var endpointsOnce sync.Once
+
+// register adds an endpoint. A name registered twice panics at once; a
+// name the spec does not know panics on the emulator's first use (every
+// test run shows both).
 func register(name string, limit *RateLimit, h handler) *endpoint {
-	spec, ok := misskeyapi.Endpoint(name)
-	if !ok {
-		panic(fmt.Sprintf("emulator: %q is not an endpoint of Misskey %s", name, misskeyapi.Version()))
-	}
 	if _, dup := endpoints[name]; dup {
 		panic(fmt.Sprintf("emulator: %q registered twice", name))
 	}
-	ep := &endpoint{
-		Name:              name,
-		Kind:              spec.Kind,
-		RequireCredential: spec.RequireCredential,
-		Secure:            spec.Secure,
-		AllowGet:          spec.AllowGet,
-		Limit:             limit,
-		Handle:            h,
-	}
+	ep := &endpoint{Name: name, Limit: limit, Handle: h}
 	endpoints[name] = ep
 	return ep
+}
+
+// registry returns the endpoints with their meta taken from api.json,
+// parsing the spec the first time. After that the map is only read.
+func registry() map[string]*endpoint {
+	endpointsOnce.Do(func() {
+		for name, ep := range endpoints {
+			spec, ok := misskeyapi.Endpoint(name)
+			if !ok {
+				panic(fmt.Sprintf("emulator: %q is not an endpoint of Misskey %s", name, misskeyapi.Version()))
+			}
+			ep.Kind = spec.Kind
+			ep.RequireCredential = spec.RequireCredential
+			ep.Secure = spec.Secure
+			ep.AllowGet = spec.AllowGet
+		}
+	})
+	return endpoints
 }
 
 // perHour is the usual `limit: {duration: ms('1hour'), max: n}`.
@@ -77,14 +89,14 @@ func perHour(n float64) *RateLimit { return &RateLimit{Duration: time.Hour, Max:
 
 // Implements reports whether the emulator serves an endpoint.
 func Implements(name string) bool {
-	_, ok := endpoints[name]
+	_, ok := registry()[name]
 	return ok
 }
 
 // Endpoints lists the endpoints the emulator serves, sorted.
 func Endpoints() []string {
 	names := make([]string, 0, len(endpoints))
-	for n := range endpoints {
+	for n := range registry() {
 		names = append(names, n)
 	}
 	sort.Strings(names)

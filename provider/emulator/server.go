@@ -100,7 +100,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // one endpoint call, in the server's order. It also returns the body, if it
 // was an object, for the request log.
 func (e *Emulator) serveEndpoint(r *http.Request, name string) (*reply, map[string]any) {
-	ep, implemented := endpoints[name]
+	ep, implemented := registry()[name]
 	if !implemented {
 		return e.unimplemented(r, name), nil
 	}
