@@ -70,6 +70,12 @@ func runApply(cmd *cobra.Command, opts *applyOptions) error {
 	if err != nil {
 		return err
 	}
+	// The sandbox state stays locked until it is saved (sb.save below).
+	defer func() {
+		if err := sb.close(); err != nil {
+			fmt.Fprintf(io.ErrOut, "Warning: %v\n", err)
+		}
+	}()
 	c := io.Colors()
 	view.HumanPlan(io.Out, plan, c)
 	// Nothing to confirm when nothing changes: a CI job without

@@ -24,23 +24,28 @@ func (g *globalOptions) planConfig(ctx context.Context, useSandbox bool) (*plann
 	}
 	var sb *sandbox
 	if useSandbox {
-		if sb, err = openSandbox(g.Chdir, cfg); err != nil {
+		// The sandbox stays locked until the caller closes it (after
+		// saving); on an error here it is released before returning.
+		if sb, err = openSandbox(ctx, g.Chdir, cfg, g.IO.ErrOut); err != nil {
 			return nil, nil, nil, err
 		}
 	}
+	fail := func(err error) (*planner.Plan, []target, *sandbox, error) {
+		return nil, nil, nil, errors.Join(err, sb.close())
+	}
 	targets, err := g.targets(cfg, sb)
 	if err != nil {
-		return nil, nil, nil, err
+		return fail(err)
 	}
 	// apply locks the accounts before reading them (see lockAccounts).
 	if g.beforeRead != nil && sb == nil {
 		if err := g.beforeRead(ctx, targets); err != nil {
-			return nil, nil, nil, err
+			return fail(err)
 		}
 	}
 	plan, err := g.buildPlan(ctx, targets)
 	if err != nil {
-		return nil, nil, nil, err
+		return fail(err)
 	}
 	return plan, targets, sb, nil
 }

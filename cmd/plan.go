@@ -32,10 +32,11 @@ between the configuration and the live account. Changes nothing.`,
 }
 
 func runPlan(cmd *cobra.Command, opts *planOptions) error {
-	plan, _, _, err := opts.planConfig(cmd.Context(), opts.Sandbox)
+	plan, _, sb, err := opts.planConfig(cmd.Context(), opts.Sandbox)
 	if err != nil {
 		return err
 	}
+	defer sb.close() // plan saves nothing: an unlock error changes nothing
 	if opts.JSON {
 		if err := view.JSONPlan(opts.IO.Out, plan, Version); err != nil {
 			return err

@@ -2,8 +2,10 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -24,15 +26,35 @@ const sandboxBase = "http://127.0.0.1"
 type sandbox struct {
 	emu  *emulator.Emulator
 	path string // .mkctl/sandbox.json beside the configuration
+	lock *sandboxLock
 }
 
-// openSandbox loads (or starts) the sandbox of a configuration directory and
-// makes sure every declared account exists in it, so the username check
-// passes and a plan against it is meaningful.
-func openSandbox(dir string, cfg *schema.Config) (*sandbox, error) {
+// afterSandboxRead, when set (by tests), runs once a run has read the state:
+// the moment a second run's read would make its later save lose the first
+// run's changes.
+var afterSandboxRead func(path string)
+
+// openSandbox locks and loads (or starts) the sandbox of a configuration
+// directory and makes sure every declared account exists in it, so the
+// username check passes and a plan against it is meaningful. The lock is
+// held until close, so that a concurrent run reads the state only after
+// this one has saved it; a wait for it is announced on wait.
+func openSandbox(ctx context.Context, dir string, cfg *schema.Config, wait io.Writer) (_ *sandbox, err error) {
 	path := filepath.Join(dir, ".mkctl", "sandbox.json")
+	lock, err := lockSandbox(ctx, path, wait)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, lock.release())
+		}
+	}()
 	var emu *emulator.Emulator
 	data, err := os.ReadFile(path)
+	if afterSandboxRead != nil {
+		afterSandboxRead(path)
+	}
 	switch {
 	case err == nil:
 		emu, err = emulator.Load(bytes.NewReader(data))
@@ -72,7 +94,16 @@ func openSandbox(dir string, cfg *schema.Config) (*sandbox, error) {
 			}
 		}
 	}
-	return &sandbox{emu: emu, path: path}, nil
+	return &sandbox{emu: emu, path: path, lock: lock}, nil
+}
+
+// close releases the lock on the state: after save, or without saving (plan,
+// a failed run). A nil sandbox has nothing to release.
+func (s *sandbox) close() error {
+	if s == nil {
+		return nil
+	}
+	return s.lock.release()
 }
 
 // endpoint is what a client needs to reach an account in the sandbox.
