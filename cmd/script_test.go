@@ -62,7 +62,8 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"emu": cmdEmu,
+			"emu":     cmdEmu,
+			"waitfor": cmdWaitFor,
 		},
 	})
 }
