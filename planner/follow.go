@@ -111,6 +111,7 @@ func (p *planState) planFollows() (ups, dels []*Change) {
 		}
 		dels = append(dels, c)
 	}
+	unmanaged += p.live.UnlistedFollows
 	if unmanaged > 0 {
 		p.note("%d follow(s) not managed by this configuration (left alone).", unmanaged)
 	}

@@ -24,6 +24,14 @@ type Live struct {
 	// Follows are the established follows and the pending follow
 	// requests this account sent, each once.
 	Follows []LiveFollow
+	// UnlistedFollows is how many established follows exist that Follows
+	// does not list. The provider may look up only the declared and
+	// recorded followees (users/show) instead of paging through every
+	// follow; the rest are then known only as a count (`i`'s
+	// followingCount), which is all the plan needs of them: it never
+	// touches a follow it neither declares nor owns, unless follows are
+	// purged, and then the provider reads them all.
+	UnlistedFollows int
 	// Users resolves accts the configuration mentions that are not among
 	// Follows (new follows, list members, …) to user ids. An acct
 	// that could not be resolved is in Unresolved with the reason.

@@ -35,13 +35,17 @@ func acctOf(username string, host *string) string {
 func acctFold(acct string) string { return strings.ToLower(acct) }
 
 // readFollows reads every established follow with users/following, 100 per
-// request (see readPages for the request count). users/following works on
+// request, unless asking users/show about the declared and recorded
+// followees takes fewer requests (planFollowLookup) (see readPages for the request count). users/following works on
 // every Misskey version; following/list (2026.5.2+) would give the same
 // pages. The caller may always list their own follows, whatever
 // followingVisibility says.
 func readFollows(ctx context.Context, r *reading) (func(*planner.Live), error) {
 	if !r.manages(planner.TypeFollow) {
 		return nil, nil
+	}
+	if l := planFollowLookup(r); l != nil {
+		return readFollowsByLookup(ctx, r, l)
 	}
 	type following struct {
 		ID         string   `json:"id"` // the following relation's id: the cursor

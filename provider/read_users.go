@@ -35,6 +35,13 @@ func resolveUsers(ctx context.Context, r *reading, live *planner.Live) error {
 		if known[k] {
 			return false
 		}
+		// The users/show path of readFollows has already looked these up.
+		if _, done := live.Users[acct]; done {
+			return false
+		}
+		if _, done := live.Unresolved[acct]; done {
+			return false
+		}
 		if _, dup := wanted[k]; !dup {
 			wanted[k] = acct
 			order = append(order, k)
