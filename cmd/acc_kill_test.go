@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -587,30 +588,36 @@ func TestAccApplyKilledConverges(t *testing.T) {
 	for _, k := range ks {
 		cases = append(cases, killCase{k: k}, killCase{k: k, after: true})
 	}
-	killed := 0
-	for _, kc := range cases {
-		t.Run(kc.String(), func(t *testing.T) {
-			// No ResetRateLimits: the counters are per user and every case
-			// has its own account (the shared followees call nothing), and
-			// a reset is global: it would spoil a concurrent test that
-			// needs a 429.
-			start := time.Now()
-			out, total := w.runKillCase(t, &kc)
-			if !out.killed {
-				// Request k never came: the apply made fewer requests this
-				// time (a 429 on notes/delete adds retries, so the count
-				// varies by a few).
-				t.Logf("%s: not killed; the apply made %d requests", kc, total)
-				return
-			}
-			killed++
-			t.Logf("%s: killed at %s; converged after %d re-run(s); case took %s", kc, out.endpoint, out.reruns, time.Since(start).Round(time.Millisecond))
-		})
-	}
+	// Each case has its own account, proxy and process, so the cases run
+	// side by side (as many as -parallel allows): most of a case is mkctl
+	// waiting for the server, not CPU.
+	var killed atomic.Int32
+	t.Run("cases", func(t *testing.T) {
+		for _, kc := range cases {
+			t.Run(kc.String(), func(t *testing.T) {
+				t.Parallel()
+				// No ResetRateLimits: the counters are per user and every case
+				// has its own account (the shared followees call nothing), and
+				// a reset is global: it would spoil a concurrent test that
+				// needs a 429.
+				start := time.Now()
+				out, total := w.runKillCase(t, &kc)
+				if !out.killed {
+					// Request k never came: the apply made fewer requests this
+					// time (a 429 on notes/delete adds retries, so the count
+					// varies by a few).
+					t.Logf("%s: not killed; the apply made %d requests", kc, total)
+					return
+				}
+				killed.Add(1)
+				t.Logf("%s: killed at %s; converged after %d re-run(s); case took %s", kc, out.endpoint, out.reruns, time.Since(start).Round(time.Millisecond))
+			})
+		}
+	})
 	// A count that drifted far from the calibration would make this test
 	// prove little: most cases must really kill.
-	if killed < len(cases)*3/4 {
-		t.Errorf("only %d of %d cases killed mkctl", killed, len(cases))
+	if int(killed.Load()) < len(cases)*3/4 {
+		t.Errorf("only %d of %d cases killed mkctl", killed.Load(), len(cases))
 	}
 }
 
