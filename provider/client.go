@@ -57,6 +57,10 @@ type Client struct {
 	// 429: Apply saves the changes it has not recorded yet, because the
 	// wait may last an hour and the user may give up on it.
 	beforeRateLimitWait func(ctx context.Context)
+	// sent, when set, is told of every attempt the server answered: Apply
+	// keeps the times of rate-limited calls (rejected ones too, which
+	// Misskey's limiter also counts) for the next plan's wait estimate.
+	sent func(endpoint string, at time.Time, status int)
 }
 
 // NewClient makes a client for the instance at baseURL ("https://misskey.example").
@@ -75,7 +79,7 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 		base:      base,
 		host:      host,
 		token:     token,
-		hc:        &http.Client{CheckRedirect: noRedirects},
+		hc:        &http.Client{CheckRedirect: noRedirects, Transport: newTransport()},
 		userAgent: defaultUserAgent,
 		notify:    func(string) {},
 		sleep:     sleepContext,
@@ -90,6 +94,16 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 		o(c)
 	}
 	return c, nil
+}
+
+// newTransport is http.DefaultTransport keeping an idle connection for
+// every request a read may have in flight. The default keeps 2 per host, so
+// each burst of concurrent reads closed the extra connections and the next
+// burst opened them again: a TLS handshake each on a real instance.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = maxConcurrentReads + maxPageChains
+	return t
 }
 
 // Host is the instance's host (with port, if any), lower-cased: the host
@@ -181,6 +195,9 @@ func (c *Client) call(ctx context.Context, endpoint string, params, out any, ide
 		resp, err := c.once(ctx, endpoint, body)
 		paced()
 		c.logAttempt(ctx, endpoint, attempt, start, body, resp, err)
+		if err == nil && c.sent != nil {
+			c.sent(endpoint, c.now(), resp.status)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s: %w", endpoint, ctx.Err())

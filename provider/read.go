@@ -18,12 +18,14 @@ import (
 //	         Recorded pinned notes that are not pinned cost a notes/show each (readUnpinnedOwnedNotes).
 //	stage 2  one reader per resource kind, run at the same time, each only when the account manages
 //	         that kind (see reading.manages): unpinned recorded notes, follows, follow requests, drive
-//	         folders, antennas, user lists, also_known_as.
+//	         folders, antennas, user lists, also_known_as. A reader that needs only the record starts as
+//	         soon as the record is there, without waiting for `i`.
 //	stage 3  users/show for accts the configuration mentions that stage 2 did not already identify.
 //
 // A profile-only configuration therefore costs exactly two requests. Every
 // request goes through reading.read, which keeps at most maxConcurrentReads in
-// flight for the whole ReadAccount, however many goroutines wait for a slot.
+// flight for the whole ReadAccount, however many goroutines wait for a slot;
+// a chain of pages has a slot of its own (reading.lane).
 
 // A liveReader reads one more part of an account once `i` and the ownership
 // record are known. It returns a function that stores its result, run after
@@ -31,19 +33,33 @@ import (
 // sharing the Live being filled. A nil store means nothing to add.
 type liveReader func(ctx context.Context, r *reading) (store func(*planner.Live), err error)
 
-// liveReaders are run concurrently after `i`. Each resource kind adds one.
-var liveReaders = []liveReader{
-	readUnpinnedOwnedNotes,
-	readAlsoKnownAs,
-	readFollows,
-	readFollowRequests,
-	readDriveFolders,
-	readAntennas,
-	readUserLists,
+// liveReaders are run concurrently in stage 2. Each resource kind adds one.
+// needsMe marks the readers that use `i` (reading.me): the others start
+// when the record arrives, which saves the wait for `i` (on a real server
+// the slower of the two) on every chain of reads they begin.
+var liveReaders = []struct {
+	read    liveReader
+	needsMe bool
+}{
+	{readUnpinnedOwnedNotes, true}, // the pinned notes
+	{readAlsoKnownAs, true},        // the profile's alsoKnownAs
+	{readFollows, true},            // followingCount chooses between paging and users/show
+	{readFollowRequests, false},
+	{readDriveFolders, false},
+	{readAntennas, false},
+	{readUserLists, false},
 }
 
-// maxConcurrentReads keeps one mkctl run from flooding a small instance.
-const maxConcurrentReads = 4
+// maxConcurrentReads keeps one mkctl run from flooding a small instance. A
+// browser opens 6 connections per host for one page; a plan's reads are
+// light (no rate limit, indexed queries), and with fewer slots than the
+// requests that could go out at once the read is bound by the queue rather
+// than by the chain of requests it must make in sequence.
+const maxConcurrentReads = 8
+
+// maxPageChains is how many chains of pages (reading.lane) run besides the
+// shared slots: the follows and the sent follow requests.
+const maxPageChains = 2
 
 // reading is one ReadAccount in progress: what every reader needs.
 type reading struct {
@@ -59,24 +75,42 @@ type reading struct {
 // is held only for the duration of one call, so waiting for one cannot
 // deadlock.
 func (r *reading) read(ctx context.Context, endpoint string, params, out any) error {
+	return r.readWith(ctx, r.slots, endpoint, params, out)
+}
+
+func (r *reading) readWith(ctx context.Context, slots chan struct{}, endpoint string, params, out any) error {
 	select {
-	case r.slots <- struct{}{}:
+	case slots <- struct{}{}:
 	case <-ctx.Done():
 		return fmt.Errorf("%s: %w", endpoint, ctx.Err())
 	}
-	defer func() { <-r.slots }()
+	defer func() { <-slots }()
 	return r.c.Read(ctx, endpoint, params, out)
+}
+
+// lane is a read function with one slot of its own, for a chain of pages
+// (readPagesWith). Its requests follow one another, so it adds at most one
+// request in flight; in the shared slots each page would queue behind the
+// other readers' requests, and the longest chain of the read (51 pages for
+// 5,000 follows) would wait at every step.
+func (r *reading) lane() readFunc {
+	slots := make(chan struct{}, 1)
+	return func(ctx context.Context, endpoint string, params, out any) error {
+		return r.readWith(ctx, slots, endpoint, params, out)
+	}
 }
 
 // ReadAccount reads the live state of the account the token belongs to and
 // checks that it is the account the configuration declares.
+//
+// Readers that need only the record may run before `i` has shown the token
+// to be the right one: they only read, and on a mismatch their results are
+// dropped and the mismatch is the error.
 func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner.Live, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r := &reading{c: c, acct: acct, slots: make(chan struct{}, maxConcurrentReads)}
 
-	// The record is read while `i` is in flight; its result is used only
-	// once `i` has shown that the token is the right one.
 	type recResult struct {
 		rec *planner.Ownership
 		err error
@@ -86,22 +120,67 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 		rec, err := readOwnership(ctx, r.read, acct.Address())
 		recCh <- recResult{rec, err}
 	}()
+	type meResult struct {
+		me  map[string]any
+		err error
+	}
+	meCh := make(chan meResult, 1)
+	go func() {
+		me, err := readMe(ctx, c)
+		meCh <- meResult{me, err}
+	}()
 
-	me, err := readMe(ctx, c)
-	if err != nil {
+	stores := make([]func(*planner.Live), len(liveReaders))
+	g, gctx := errgroup.WithContext(ctx)
+	start := func(needsMe bool) {
+		for i, lr := range liveReaders {
+			if lr.needsMe == needsMe {
+				g.Go(func() error {
+					store, err := lr.read(gctx, r)
+					stores[i] = store
+					return err
+				})
+			}
+		}
+	}
+	// fail stops the readers already running and returns err: `i`'s error
+	// (a wrong token, a mismatch) comes first, whatever they ran into.
+	fail := func(err error) (*planner.Live, error) {
+		cancel()
+		_ = g.Wait()
 		return nil, err
 	}
+
+	var me map[string]any
+	var recErr error
+	for gotMe, gotRec := false, false; !gotMe || !gotRec; {
+		select {
+		case res := <-recCh:
+			gotRec = true
+			if recErr = res.err; recErr == nil {
+				r.rec = res.rec
+				start(false)
+			}
+		case res := <-meCh:
+			gotMe = true
+			if res.err != nil {
+				return fail(res.err)
+			}
+			me = res.me
+			id, _ := me["id"].(string)
+			username, _ := me["username"].(string)
+			if !strings.EqualFold(username, acct.Username) {
+				return fail(&AccountMismatchError{Address: acct.Address(), Declared: acct.Username, TokenUsername: username, TokenUserID: id})
+			}
+		}
+	}
+	if recErr != nil {
+		return fail(recErr)
+	}
+	r.me = me
+
 	id, _ := me["id"].(string)
 	username, _ := me["username"].(string)
-	if !strings.EqualFold(username, acct.Username) {
-		return nil, &AccountMismatchError{Address: acct.Address(), Declared: acct.Username, TokenUsername: username, TokenUserID: id}
-	}
-	res := <-recCh
-	if res.err != nil {
-		return nil, res.err
-	}
-	r.me, r.rec = me, res.rec
-
 	policies, _ := me["policies"].(map[string]any)
 	live := &planner.Live{
 		UserID:     id,
@@ -110,21 +189,14 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 		Policies:   policies,
 		Users:      map[string]string{},
 		Unresolved: map[string]string{},
-		Ownership:  res.rec,
+		Ownership:  r.rec,
 	}
+	var err error
 	if live.PinnedNotes, err = pinnedNotes(me); err != nil {
-		return nil, err
+		return fail(err)
 	}
 
-	stores := make([]func(*planner.Live), len(liveReaders))
-	g, gctx := errgroup.WithContext(ctx)
-	for i, read := range liveReaders {
-		g.Go(func() error {
-			store, err := read(gctx, r)
-			stores[i] = store
-			return err
-		})
-	}
+	start(true)
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}

@@ -67,15 +67,19 @@ func readDriveFolders(ctx context.Context, r *reading) (func(*planner.Live), err
 		w.declared[f.Path] = true
 		w.addAncestors(f.Path)
 	}
-	for _, o := range ownedOfKind(r.rec, planner.TypeDriveFolder) {
+	owned := ownedOfKind(r.rec, planner.TypeDriveFolder)
+	for _, o := range owned {
 		w.ownedIDs[o.ID] = true
 		w.addAncestors(keyName(o.Key))
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
 	w.g = g
+	w.prefetchListings(gctx, owned)
 	g.Go(func() error { return w.list(gctx, "", nil, false) })
-	if err := g.Wait(); err != nil {
+	err := g.Wait()
+	w.prefetching.Wait() // none outlives the read (one left unused is rare: a folder moved)
+	if err != nil {
 		return nil, fmt.Errorf("reading drive folders: %w", err)
 	}
 	if err := w.findMissingOwned(ctx); err != nil {
@@ -104,6 +108,66 @@ type folderWalk struct {
 
 	mu    sync.Mutex
 	found map[string]*planner.LiveFolder // by id
+
+	// prefetched are listings started before the walk reaches their
+	// folder (prefetchListings); read-only once the walk has begun.
+	prefetched  map[string]*listing // by folder id
+	prefetching sync.WaitGroup
+}
+
+// listing is the children of one folder, read ahead of the walk.
+type listing struct {
+	done     chan struct{}
+	children []apiFolder
+	err      error
+}
+
+// prefetchListings starts, at once and side by side, the listing of every
+// recorded folder the walk will list: one declared at its recorded path with
+// declared or recorded folders below it. Walking from the root, those
+// listings would run one level after another ("a", then "a/b", then
+// "a/b/c"), though the record already holds every id: the chain of the read
+// would grow with the depth of the tree. The walk still decides what each
+// listing means — it uses one only when it reaches that folder — so a folder
+// moved elsewhere costs one unused listing and changes nothing else.
+// Folders the plan may delete are not listed ahead: whether they are listed
+// at all depends on their drive/folders/show.
+func (w *folderWalk) prefetchListings(ctx context.Context, owned []planner.Owned) {
+	w.prefetched = map[string]*listing{}
+	for _, o := range owned {
+		path := keyName(o.Key)
+		if o.ID == "" || !w.declared[path] || !w.ancestors[path] || w.prefetched[o.ID] != nil {
+			continue
+		}
+		l := &listing{done: make(chan struct{})}
+		w.prefetched[o.ID] = l
+		w.prefetching.Add(1)
+		go func() {
+			defer w.prefetching.Done()
+			defer close(l.done)
+			l.children, l.err = readPages(ctx, w.r, "drive/folders", map[string]any{"folderId": o.ID}, func(f *apiFolder) string { return f.ID })
+		}()
+	}
+}
+
+// children lists a folder (nil: the root), from its prefetched listing
+// when there is one.
+func (w *folderWalk) children(ctx context.Context, parentID *string) ([]apiFolder, error) {
+	if parentID != nil {
+		if l := w.prefetched[*parentID]; l != nil {
+			select {
+			case <-l.done:
+				return l.children, l.err
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+	}
+	params := map[string]any{}
+	if parentID != nil {
+		params["folderId"] = *parentID
+	}
+	return readPages(ctx, w.r, "drive/folders", params, func(f *apiFolder) string { return f.ID })
 }
 
 func (w *folderWalk) addAncestors(path string) {
@@ -121,11 +185,7 @@ func (w *folderWalk) addAncestors(path string) {
 // planner keeps one of them and may delete the rest with everything in
 // them, so each folder there is shown (its files count) and walked.
 func (w *folderWalk) list(ctx context.Context, parentPath string, parentID *string, inDup bool) error {
-	params := map[string]any{}
-	if parentID != nil {
-		params["folderId"] = *parentID
-	}
-	children, err := readPages(ctx, w.r, "drive/folders", params, func(f *apiFolder) string { return f.ID })
+	children, err := w.children(ctx, parentID)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func readFollows(ctx context.Context, r *reading) (func(*planner.Live), error) {
 		Followee   *apiUser `json:"followee"`
 	}
 	userID, _ := r.me["id"].(string)
-	rows, err := readPages(ctx, r, "users/following", map[string]any{"userId": userID}, func(f *following) string { return f.ID })
+	rows, err := readPagesWith(ctx, r.lane(), "users/following", map[string]any{"userId": userID}, func(f *following) string { return f.ID })
 	if err != nil {
 		return nil, fmt.Errorf("reading follows: %w", err)
 	}
@@ -102,7 +102,7 @@ func readFollowRequests(ctx context.Context, r *reading) (func(*planner.Live), e
 		ID       string   `json:"id"`
 		Followee *apiUser `json:"followee"`
 	}
-	rows, err := readPages(ctx, r, "following/requests/sent", nil, func(q *request) string { return q.ID })
+	rows, err := readPagesWith(ctx, r.lane(), "following/requests/sent", nil, func(q *request) string { return q.ID })
 	if err != nil {
 		return nil, fmt.Errorf("reading follow requests: %w", err)
 	}

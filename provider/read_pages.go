@@ -21,6 +21,12 @@ const pageSize = 100
 // is too low would drop follows from the live state, and the plan would then
 // try to follow them again. One request per 100 is cheaper than that risk.
 func readPages[T any](ctx context.Context, r *reading, endpoint string, params map[string]any, id func(*T) string) ([]T, error) {
+	return readPagesWith(ctx, r.read, endpoint, params, id)
+}
+
+// readPagesWith is readPages sending each request with read (reading.lane
+// for a chain that should not queue for the shared slots).
+func readPagesWith[T any](ctx context.Context, read readFunc, endpoint string, params map[string]any, id func(*T) string) ([]T, error) {
 	p := maps.Clone(params)
 	if p == nil {
 		p = map[string]any{}
@@ -29,7 +35,7 @@ func readPages[T any](ctx context.Context, r *reading, endpoint string, params m
 	var all []T
 	for {
 		var page []T
-		if err := r.read(ctx, endpoint, p, &page); err != nil {
+		if err := read(ctx, endpoint, p, &page); err != nil {
 			return nil, err
 		}
 		all = append(all, page...)
