@@ -120,3 +120,20 @@ func TestReadDriveFoldersListsRecordedPathsAtOnce(t *testing.T) {
 		t.Errorf("%d folders, %d listings; want 4 and 4", len(live.DriveFolders), gate.seen["drive/folders"])
 	}
 }
+
+// The client keeps an idle connection for every request a read may have in
+// flight, so bursts of reads reuse connections (a TLS handshake each on a
+// real instance) instead of the default 2 per host.
+func TestClientKeepsAConnectionPerReadInFlight(t *testing.T) {
+	c, err := NewClient("https://misskey.example", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, ok := c.hc.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("transport %T, want an *http.Transport", c.hc.Transport)
+	}
+	if tr.MaxIdleConnsPerHost < maxConcurrentReads+maxPageChains || tr.Proxy == nil {
+		t.Errorf("MaxIdleConnsPerHost %d (want ≥ %d), proxy from the environment %v", tr.MaxIdleConnsPerHost, maxConcurrentReads+maxPageChains, tr.Proxy != nil)
+	}
+}
