@@ -483,17 +483,50 @@ func (w *killWorld) assertConverged(t *testing.T, u *acctest.User) {
 // note, no intent left over from a killed notes/create.
 func (w *killWorld) assertRecord(t *testing.T, u *acctest.User, token string) {
 	t.Helper()
+	// The record is a manifest (format 2) that holds small kinds itself and
+	// names the chunks of large ones (provider/ownership_store.go); each
+	// chunk maps a short name to an id.
 	var detail struct {
 		Value struct {
+			Version int    `json:"v"`
 			Account string `json:"account"`
 			Objects map[string]struct {
 				ID string `json:"id"`
 			} `json:"objects"`
 			Intents map[string]any `json:"intents"`
+			Chunks  map[string][]struct {
+				Name string `json:"k"`
+				N    int    `json:"n"`
+			} `json:"chunks"`
 		} `json:"value"`
 	}
 	w.srv.Must(t, token, "i/registry/get-detail", map[string]any{"scope": []string{"mkctl"}, "key": "ownership:account.bot"}, &detail)
 	rec := detail.Value
+	if rec.Version != 2 {
+		t.Errorf("ownership record format %d, want 2", rec.Version)
+	}
+	for kind, refs := range rec.Chunks {
+		for _, ref := range refs {
+			var chunk struct {
+				Value struct {
+					Entries map[string]string `json:"e"`
+				} `json:"value"`
+			}
+			w.srv.Must(t, token, "i/registry/get-detail", map[string]any{"scope": []string{"mkctl"}, "key": "ownership:account.bot:" + kind + ":" + ref.Name}, &chunk)
+			if len(chunk.Value.Entries) != ref.N {
+				t.Errorf("chunk %s of %s holds %d entries, the manifest says %d", ref.Name, kind, len(chunk.Value.Entries), ref.N)
+			}
+			for name, id := range chunk.Value.Entries {
+				key := kind + "." + name
+				if kind == "follow" || kind == "drive_folder" {
+					key = kind + "[" + strconv.Quote(name) + "]"
+				}
+				rec.Objects[key] = struct {
+					ID string `json:"id"`
+				}{id}
+			}
+		}
+	}
 	var me struct {
 		PinnedNotes []struct {
 			ID   string `json:"id"`

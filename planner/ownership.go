@@ -10,8 +10,11 @@ var OwnershipScope = []string{"mkctl"}
 // the other created.
 func OwnershipKey(address string) string { return "ownership:" + address }
 
-// OwnershipVersion is the record's format version.
-const OwnershipVersion = 1
+// OwnershipVersion is the record's format version: 1 was one registry
+// value holding everything, 2 a manifest and chunks (the provider's
+// ownership_store.go), which an mkctl that knows only 1 refuses to read
+// rather than take for an empty record.
+const OwnershipVersion = 2
 
 // Ownership records every object mkctl created or adopted on an account, so
 // that an object removed from the configuration is deleted only when mkctl
@@ -28,6 +31,18 @@ type Ownership struct {
 	// whose reply may have been lost): the next run looks for the object
 	// before creating it again.
 	Intents map[string]Intent `json:"intents,omitempty"`
+
+	// Calls are the times (Unix milliseconds) of the rate-limited calls
+	// recent applies made, by endpoint, rejected ones included: Misskey's
+	// limiter counts both. The wait estimate starts from them.
+	Calls map[string][]int64 `json:"-"`
+	// ReadAt is when the record was read (Unix milliseconds, the reader's
+	// clock): the "now" of the wait estimate.
+	ReadAt int64 `json:"-"`
+	// Store is the provider's bookkeeping of how the record is laid out in
+	// the registry (which chunk holds which object), carried from the read
+	// to the writes of the apply. The planner never looks at it.
+	Store any `json:"-"`
 }
 
 // Owned is one object in the ownership record.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -614,6 +615,53 @@ func TestRateLimitEstimateCountsWindows(t *testing.T) {
 		}
 		if !strings.Contains(notes, fmt.Sprintf("%d follows at 100/hour (following/create): the apply will wait %sfor", tc.n, tc.want)) {
 			t.Errorf("%d follows: notes = %v, want %q", tc.n, ap.Notes, tc.want)
+		}
+	}
+}
+
+// Issue 9 item 6: the estimate starts from the calls recent applies made
+// (kept in the ownership record): 150 follows after 100 made this hour take
+// about two hours, not 30 minutes; without earlier calls 101 take an hour.
+func TestRateLimitEstimateCountsEarlierCalls(t *testing.T) {
+	now := int64(1_800_000_000_000)
+	burst := func(n int, ago time.Duration) []int64 {
+		var out []int64
+		for range n {
+			out = append(out, now-ago.Milliseconds())
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		n     int
+		prior []int64
+		want  string
+	}{
+		{101, nil, "101 follows at 100/hour (following/create): the apply will wait about 1h for"},
+		{150, nil, "150 follows at 100/hour (following/create): the apply will wait about 1h for"},
+		{250, nil, "250 follows at 100/hour (following/create): the apply will wait about 2h for"},
+		{150, burst(100, time.Minute), "150 follows at 100/hour (following/create), after 100 made in the last hour: the apply will wait about 1h59m for"},
+		{50, burst(100, 30*time.Minute), "50 follows at 100/hour (following/create), after 100 made in the last hour: the apply will wait about 30m for"},
+		{50, burst(50, 10*time.Minute), ""},
+		{60, burst(50, 10*time.Minute), "60 follows at 100/hour (following/create), after 50 made in the last hour: the apply will wait about 50m for"},
+		{100, burst(100, 2*time.Hour), ""},
+	} {
+		acct := base()
+		live := &Live{Users: map[string]string{}, Ownership: &Ownership{Objects: map[string]Owned{}, ReadAt: now, Calls: map[string][]int64{"following/create": tc.prior}}}
+		for i := 0; i < tc.n; i++ {
+			a := fmt.Sprintf("@u%d", i)
+			acct.Follows = append(acct.Follows, &schema.Follow{Acct: a})
+			live.Users[a] = "id" + a
+		}
+		ap := mustPlan(t, acct, live)
+		notes := strings.Join(ap.Notes, "\n")
+		if tc.want == "" {
+			if strings.Contains(notes, "wait") {
+				t.Errorf("%d follows after %d: notes = %v", tc.n, len(tc.prior), ap.Notes)
+			}
+			continue
+		}
+		if !strings.Contains(notes, tc.want) {
+			t.Errorf("%d follows after %d: notes = %v, want %q", tc.n, len(tc.prior), ap.Notes, tc.want)
 		}
 	}
 }

@@ -41,9 +41,20 @@ func b2i(b bool) int {
 	return 0
 }
 
-// estimateWaits tells the user how long rate limits will stretch the apply:
-// the first `max` calls of an hour go at once, every further batch waits an
-// hour. (Calls made in the last hour by other clients make it longer.)
+// RateLimited reports whether endpoint is one of the hourly-limited calls
+// the wait estimate counts: the provider records when it made them.
+func RateLimited(endpoint string) bool {
+	for _, h := range hourly {
+		if h.endpoint == endpoint {
+			return true
+		}
+	}
+	return false
+}
+
+// estimateWaits tells the user how long rate limits will stretch the apply,
+// from a model of Misskey's limiter (windowWait), starting from the calls
+// recent applies made (the ownership record keeps them).
 func (p *planState) estimateWaits() {
 	factor := 1.0
 	if f, ok := p.live.Policies["rateLimitFactor"].(float64); ok {
@@ -54,35 +65,74 @@ func (p *planState) estimateWaits() {
 		}
 		factor = f
 	}
+	var prior map[string][]int64
+	var now int64
+	if o := p.live.Ownership; o != nil && o.ReadAt != 0 {
+		prior, now = o.Calls, o.ReadAt
+	}
 	for _, h := range hourly {
 		n := 0
 		for _, c := range p.ap.Changes {
 			n += h.count(c)
 		}
 		limit := int(float64(h.max) / factor)
-		if limit < 1 || n <= limit {
+		if limit < 1 || n == 0 {
 			continue
 		}
-		wait := windowWait(n, limit)
+		used := recentCalls(prior[h.endpoint], now)
+		wait := windowWait(n, limit, used, now)
+		if wait < time.Minute {
+			continue
+		}
+		if len(used) > 0 {
+			p.note("%d %s at %d/hour (%s), after %d made in the last hour: the apply will wait about %s for Misskey's rate limit; it can be interrupted and re-run safely.",
+				n, h.what, limit, h.endpoint, len(used), formatWait(wait))
+			continue
+		}
 		p.note("%d %s at %d/hour (%s): the apply will wait about %s for Misskey's rate limit; it can be interrupted and re-run safely.",
 			n, h.what, limit, h.endpoint, formatWait(wait))
 	}
 }
 
-// windowWait is how long n calls take under a limit of `limit` an hour.
-// Misskey's limiter is a sliding log of the last `limit` calls: a call
-// passes once the oldest of them is an hour old, so the calls go in whole
+// recentCalls are the calls of the hour before now.
+func recentCalls(calls []int64, now int64) []int64 {
+	var out []int64
+	for _, t := range calls {
+		if t > now-time.Hour.Milliseconds() && t <= now {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// windowWait is how long n calls take under a limit of `limit` an hour,
+// when the calls `used` (Unix ms, sorted) were made before now.
+//
+// Misskey's limiter is a sliding log (ratelimiter 3.4.1): a call passes
+// when fewer than `limit` calls lie in the hour before it. So call k of the
+// sequence (the earlier ones included) passes at the earliest when call
+// k-limit is an hour old. With no earlier calls the calls go in whole
 // batches of `limit`, one batch per window, and the last batch waits as
-// long as a full one even when it is small. A fraction of a window
-// (250 at 100/hour as 1.5 hours) undercounts by up to an hour: the apply
-// really takes ceil(n/limit)-1 windows (2 hours for 250; measured 1h59m on
-// the emulator's sliding window with the real client).
-func windowWait(n, limit int) time.Duration {
-	if limit < 1 || n <= limit {
+// long as a full one even when it is small: ceil(n/limit)-1 windows (250 at
+// 100/hour: 2 hours, not 1.5; 101: 1 hour, not 1 minute). Earlier calls
+// push every batch later: 150 follows after 100 made a minute ago take
+// 59 minutes until those age out, then an hour more for the last 50. The
+// calls themselves are taken as instant; their own time adds a little.
+func windowWait(n, limit int, used []int64, now int64) time.Duration {
+	if limit < 1 {
 		return 0
 	}
-	windows := (n+limit-1)/limit - 1
-	return time.Duration(windows) * time.Hour
+	hour := time.Hour.Milliseconds()
+	times := make([]int64, 0, len(used)+n)
+	times = append(times, used...)
+	t := now
+	for range n {
+		if k := len(times) - limit; k >= 0 && times[k] > t-hour {
+			t = times[k] + hour
+		}
+		times = append(times, t)
+	}
+	return time.Duration(t-now) * time.Millisecond
 }
 
 func formatWait(d time.Duration) string {

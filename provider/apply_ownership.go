@@ -12,10 +12,11 @@ import (
 
 // When the ownership record is written.
 //
-// i/registry/set replaces the whole value, so each write sends the whole
-// record. Writing it after every change made an apply of N changes send
-// O(N²) bytes (250 follows: 250 writes, 1.4 MB), so writes are batched,
-// except where losing one would do harm:
+// i/registry/set replaces a whole value. The record is split into a
+// manifest and chunks (ownership_store.go), and a write sends only the
+// chunks that changed and the manifest; still, writing after every change
+// would cost a request or two per change, so writes are batched, except
+// where losing one would do harm:
 //
 //   - Pinned notes: written at once, at every step — the intent before
 //     notes/create, the note right after it (with the retiring entry of a
@@ -52,7 +53,7 @@ func (run *applyRun) record(ctx context.Context) (*planner.Ownership, error) {
 		rec = cloneOwnership(run.ap.Ownership)
 	} else {
 		var err error
-		if rec, err = readOwnership(ctx, run.c.Read, run.ap.Address); err != nil {
+		if rec, err = readRecord(ctx, run.c.Read, run.ap.Address); err != nil {
 			return nil, err
 		}
 	}
@@ -79,6 +80,10 @@ func cloneOwnership(o *planner.Ownership) *planner.Ownership {
 		cp.Objects[k] = obj
 	}
 	cp.Intents = maps.Clone(o.Intents)
+	cp.Calls = maps.Clone(o.Calls)
+	if s, ok := o.Store.(*recordStore); ok && s != nil {
+		cp.Store = s.clone()
+	}
 	return &cp
 }
 
@@ -91,9 +96,13 @@ func (run *applyRun) save(ctx context.Context) error {
 	}
 	run.saving = true
 	defer func() { run.saving = false }()
-	body := registryParams(run.ap.Address)
-	body["value"] = run.rec
-	if err := run.c.call(ctx, "i/registry/set", body, nil, true); err != nil {
+	run.mergeCalls(run.rec, run.c.now())
+	store := storeOf(run.rec)
+	store.address = run.ap.Address
+	write := func(ctx context.Context, endpoint string, params any) error {
+		return run.c.call(ctx, endpoint, params, nil, true)
+	}
+	if err := store.save(ctx, write, run.rec); err != nil {
 		err = fmt.Errorf("saving mkctl's ownership record: %w", err)
 		if run.saveErr == nil {
 			run.saveErr = err
@@ -186,6 +195,7 @@ func (run *applyRun) put(ctx context.Context, key, id string, applied map[string
 	}
 	rec.Objects[key] = planner.Owned{Key: key, ID: id, Applied: applied}
 	delete(rec.Intents, key)
+	storeOf(rec).touch(key)
 	run.dirty = true
 	return true, nil
 }
@@ -204,6 +214,7 @@ func (run *applyRun) drop(ctx context.Context, key string) (bool, error) {
 	}
 	delete(rec.Objects, key)
 	delete(rec.Intents, key)
+	storeOf(rec).touch(key)
 	run.dirty = true
 	return true, nil
 }
@@ -277,16 +288,26 @@ func (run *applyRun) adopt(ctx context.Context, objs []planner.Owned, forget []s
 	if err != nil {
 		return fmt.Errorf("recording adopted objects: %w", err)
 	}
-	before := maps.Clone(rec.Objects)
+	store := storeOf(rec)
+	changed := false
 	for _, o := range objs {
+		if old, had := rec.Objects[o.Key]; had && old.ID == o.ID && sameJSON(old.Applied, o.Applied) {
+			continue
+		}
 		rec.Objects[o.Key] = planner.Owned{Key: o.Key, ID: o.ID, Applied: o.Applied}
+		store.touch(o.Key)
+		changed = true
 	}
 	// Entries of objects that are gone: a later object that merely looks
 	// the same (a follow made again by hand) must not count as mkctl's.
 	for _, key := range forget {
-		delete(rec.Objects, key)
+		if _, had := rec.Objects[key]; had {
+			delete(rec.Objects, key)
+			store.touch(key)
+			changed = true
+		}
 	}
-	if sameJSON(before, rec.Objects) {
+	if !changed {
 		return nil
 	}
 	run.dirty = true

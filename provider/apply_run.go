@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,12 +42,18 @@ type applyRun struct {
 	// created holds the ids of objects made earlier in this apply, by
 	// Change.Key, for the Refs of later changes.
 	created map[string]string
+
+	// calls are the times of this apply's rate-limited calls, by endpoint,
+	// written into the record with it (see noteCall).
+	callsMu sync.Mutex
+	calls   map[string][]int64
 }
 
 func newApplyRun(ctx context.Context, c *Client, ap *planner.AccountPlan, userID string, total int) *applyRun {
 	run := &applyRun{ctx: ctx, base: c, ap: ap, userID: userID, total: total, created: map[string]string{}}
 	run.c = c.derive(run.notify, run.sleep)
 	run.c.beforeRateLimitWait = run.saveBeforeWait
+	run.c.sent = run.noteCall
 	return run
 }
 
@@ -92,4 +100,59 @@ func (run *applyRun) idOf(ctx context.Context, key string) (string, error) {
 		return o.ID, nil
 	}
 	return "", fmt.Errorf("the plan refers to %s, which this apply did not create and mkctl's ownership record does not hold; make a new plan", key)
+}
+
+// recentCalls bounds what the record keeps of rate-limited calls: those of
+// the last hour (Misskey's longest window), the newest maxRecentCalls of
+// each endpoint (the largest hourly limit mkctl meets is 300).
+const (
+	recentCallsWindow = time.Hour
+	maxRecentCalls    = 300
+)
+
+// noteCall remembers an answered call of an endpoint Misskey limits per
+// hour. The next plan starts its wait estimate from them: 150 follows
+// after 100 made in the last few minutes take two hours, not one.
+func (run *applyRun) noteCall(endpoint string, at time.Time, _ int) {
+	if !planner.RateLimited(endpoint) {
+		return
+	}
+	run.callsMu.Lock()
+	defer run.callsMu.Unlock()
+	if run.calls == nil {
+		run.calls = map[string][]int64{}
+	}
+	run.calls[endpoint] = append(run.calls[endpoint], at.UnixMilli())
+}
+
+// mergeCalls puts this apply's calls into the record, with those of earlier
+// applies that are still within the window.
+func (run *applyRun) mergeCalls(rec *planner.Ownership, now time.Time) {
+	run.callsMu.Lock()
+	defer run.callsMu.Unlock()
+	since := now.Add(-recentCallsWindow).UnixMilli()
+	out := map[string][]int64{}
+	for ep, ts := range rec.Calls {
+		out[ep] = append(out[ep], ts...)
+	}
+	for ep, ts := range run.calls {
+		out[ep] = append(out[ep], ts...)
+	}
+	run.calls = nil
+	for ep, ts := range out {
+		slices.Sort(ts)
+		ts = slices.DeleteFunc(ts, func(t int64) bool { return t <= since })
+		if len(ts) > maxRecentCalls {
+			ts = ts[len(ts)-maxRecentCalls:]
+		}
+		if len(ts) == 0 {
+			delete(out, ep)
+			continue
+		}
+		out[ep] = ts
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	rec.Calls = out
 }

@@ -282,7 +282,18 @@ func (w *faultWorld) me(t *testing.T) map[string]any {
 	return me
 }
 
-func TestApplyConvergesAfterAnyFault(t *testing.T) {
+func TestApplyConvergesAfterAnyFault(t *testing.T) { faultConvergence(t) }
+
+// The same with the ownership record in chunks of about one entry each, so
+// that a fault can fall on any write of the chunked layout: a chunk, the
+// manifest's switch, the removal of a superseded chunk.
+func TestApplyConvergesAfterAnyFaultChunkedRecord(t *testing.T) {
+	defer func(target, inline int) { chunkTarget, inlineMaxEntries = target, inline }(chunkTarget, inlineMaxEntries)
+	chunkTarget, inlineMaxEntries = 40, 0
+	faultConvergence(t)
+}
+
+func faultConvergence(t *testing.T) {
 	// The clean apply: what the faulted runs are measured against.
 	w := newFaultWorld(t)
 	ap := w.planFor(t, faultDesiredAccount())

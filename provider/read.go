@@ -159,6 +159,9 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 			gotRec = true
 			if recErr = res.err; recErr == nil {
 				r.rec = res.rec
+				if r.rec != nil {
+					r.rec.ReadAt = c.now().UnixMilli() // the wait estimate's "now"
+				}
 				start(false)
 			}
 		case res := <-meCh:

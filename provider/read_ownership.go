@@ -21,23 +21,14 @@ func registryParams(address string) map[string]any {
 }
 
 // readOwnership reads mkctl's ownership record for the configured account at
-// address; nil when there is none.
+// address, in either format (ownership_store.go); nil when there is none.
 //
 // It uses i/registry/get-detail rather than i/registry/get: get answers a
 // stored null with 204 and no body, get-detail always with {updatedAt,
 // value}. A missing key (NO_SUCH_KEY) is the normal state of a token mkctl
 // has not written with yet.
 func readOwnership(ctx context.Context, read readFunc, address string) (*planner.Ownership, error) {
-	var detail struct {
-		Value json.RawMessage `json:"value"`
-	}
-	if err := read(ctx, "i/registry/get-detail", registryParams(address), &detail); err != nil {
-		if IsCode(err, "NO_SUCH_KEY") {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("reading mkctl's ownership record: %w", err)
-	}
-	return decodeOwnership(detail.Value, address)
+	return readRecord(ctx, read, address)
 }
 
 // decodeOwnership checks the record rather than starting afresh on
@@ -48,6 +39,9 @@ func readOwnership(ctx context.Context, read readFunc, address string) (*planner
 // mkctl writes the address into every record it makes, so such a record
 // was copied or written by something else, and trusting it could make mkctl
 // delete objects this configuration never created.
+//
+// This is format version 1, one value holding everything, which mkctl
+// reads and replaces with version 2 on its next write.
 func decodeOwnership(raw json.RawMessage, address string) (*planner.Ownership, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
