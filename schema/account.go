@@ -96,12 +96,10 @@ func (ab *accountBlock) expand(s *scope) ([]*Account, hcl.Diagnostics) {
 		a, diags := ab.instance(s, "")
 		return []*Account{a}, diags
 	}
-	val, ctx, diags := s.eval(fe.Expr)
+	instances, ctx, diags := s.evalForEach(fe.Expr)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	instances, moreDiags := forEachInstances(val, fe.Expr, ctx)
-	diags = append(diags, moreDiags...)
 	for _, inst := range instances {
 		if inst.key == "" {
 			return nil, append(diags, valueError(fe.Expr, ctx, "Invalid for_each argument",

@@ -81,12 +81,10 @@ func (fb *followBlock) expand(s *scope, own ownAccount) ([]*Follow, hcl.Diagnost
 	if fb.attrs["account"] == nil {
 		return nil, nil // reported by decodeFollow
 	}
-	val, ctx, diags := s.eval(fe.Expr)
+	instances, _, diags := s.evalForEach(fe.Expr)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	instances, moreDiags := forEachInstances(val, fe.Expr, ctx)
-	diags = append(diags, moreDiags...)
 	out := make([]*Follow, 0, len(instances))
 	for _, inst := range instances {
 		f, d := fb.instance(s.withEach(inst.key, inst.value), inst.key, own)

@@ -60,3 +60,21 @@ func BenchmarkLoadThousandFollows(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadFollows loads a list(string) variable of n follows fed to a
+// for_each (issue 9 item 3): the time per op must grow linearly with n.
+func BenchmarkLoadFollows(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+			dir := thousandFollows(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				cfg, _, diags := Load(dir, LoadOptions{})
+				if diags.HasErrors() || len(cfg.Accounts[0].Follows) != n {
+					b.Fatalf("load failed: %v", diags)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/follow")
+		})
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // variable is one `variable "name" { ... }` block.
@@ -99,5 +98,5 @@ func (v *variable) convert(val cty.Value) (cty.Value, error) {
 	if v.Defaults != nil {
 		val = v.Defaults.Apply(val)
 	}
-	return convert.Convert(val, v.Type)
+	return convertValue(val, v.Type)
 }
