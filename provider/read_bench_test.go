@@ -142,7 +142,7 @@ func (t *replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.recorded[key] = r
 		t.mu.Unlock()
 	}
-	return &http.Response{StatusCode: r.status, Header: r.header, Body: io.NopCloser(bytes.NewReader(r.body)), Request: req}, nil
+	return &http.Response{StatusCode: r.status, Header: r.header, Body: io.NopCloser(bytes.NewReader(r.body)), ContentLength: int64(len(r.body)), Request: req}, nil
 }
 
 // BenchmarkReadAccountClientOnly is BenchmarkReadAccount/declared with the
