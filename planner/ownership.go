@@ -36,6 +36,10 @@ type Ownership struct {
 	// recent applies made, by endpoint, rejected ones included: Misskey's
 	// limiter counts both. The wait estimate starts from them.
 	Calls map[string][]int64 `json:"-"`
+	// Limited is, by endpoint, until when (Unix milliseconds) a 429 said
+	// the endpoint's window is full: it also covers calls other clients
+	// made, which Calls cannot know.
+	Limited map[string]int64 `json:"-"`
 	// ReadAt is when the record was read (Unix milliseconds, the reader's
 	// clock): the "now" of the wait estimate.
 	ReadAt int64 `json:"-"`

@@ -665,3 +665,21 @@ func TestRateLimitEstimateCountsEarlierCalls(t *testing.T) {
 		}
 	}
 }
+
+// A 429 seen by an earlier apply (Ownership.Limited) says the window is
+// full until then, whoever filled it.
+func TestRateLimitEstimateAfterA429(t *testing.T) {
+	now := int64(1_800_000_000_000)
+	acct := base()
+	live := &Live{Users: map[string]string{}, Ownership: &Ownership{Objects: map[string]Owned{}, ReadAt: now,
+		Limited: map[string]int64{"following/create": now + (20 * time.Minute).Milliseconds()}}}
+	for i := 0; i < 50; i++ {
+		a := fmt.Sprintf("@u%d", i)
+		acct.Follows = append(acct.Follows, &schema.Follow{Acct: a})
+		live.Users[a] = "id" + a
+	}
+	ap := mustPlan(t, acct, live)
+	if want := "50 follows at 100/hour (following/create), after 100 made in the last hour: the apply will wait about 20m for"; !strings.Contains(strings.Join(ap.Notes, "\n"), want) {
+		t.Errorf("notes = %v, want %q", ap.Notes, want)
+	}
+}

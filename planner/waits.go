@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -66,9 +67,10 @@ func (p *planState) estimateWaits() {
 		factor = f
 	}
 	var prior map[string][]int64
+	var limited map[string]int64
 	var now int64
 	if o := p.live.Ownership; o != nil && o.ReadAt != 0 {
-		prior, now = o.Calls, o.ReadAt
+		prior, limited, now = o.Calls, o.Limited, o.ReadAt
 	}
 	for _, h := range hourly {
 		n := 0
@@ -80,6 +82,11 @@ func (p *planState) estimateWaits() {
 			continue
 		}
 		used := recentCalls(prior[h.endpoint], now)
+		if until := limited[h.endpoint]; until > now {
+			// A 429 said the window is full until then, whoever filled
+			// it: as many calls as the limit, the oldest leaving then.
+			used = windowFullUntil(used, limit, until)
+		}
 		wait := windowWait(n, limit, used, now)
 		if wait < time.Minute {
 			continue
@@ -92,6 +99,18 @@ func (p *planState) estimateWaits() {
 		p.note("%d %s at %d/hour (%s): the apply will wait about %s for Misskey's rate limit; it can be interrupted and re-run safely.",
 			n, h.what, limit, h.endpoint, formatWait(wait))
 	}
+}
+
+// windowFullUntil adds to used what a 429 tells: the window holds limit
+// calls, the oldest of which leaves it at until.
+func windowFullUntil(used []int64, limit int, until int64) []int64 {
+	out := slices.Clone(used)
+	start := until - time.Hour.Milliseconds()
+	for len(out) < limit || out[len(out)-limit] < start {
+		out = append(out, start)
+		slices.Sort(out)
+	}
+	return out
 }
 
 // recentCalls are the calls of the hour before now.

@@ -81,6 +81,7 @@ func cloneOwnership(o *planner.Ownership) *planner.Ownership {
 	}
 	cp.Intents = maps.Clone(o.Intents)
 	cp.Calls = maps.Clone(o.Calls)
+	cp.Limited = maps.Clone(o.Limited)
 	if s, ok := o.Store.(*recordStore); ok && s != nil {
 		cp.Store = s.clone()
 	}
@@ -96,6 +97,14 @@ func (run *applyRun) save(ctx context.Context) error {
 	}
 	run.saving = true
 	defer func() { run.saving = false }()
+	// A 429 makes the record worth writing before any change is recorded
+	// (noteCall), so it may not be loaded yet.
+	if _, err := run.record(ctx); err != nil {
+		if run.saveErr == nil {
+			run.saveErr = err
+		}
+		return err
+	}
 	run.mergeCalls(run.rec, run.c.now())
 	store := storeOf(run.rec)
 	store.address = run.ap.Address

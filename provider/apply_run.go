@@ -3,7 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,6 +50,8 @@ type applyRun struct {
 	// written into the record with it (see noteCall).
 	callsMu sync.Mutex
 	calls   map[string][]int64
+	// limited: until when (Unix ms) a 429 said an endpoint's window is full.
+	limited map[string]int64
 }
 
 func newApplyRun(ctx context.Context, c *Client, ap *planner.AccountPlan, userID string, total int) *applyRun {
@@ -113,7 +118,12 @@ const (
 // noteCall remembers an answered call of an endpoint Misskey limits per
 // hour. The next plan starts its wait estimate from them: 150 follows
 // after 100 made in the last few minutes take two hours, not one.
-func (run *applyRun) noteCall(endpoint string, at time.Time, _ int) {
+//
+// A 429 also tells until when the window is full, which covers calls this
+// mkctl did not make (another client of the account, an apply with another
+// token): the record keeps it, and it makes the record worth writing even
+// when nothing else changed (an apply stopped in its first wait).
+func (run *applyRun) noteCall(endpoint string, at time.Time, status int, header http.Header) {
 	if !planner.RateLimited(endpoint) {
 		return
 	}
@@ -123,6 +133,18 @@ func (run *applyRun) noteCall(endpoint string, at time.Time, _ int) {
 		run.calls = map[string][]int64{}
 	}
 	run.calls[endpoint] = append(run.calls[endpoint], at.UnixMilli())
+	if status != http.StatusTooManyRequests {
+		return
+	}
+	secs, err := strconv.Atoi(strings.TrimSpace(header.Get("Retry-After")))
+	if err != nil || secs < 0 || secs > int(recentCallsWindow/time.Second) {
+		return // not Misskey's kind of answer: no estimate from it
+	}
+	if run.limited == nil {
+		run.limited = map[string]int64{}
+	}
+	run.limited[endpoint] = max(run.limited[endpoint], at.Add(time.Duration(secs)*time.Second).UnixMilli())
+	run.dirty = true
 }
 
 // mergeCalls puts this apply's calls into the record, with those of earlier
@@ -139,6 +161,23 @@ func (run *applyRun) mergeCalls(rec *planner.Ownership, now time.Time) {
 		out[ep] = append(out[ep], ts...)
 	}
 	run.calls = nil
+	limited := map[string]int64{}
+	for ep, until := range rec.Limited {
+		limited[ep] = until
+	}
+	for ep, until := range run.limited {
+		limited[ep] = max(limited[ep], until)
+	}
+	run.limited = nil
+	for ep, until := range limited {
+		if until <= now.UnixMilli() {
+			delete(limited, ep)
+		}
+	}
+	if len(limited) == 0 {
+		limited = nil
+	}
+	rec.Limited = limited
 	for ep, ts := range out {
 		slices.Sort(ts)
 		ts = slices.DeleteFunc(ts, func(t int64) bool { return t <= since })

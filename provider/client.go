@@ -59,8 +59,9 @@ type Client struct {
 	beforeRateLimitWait func(ctx context.Context)
 	// sent, when set, is told of every attempt the server answered: Apply
 	// keeps the times of rate-limited calls (rejected ones too, which
-	// Misskey's limiter also counts) for the next plan's wait estimate.
-	sent func(endpoint string, at time.Time, status int)
+	// Misskey's limiter also counts) and what a 429's Retry-After says, for
+	// the next plan's wait estimate.
+	sent func(endpoint string, at time.Time, status int, header http.Header)
 }
 
 // NewClient makes a client for the instance at baseURL ("https://misskey.example").
@@ -196,7 +197,7 @@ func (c *Client) call(ctx context.Context, endpoint string, params, out any, ide
 		paced()
 		c.logAttempt(ctx, endpoint, attempt, start, body, resp, err)
 		if err == nil && c.sent != nil {
-			c.sent(endpoint, c.now(), resp.status)
+			c.sent(endpoint, c.now(), resp.status, resp.header)
 		}
 		if err != nil {
 			if ctx.Err() != nil {

@@ -79,6 +79,8 @@ type manifest struct {
 	// Calls are the rate-limited calls of recent applies (see
 	// planner.Ownership.Calls).
 	Calls map[string][]int64 `json:"calls,omitempty"`
+	// Limited is planner.Ownership.Limited.
+	Limited map[string]int64 `json:"limited,omitempty"`
 	// Old are superseded chunks that may still exist: the next write
 	// removes them.
 	Old []string `json:"old,omitempty"`
@@ -241,7 +243,7 @@ func (s *recordStore) save(ctx context.Context, write registryWrite, rec *planne
 	next := s.gen + 1
 	s.place(rec)
 	m := manifest{Version: planner.OwnershipVersion, Account: address, Gen: s.gen, Objects: make(map[string]planner.Owned, len(s.inline)),
-		Intents: rec.Intents, Chunks: map[string][]chunkRef{}, Calls: rec.Calls}
+		Intents: rec.Intents, Chunks: map[string][]chunkRef{}, Calls: rec.Calls, Limited: rec.Limited}
 	var superseded []string
 	type pending struct {
 		c    *chunk
@@ -556,7 +558,7 @@ func readRecordOnce(ctx context.Context, read readFunc, address string) (*planne
 	if m.Account != address {
 		return nil, nil // see decodeOwnership
 	}
-	rec := &planner.Ownership{Version: planner.OwnershipVersion, Account: address, Objects: map[string]planner.Owned{}, Intents: m.Intents, Calls: m.Calls}
+	rec := &planner.Ownership{Version: planner.OwnershipVersion, Account: address, Objects: map[string]planner.Owned{}, Intents: m.Intents, Calls: m.Calls, Limited: m.Limited}
 	s := &recordStore{address: address, gen: m.Gen, chunks: map[string][]*chunk{}, where: map[string]*chunk{}, inline: map[string]struct{}{},
 		touched: map[string]struct{}{}, manifest: raw, old: m.Old}
 	for k, o := range m.Objects {

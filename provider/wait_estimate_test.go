@@ -95,3 +95,66 @@ func estimatedWait(t *testing.T, notes []string, endpoint string) time.Duration 
 	}
 	return 0
 }
+
+// A 429 tells what the record cannot: calls made by another client of the
+// account. An apply stopped in its first wait keeps what the 429 said
+// (until when the window is full), and the next plan's estimate counts it:
+// 150 follows, 10 minutes after another client made 100, take 50 minutes
+// until those leave the window, then an hour for the last 50.
+func TestWaitEstimateAfterA429(t *testing.T) {
+	env := newEmuEnv(t, withRateLimits)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env.c.sleep = func(ctx context.Context, d time.Duration) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		env.clock.Advance(d)
+		return nil
+	}
+	others := env.emu.SeedUsers("other", 100)
+	for _, id := range others { // another client: not in mkctl's record
+		if err := env.c.Write(ctx, "following/create", map[string]any{"userId": id}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env.clock.Advance(10 * time.Minute)
+	env.emu.SeedUsers("new", 150)
+	acct := account()
+	for i := range 150 {
+		acct.Follows = append(acct.Follows, &schema.Follow{Acct: "@new" + itoa(i)})
+	}
+	live, err := ReadAccount(ctx, env.c, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap, _ := planner.PlanAccount(acct, live)
+	if got := estimatedWait(t, ap.Notes, "following/create"); got != time.Hour {
+		t.Fatalf("without the 429 the estimate is %v, want the 1h a fresh window gives", got)
+	}
+	env.c.notify = func(msg string) {
+		if strings.HasPrefix(msg, "rate limited") {
+			cancel() // the user gives up at the first wait
+		}
+	}
+	if _, err := Apply(ctx, env.c, ap, nil); err == nil {
+		t.Fatal("the apply did not stop")
+	}
+	env.c.notify = func(string) {}
+
+	live, err = ReadAccount(context.Background(), env.c, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap, _ = planner.PlanAccount(acct, live)
+	estimate := estimatedWait(t, ap.Notes, "following/create")
+	start := env.clock.Now()
+	if _, err := Apply(context.Background(), env.c, ap, nil); err != nil {
+		t.Fatal(err)
+	}
+	took := env.clock.Now().Sub(start)
+	t.Logf("after the 429: estimate %v, took %v (%q)", estimate, took, ap.Notes)
+	if estimate != 110*time.Minute || took < estimate || took > estimate+2*time.Minute {
+		t.Errorf("estimate %v, the apply took %v; want both 1h50m", estimate, took)
+	}
+}
