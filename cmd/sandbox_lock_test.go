@@ -67,24 +67,31 @@ func TestSandboxConcurrentAppliesBothLand(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "main.mk.hcl"), []byte(sandboxVarConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var reads sync.WaitGroup
-	reads.Add(2)
-	bothRead := make(chan struct{})
-	go func() { reads.Wait(); close(bothRead) }()
+	users := []string{"alice", "bob"}
+	bufs := make([]*syncBuffer, len(users))
+	for i := range bufs {
+		bufs[i] = &syncBuffer{}
+	}
+	// The first run to read the state holds it until the other run has
+	// either read it too (no lock: the lost-update interleaving, which
+	// the assertions below catch) or said it is waiting for the lock.
+	// Waiting for a visible event rather than for a fixed time keeps the
+	// test independent of how fast each goroutine gets going under load.
 	var n atomic.Int32
 	afterSandboxRead = func(string) {
-		if n.Add(1) > 2 {
-			return // the plans after the applies
+		if n.Add(1) != 1 {
+			return // the other run, and the plans after the applies
 		}
-		reads.Done()
-		select {
-		case <-bothRead:
-		case <-time.After(time.Second):
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) && n.Load() < 2 {
+			if strings.Contains(bufs[0].String()+bufs[1].String(), "Waiting up to") {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
 	}
 	t.Cleanup(func() { afterSandboxRead = nil })
 
-	users := []string{"alice", "bob"}
 	outs := make([]string, len(users))
 	codes := make([]int, len(users))
 	var wg sync.WaitGroup
@@ -92,7 +99,9 @@ func TestSandboxConcurrentAppliesBothLand(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			codes[i], outs[i] = runSandboxMkctl(context.Background(), "--chdir", dir, "apply", "--sandbox", "--auto-approve", "--var", "user="+u)
+			codes[i] = MainContext(context.Background(), &IOStreams{In: strings.NewReader(""), Out: bufs[i], ErrOut: bufs[i]},
+				[]string{"--chdir", dir, "apply", "--sandbox", "--auto-approve", "--var", "user=" + u})
+			outs[i] = bufs[i].String()
 		}()
 	}
 	wg.Wait()
