@@ -3,12 +3,12 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"github.com/mkctl/mkctl/internal/acctest"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/mkctl/mkctl/internal/acctest"
 	"github.com/mkctl/mkctl/planner"
 	"github.com/mkctl/mkctl/provider/emulator"
 	"github.com/mkctl/mkctl/schema"
