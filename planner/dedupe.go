@@ -83,97 +83,108 @@ func (p *planState) dedupe() (antennaDels, listDels, folderDels []*Change) {
 	return antennaDels, listDels, folderDels
 }
 
-func (p *planState) dedupeAntennas() []*Change {
+// namedDecl is a declared block whose natural key is a name.
+type namedDecl struct {
+	Name      string
+	DeclRange hcl.Range
+}
+
+// namedKind says how the name rule reads one kind of live object.
+type namedKind[T any] struct {
+	what       string // "antenna", for messages
+	collection string // the purge name: "antennas"
+	typ        string // the Change type
+	key        func(name string) string
+	object     func(T) (name string, o dupObject)
+	// keepExtra, when set, may keep an extra copy that mkctl could delete
+	// (the plan notes why); it returns true to keep it.
+	keepExtra func(name, id string) bool
+}
+
+// dedupeNamed applies the duplicate rule to a kind keyed by name: for each
+// declared name held by several live objects it keeps one and deletes the
+// others, or stops when one of them is not mkctl's. It returns the live
+// objects without the extras and the deletions.
+func dedupeNamed[T any](p *planState, live []T, declared []namedDecl, k namedKind[T]) ([]T, []*Change) {
 	byName := map[string][]int{}
-	for i, a := range p.live.Antennas {
-		byName[a.Name] = append(byName[a.Name], i)
+	for i, x := range live {
+		name, _ := k.object(x)
+		byName[name] = append(byName[name], i)
 	}
 	drop := map[string]bool{}
 	var dels []*Change
-	for _, want := range p.acct.Antennas {
+	for _, want := range declared {
 		idx := byName[want.Name]
 		if len(idx) < 2 {
 			continue
 		}
-		key := antennaKey(want.Name)
+		key := k.key(want.Name)
 		objs := make([]dupObject, len(idx))
 		for j, i := range idx {
-			a := p.live.Antennas[i]
-			objs[j] = dupObject{ID: a.ID, CreatedAt: a.CreatedAt, Label: fmt.Sprintf("antenna %q", a.Name)}
+			_, objs[j] = k.object(live[i])
 		}
 		keep := p.keeper(key, objs)
 		var blocked []string
 		for j, o := range objs {
-			if j != keep && !p.mayDelete(o.ID, "antennas") {
+			if j != keep && !p.mayDelete(o.ID, k.collection) {
 				blocked = append(blocked, o.ID)
 			}
 		}
 		if len(blocked) > 0 {
-			p.duplicateError(want.DeclRange, "antenna", fmt.Sprintf("the name %q", want.Name), "antennas", objs, keep, blocked)
+			p.duplicateError(want.DeclRange, k.what, fmt.Sprintf("the name %q", want.Name), k.collection, objs, keep, blocked)
 		}
 		for j, o := range objs {
 			if j == keep {
 				continue
 			}
 			drop[o.ID] = true
-			if len(blocked) == 0 {
-				dels = append(dels, extraDelete(p, TypeAntenna, key, o.ID, "name", want.Name))
+			if len(blocked) > 0 || k.keepExtra != nil && k.keepExtra(want.Name, o.ID) {
+				continue
 			}
+			dels = append(dels, extraDelete(p, k.typ, key, o.ID, "name", want.Name))
 		}
 	}
-	p.live.Antennas = filterOut(p.live.Antennas, drop, func(a LiveAntenna) string { return a.ID })
+	return filterOut(live, drop, func(x T) string { _, o := k.object(x); return o.ID }), dels
+}
+
+func (p *planState) dedupeAntennas() []*Change {
+	declared := make([]namedDecl, len(p.acct.Antennas))
+	for i, a := range p.acct.Antennas {
+		declared[i] = namedDecl{Name: a.Name, DeclRange: a.DeclRange}
+	}
+	var dels []*Change
+	p.live.Antennas, dels = dedupeNamed(p, p.live.Antennas, declared, namedKind[LiveAntenna]{
+		what: "antenna", collection: "antennas", typ: TypeAntenna, key: antennaKey,
+		object: func(a LiveAntenna) (string, dupObject) {
+			return a.Name, dupObject{ID: a.ID, CreatedAt: a.CreatedAt, Label: fmt.Sprintf("antenna %q", a.Name)}
+		},
+	})
 	return dels
 }
 
 func (p *planState) dedupeLists() []*Change {
-	byName := map[string][]int{}
-	for i, l := range p.live.UserLists {
-		byName[l.Name] = append(byName[l.Name], i)
+	declared := make([]namedDecl, len(p.acct.UserLists))
+	for i, l := range p.acct.UserLists {
+		declared[i] = namedDecl{Name: l.Name, DeclRange: l.DeclRange}
 	}
-	drop := map[string]bool{}
 	var dels []*Change
-	for _, want := range p.acct.UserLists {
-		idx := byName[want.Name]
-		if len(idx) < 2 {
-			continue
-		}
-		key := userListKey(want.Name)
-		objs := make([]dupObject, len(idx))
-		for j, i := range idx {
-			l := p.live.UserLists[i]
-			objs[j] = dupObject{ID: l.ID, CreatedAt: l.CreatedAt, Label: fmt.Sprintf("user list %q", l.Name)}
-		}
-		keep := p.keeper(key, objs)
-		var blocked []string
-		for j, o := range objs {
-			if j != keep && !p.mayDelete(o.ID, "user_lists") {
-				blocked = append(blocked, o.ID)
+	p.live.UserLists, dels = dedupeNamed(p, p.live.UserLists, declared, namedKind[LiveUserList]{
+		what: "user list", collection: "user_lists", typ: TypeUserList, key: userListKey,
+		object: func(l LiveUserList) (string, dupObject) {
+			return l.Name, dupObject{ID: l.ID, CreatedAt: l.CreatedAt, Label: fmt.Sprintf("user list %q", l.Name)}
+		},
+		// Deleting a list deletes the antennas that use it (ON DELETE
+		// CASCADE). A declared antenna is moved to the kept list before
+		// this deletion runs (it comes after the antenna updates); an
+		// antenna nobody declares that stays pins the extra list in place.
+		keepExtra: func(name, id string) bool {
+			ant, ok := p.stayingAntennaUsing(id)
+			if ok {
+				p.note("user_list %q: the duplicate %s stays: antenna %q, which this configuration does not manage, uses it.", name, id, ant)
 			}
-		}
-		if len(blocked) > 0 {
-			p.duplicateError(want.DeclRange, "user list", fmt.Sprintf("the name %q", want.Name), "user_lists", objs, keep, blocked)
-		}
-		for j, o := range objs {
-			if j == keep {
-				continue
-			}
-			drop[o.ID] = true
-			if len(blocked) > 0 {
-				continue
-			}
-			// Deleting a list deletes the antennas that use it (ON
-			// DELETE CASCADE). A declared antenna is moved to the kept
-			// list before this deletion runs (it comes after the antenna
-			// updates); an antenna nobody declares that stays pins the
-			// extra list in place.
-			if ant, ok := p.stayingAntennaUsing(o.ID); ok {
-				p.note("user_list %q: the duplicate %s stays: antenna %q, which this configuration does not manage, uses it.", want.Name, o.ID, ant)
-				continue
-			}
-			dels = append(dels, extraDelete(p, TypeUserList, key, o.ID, "name", want.Name))
-		}
-	}
-	p.live.UserLists = filterOut(p.live.UserLists, drop, func(l LiveUserList) string { return l.ID })
+			return ok
+		},
+	})
 	return dels
 }
 

@@ -104,3 +104,31 @@ func TestDuplicateAntennasAndLists(t *testing.T) {
 		t.Errorf("kept antenna not moved to the kept list: %+v", ap.Changes[1].After)
 	}
 }
+
+// An extra list that an antenna the configuration does not manage still
+// uses stays (deleting the list would delete that antenna too), and the
+// plan says why.
+func TestDuplicateListUsedByUnmanagedAntennaStays(t *testing.T) {
+	acct := base()
+	acct.UserLists = []*schema.UserList{{Name: "src", Members: []string{"@a"}}}
+	acct.Purge["user_lists"] = true
+	live := &Live{
+		Users: map[string]string{"@a": "ua"},
+		UserLists: []LiveUserList{
+			{ID: "L1", Name: "src", UserIDs: []string{"ua"}, CreatedAt: t0},
+			{ID: "L2", Name: "src", UserIDs: []string{"ua"}, CreatedAt: t0.Add(time.Second)},
+		},
+		Antennas: []LiveAntenna{{ID: "A9", Name: "hand-made", Fields: map[string]any{"src": "list", "userListId": "L2"}, CreatedAt: t0}},
+	}
+	ap := mustPlan(t, acct, live)
+	if got := summary(ap); got != "" {
+		t.Fatalf("the extra list used by a hand-made antenna is deleted:\n%s", got)
+	}
+	found := false
+	for _, n := range ap.Notes {
+		found = found || strings.Contains(n, `the duplicate L2 stays: antenna "hand-made"`)
+	}
+	if !found {
+		t.Errorf("no note says why L2 stays: %q", ap.Notes)
+	}
+}
