@@ -128,8 +128,13 @@ func confirm(ctx context.Context, opts *applyOptions) (bool, error) {
 	io := opts.IO
 	fmt.Fprintf(io.Out, "\n%s\n  mkctl will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
 		io.Colors().Bold("Do you want to perform these actions?"))
-	// Read in the background so that Ctrl-C at the prompt ends mkctl at
-	// once (the signal only cancels ctx; a blocked read would ignore it).
+	return readYes(ctx, io)
+}
+
+// readYes reads the answer to a confirmation: only "yes" confirms. It reads
+// in the background so that Ctrl-C at the prompt ends mkctl at once (the
+// signal only cancels ctx; a blocked read would ignore it).
+func readYes(ctx context.Context, io *IOStreams) (bool, error) {
 	type answer struct {
 		line string
 		err  error

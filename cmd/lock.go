@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -172,25 +171,7 @@ func runForceUnlock(cmd *cobra.Command, opts *forceUnlockOptions, address string
 func confirmPrompt(ctx context.Context, g *globalOptions, question, detail string) (bool, error) {
 	io := g.IO
 	fmt.Fprintf(io.Out, "\n%s\n  %s\n  Only 'yes' will be accepted to confirm.\n\n  Enter a value: ", io.Colors().Bold(question), detail)
-	type answer struct {
-		line string
-		err  error
-	}
-	answers := make(chan answer, 1)
-	go func() {
-		line, err := bufio.NewReader(io.In).ReadString('\n')
-		answers <- answer{line, err}
-	}()
-	select {
-	case <-ctx.Done():
-		fmt.Fprintln(io.Out)
-		return false, ctx.Err()
-	case a := <-answers:
-		if a.err != nil && a.line == "" {
-			return false, fmt.Errorf("reading the confirmation: %w", a.err)
-		}
-		return strings.TrimSpace(a.line) == "yes", nil
-	}
+	return readYes(ctx, io)
 }
 
 func newRunID() string {
