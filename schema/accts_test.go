@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,21 @@ func TestNormaliseUserAcct(t *testing.T) {
 		}
 		if got != tt.want || prob != "" {
 			t.Errorf("normaliseUserAcct(%q) = %q, %q; want %q", tt.raw, got, prob, tt.want)
+		}
+	}
+}
+
+// TestIsUsernameMatchesPatterns checks the loop against the regular
+// expressions it replaced.
+func TestIsUsernameMatchesPatterns(t *testing.T) {
+	local := regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
+	remote := regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
+	for _, s := range []string{"", "a", "alice_01", "Al.ice", "a-b", "a b", "a\n", "\na", "é", "a@b", "a/b", "_", ".", "-", "Z9", "a\x00", "ｆｕｌｌ", "a+b"} {
+		if got, want := isUsername(s, false), local.MatchString(s); got != want {
+			t.Errorf("isUsername(%q, false) = %v, the pattern says %v", s, got, want)
+		}
+		if got, want := isUsername(s, true), remote.MatchString(s); got != want {
+			t.Errorf("isUsername(%q, true) = %v, the pattern says %v", s, got, want)
 		}
 	}
 }
