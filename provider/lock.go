@@ -16,17 +16,6 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // The apply lock: a lease per account, kept in the account registry.
 //
 // Misskey has no compare-and-swap, so a lease cannot be taken by one
@@ -220,7 +209,7 @@ func Acquire(ctx context.Context, c *Client, account string, info LockInfo, opts
 			// Written in the same millisecond: both claimants yield, so
 			// try again after a random pause, whatever the timeout.
 			ties++
-			if err := sleepCtx(ctx, time.Duration(50+mrand.IntN(250))*time.Millisecond); err != nil {
+			if err := sleepContext(ctx, time.Duration(50+mrand.IntN(250))*time.Millisecond); err != nil {
 				return nil, err
 			}
 			continue
