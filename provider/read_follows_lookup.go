@@ -124,18 +124,12 @@ func readFollowsByLookup(ctx context.Context, r *reading, l *followLookup) (func
 	for i, acct := range l.names {
 		g.Go(func() error {
 			var u relUser
-			err := r.read(gctx, "users/show", usersShowByName(acct), &u)
-			switch {
-			case err == nil:
+			why, err := showUserByName(gctx, r, acct, &u)
+			if why == "" && err == nil {
 				byName[i] = &u
-			case IsCode(err, "NO_SUCH_USER"):
-				reasons[i] = "Misskey knows no such user (NO_SUCH_USER)"
-			case IsCode(err, "FAILED_TO_RESOLVE_REMOTE_USER"):
-				reasons[i] = "Misskey could not fetch the user from its server (FAILED_TO_RESOLVE_REMOTE_USER)"
-			default:
-				return fmt.Errorf("resolving %s: %w", acct, err)
 			}
-			return nil
+			reasons[i] = why
+			return err
 		})
 	}
 	if err := g.Wait(); err != nil {

@@ -90,18 +90,12 @@ func resolveUsers(ctx context.Context, r *reading, live *planner.Live) error {
 	for i, acct := range rest {
 		g.Go(func() error {
 			var u apiUser
-			err := r.read(gctx, "users/show", usersShowByName(acct), &u)
-			switch {
-			case err == nil:
+			why, err := showUserByName(gctx, r, acct, &u)
+			if why == "" && err == nil {
 				ids[i] = u.ID
-			case IsCode(err, "NO_SUCH_USER"):
-				reasons[i] = "Misskey knows no such user (NO_SUCH_USER)"
-			case IsCode(err, "FAILED_TO_RESOLVE_REMOTE_USER"):
-				reasons[i] = "Misskey could not fetch the user from its server (FAILED_TO_RESOLVE_REMOTE_USER)"
-			default:
-				return fmt.Errorf("resolving %s: %w", acct, err)
 			}
-			return nil
+			reasons[i] = why
+			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -138,6 +132,23 @@ func unknownMemberIDs(r *reading, live *planner.Live, knownIDs map[string]bool) 
 		}
 	}
 	return ids
+}
+
+// showUserByName asks users/show about acct into out. A user Misskey does
+// not know or cannot fetch is no error: the reason, for Live.Unresolved,
+// is returned instead.
+func showUserByName(ctx context.Context, r *reading, acct string, out any) (unresolved string, err error) {
+	err = r.read(ctx, "users/show", usersShowByName(acct), out)
+	switch {
+	case err == nil:
+		return "", nil
+	case IsCode(err, "NO_SUCH_USER"):
+		return "Misskey knows no such user (NO_SUCH_USER)", nil
+	case IsCode(err, "FAILED_TO_RESOLVE_REMOTE_USER"):
+		return "Misskey could not fetch the user from its server (FAILED_TO_RESOLVE_REMOTE_USER)", nil
+	default:
+		return "", fmt.Errorf("resolving %s: %w", acct, err)
+	}
 }
 
 // usersShowByName is users/show's {username, host} form; host is left out
