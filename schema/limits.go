@@ -97,6 +97,19 @@ func (s *valueSize) addString(str string) error {
 	return nil
 }
 
+// addSizes adds another value's walk to s, as if s had walked that value.
+func (s *valueSize) addSizes(o valueSize) error {
+	s.elems += o.elems
+	if s.elems > MaxElements {
+		return tooLarge("the value has more than %d elements", MaxElements)
+	}
+	s.bytes += o.bytes
+	if s.bytes > MaxValueBytes {
+		return tooLarge("the strings of the value add up to more than %d MiB", MaxValueBytes>>20)
+	}
+	return nil
+}
+
 // checkValue returns why v is too large, or nil.
 func checkValue(v cty.Value) error {
 	var s valueSize
@@ -226,13 +239,16 @@ func limitFunc(f function.Function, predict func(args []cty.Value, sizes []value
 		VarParam:    f.VarParam(),
 		Type:        f.ReturnTypeForValues,
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			// Each argument is walked once; the totals of all of them
+			// together are the sums of the walks.
 			var total valueSize
 			sizes := make([]valueSize, len(args))
 			for i, a := range args {
-				if err := sizes[i].add(a); err != nil {
-					return cty.NilVal, function.NewArgError(i, fmt.Errorf("%w. %s", err, limitsHint))
+				err := sizes[i].add(a)
+				if err == nil {
+					err = total.addSizes(sizes[i])
 				}
-				if err := total.add(a); err != nil {
+				if err != nil {
 					return cty.NilVal, function.NewArgError(i, fmt.Errorf("%w. %s", err, limitsHint))
 				}
 			}
