@@ -13,18 +13,7 @@ import (
 // does, and returns the plan.
 func planAndApply(t *testing.T, env *emuEnv, acct *schema.Account) *planner.AccountPlan {
 	t.Helper()
-	ctx := context.Background()
-	live, err := ReadAccount(ctx, env.c, acct)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ap, diags := planner.PlanAccount(acct, live)
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	if _, err := Apply(ctx, env.c, ap, nil); err != nil {
-		t.Fatal(err)
-	}
+	ap, _ := mustPlanApply(t, env, acct)
 	return ap
 }
 
