@@ -124,7 +124,10 @@ func runForceUnlock(cmd *cobra.Command, opts *forceUnlockOptions, address string
 		if err != nil {
 			return err
 		}
-		c, err := provider.NewClient(acct.Host, tok.Token, provider.WithUserAgent("mkctl/"+Version))
+		// Built like apply's clients: the token is redacted from the
+		// output, and MKCTL_LOG and the rate-limit wait apply.
+		addSecret(io, tok.Token)
+		c, err := provider.NewClient(acct.Host, tok.Token, opts.clientOptions()...)
 		if err != nil {
 			return fmt.Errorf("%s: %w", address, err)
 		}
