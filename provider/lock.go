@@ -115,6 +115,7 @@ func orUnknown(s string) string {
 // LockHeldError is returned when another apply holds the account's lease.
 type LockHeldError struct {
 	Account string // @user@host
+	Address string // account.LABEL of the configuration, for force-unlock
 	Holder  LockClaim
 	Waited  time.Duration
 }
@@ -124,9 +125,13 @@ func (e *LockHeldError) Error() string {
 	if e.Waited >= time.Second {
 		waited = fmt.Sprintf(" after waiting %s", e.Waited.Round(time.Second))
 	}
+	unlock := "mkctl force-unlock ACCOUNT_ADDRESS"
+	if e.Address != "" {
+		unlock = "mkctl force-unlock " + e.Address
+	}
 	return fmt.Sprintf("%s is locked by another apply%s: %s. Wait for it to finish (or run with --lock-timeout 5m to wait); "+
-		"a lock left by a killed apply lapses %s after its last renewal, or remove it with 'mkctl force-unlock'",
-		e.Account, waited, e.Holder.Describe(), time.Duration(e.Holder.Info.TTLMilli)*time.Millisecond)
+		"a lock left by a killed apply lapses %s after its last renewal, or remove it with '%s'",
+		e.Account, waited, e.Holder.Describe(), time.Duration(e.Holder.Info.TTLMilli)*time.Millisecond, unlock)
 }
 
 // Lease is a held lock. Release it exactly once.
@@ -215,7 +220,7 @@ func Acquire(ctx context.Context, c *Client, account string, info LockInfo, opts
 			continue
 		}
 		if waited >= opts.Timeout {
-			return nil, &LockHeldError{Account: account, Holder: *holder, Waited: waited}
+			return nil, &LockHeldError{Account: account, Address: info.Address, Holder: *holder, Waited: waited}
 		}
 		if !told && opts.OnWait != nil {
 			opts.OnWait(*holder)
