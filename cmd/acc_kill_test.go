@@ -400,15 +400,7 @@ func (w *killWorld) assertConverged(t *testing.T, u *acctest.User) {
 
 	// Every note of the account: the three pinned ones, each once. A
 	// duplicate post, or a replaced/obsolete note left behind, shows here.
-	var notes []struct {
-		ID   string `json:"id"`
-		Text string `json:"text"`
-	}
-	u.Call(t, "users/notes", map[string]any{"userId": u.ID, "limit": 100}, &notes)
-	var texts []string
-	for _, n := range notes {
-		texts = append(texts, n.Text)
-	}
+	texts := realNotes(t, u)
 	sort.Strings(texts)
 	want := slices.Clone(w.desiredPinnedTexts)
 	sort.Strings(want)
@@ -749,14 +741,7 @@ account "bot" {
 	if !slices.Equal(pinned, []string{"a v2", "b v2"}) {
 		t.Errorf("pinned notes, top first: %q, want [a v2 b v2]", pinned)
 	}
-	var notes []struct {
-		Text string `json:"text"`
-	}
-	u.Call(t, "users/notes", map[string]any{"userId": u.ID, "limit": 100}, &notes)
-	var texts []string
-	for _, n := range notes {
-		texts = append(texts, n.Text)
-	}
+	texts := realNotes(t, u)
 	sort.Strings(texts)
 	if !slices.Equal(texts, []string{"a v2", "b v2"}) {
 		t.Errorf("the account's notes: %q, want exactly [a v2 b v2]", texts)
