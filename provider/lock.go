@@ -131,7 +131,7 @@ func (e *LockHeldError) Error() string {
 	}
 	return fmt.Sprintf("%s is locked by another apply%s: %s. Wait for it to finish (or run with --lock-timeout 5m to wait); "+
 		"a lock left by a killed apply lapses %s after its last renewal, or remove it with '%s'",
-		e.Account, waited, e.Holder.Describe(), time.Duration(e.Holder.Info.TTLMilli)*time.Millisecond, unlock)
+		e.Account, waited, e.Holder.Describe(), e.Holder.ttl(), unlock)
 }
 
 // Lease is a held lock. Release it exactly once.
@@ -319,12 +319,8 @@ func earliest(ctx context.Context, c *Client, keys []string, mineKey string, min
 		if cl == nil {
 			continue
 		}
-		ttl := time.Duration(cl.Info.TTLMilli) * time.Millisecond
-		if ttl <= 0 {
-			ttl = DefaultLockTTL
-		}
 		if cl.Key != ref.Key {
-			if !cl.UpdatedAt.Add(ttl).After(now) {
+			if !cl.UpdatedAt.Add(cl.ttl()).After(now) {
 				continue // lapsed: its apply stopped renewing it
 			}
 			if ref.Info.Run != "" && cl.Info.Run == ref.Info.Run {
@@ -341,6 +337,15 @@ func earliest(ctx context.Context, c *Client, keys []string, mineKey string, min
 		}
 	}
 	return first, own, nil
+}
+
+// ttl is how long the claim lives without renewal; a claim that does not
+// say (not mkctl's format) gets the default.
+func (l LockClaim) ttl() time.Duration {
+	if l.Info.TTLMilli <= 0 {
+		return DefaultLockTTL
+	}
+	return time.Duration(l.Info.TTLMilli) * time.Millisecond
 }
 
 func claimBefore(a, b *LockClaim) bool {
