@@ -43,7 +43,9 @@ type corpusEntry struct {
 	Reason   string          `json:"reason,omitempty"`
 }
 
-func TestAjvCorpus(t *testing.T) {
+// loadCorpus reads testdata/ajv-corpus.json.
+func loadCorpus(t *testing.T) corpusFile {
+	t.Helper()
 	data, err := os.ReadFile(corpusPath)
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +54,11 @@ func TestAjvCorpus(t *testing.T) {
 	if err := json.Unmarshal(data, &f); err != nil {
 		t.Fatal(err)
 	}
+	return f
+}
+
+func TestAjvCorpus(t *testing.T) {
+	f := loadCorpus(t)
 	if f.Misskey != MustLoad().Version {
 		t.Errorf("the corpus was recorded on Misskey %s, api.json is %s: record it again", f.Misskey, MustLoad().Version)
 	}
@@ -521,14 +528,7 @@ func TestAccAjvCorpus(t *testing.T) {
 		t.Logf("recorded %d entries from Misskey %s", len(got), meta.Version)
 		return
 	}
-	data, err := os.ReadFile(corpusPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f corpusFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
-	}
+	f := loadCorpus(t)
 	if f.Misskey != meta.Version {
 		t.Fatalf("the corpus is of Misskey %s, the server is %s: record it again (MKCTL_AJV_RECORD=1)", f.Misskey, meta.Version)
 	}
