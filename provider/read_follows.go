@@ -35,11 +35,11 @@ func acctOf(username string, host *string) string {
 func acctFold(acct string) string { return strings.ToLower(acct) }
 
 // readFollows reads every established follow with users/following, 100 per
-// request, unless asking users/show about the declared and recorded
-// followees takes fewer requests (planFollowLookup) (see readPages for the request count). users/following works on
-// every Misskey version; following/list (2026.5.2+) would give the same
-// pages. The caller may always list their own follows, whatever
-// followingVisibility says.
+// request (see readPages for the request count), unless asking users/show
+// about the declared and recorded followees takes fewer requests
+// (planFollowLookup). users/following works on every Misskey version;
+// following/list (2026.5.2+) would give the same pages. The caller may
+// always list their own follows, whatever followingVisibility says.
 func readFollows(ctx context.Context, r *reading) (func(*planner.Live), error) {
 	if !r.manages(planner.TypeFollow) {
 		return nil, nil
@@ -62,31 +62,40 @@ func readFollows(ctx context.Context, r *reading) (func(*planner.Live), error) {
 		if f.Followee == nil || f.Followee.Username == "" {
 			continue // a followee Misskey could not pack (being deleted): nothing to manage
 		}
-		lf := planner.LiveFollow{UserID: f.Followee.ID, Acct: f.Followee.acct()}
+		lf := f.Followee.liveFollow()
 		if lf.UserID == "" {
 			lf.UserID = f.FolloweeID
 		}
-		if f.Followee.WithReplies != nil {
-			lf.WithReplies = *f.Followee.WithReplies
-		}
-		lf.Notify = f.Followee.Notify != nil && *f.Followee.Notify == "normal"
 		follows = append(follows, lf)
 	}
-	return func(l *planner.Live) {
-		// Established follows first; a pending entry for the same followee
-		// (the request was accepted between the two reads) is dropped.
-		est := make(map[string]bool, len(follows))
-		for _, f := range follows {
-			est[f.UserID] = true
+	return func(l *planner.Live) { mergeEstablished(l, follows) }, nil
+}
+
+// liveFollow is the established follow of u, with its settings.
+func (u *apiUser) liveFollow() planner.LiveFollow {
+	lf := planner.LiveFollow{UserID: u.ID, Acct: u.acct()}
+	if u.WithReplies != nil {
+		lf.WithReplies = *u.WithReplies
+	}
+	lf.Notify = u.Notify != nil && *u.Notify == "normal"
+	return lf
+}
+
+// mergeEstablished puts the established follows first in l.Follows; a
+// pending entry for the same followee (the request was accepted between
+// the two reads) is dropped.
+func mergeEstablished(l *planner.Live, follows []planner.LiveFollow) {
+	est := make(map[string]bool, len(follows))
+	for _, f := range follows {
+		est[f.UserID] = true
+	}
+	merged := follows
+	for _, f := range l.Follows {
+		if !est[f.UserID] {
+			merged = append(merged, f)
 		}
-		merged := follows
-		for _, f := range l.Follows {
-			if !est[f.UserID] {
-				merged = append(merged, f)
-			}
-		}
-		l.Follows = merged
-	}, nil
+	}
+	l.Follows = merged
 }
 
 // readFollowRequests reads the follow requests the account sent and that

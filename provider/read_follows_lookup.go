@@ -143,12 +143,7 @@ func readFollowsByLookup(ctx context.Context, r *reading, l *followLookup) (func
 			return
 		}
 		seen[u.ID] = true
-		lf := planner.LiveFollow{UserID: u.ID, Acct: u.acct()}
-		if u.WithReplies != nil {
-			lf.WithReplies = *u.WithReplies
-		}
-		lf.Notify = u.Notify != nil && *u.Notify == "normal"
-		follows = append(follows, lf)
+		follows = append(follows, u.liveFollow())
 	}
 	for _, b := range batches {
 		for i := range b {
@@ -171,17 +166,7 @@ func readFollowsByLookup(ctx context.Context, r *reading, l *followLookup) (func
 	unlisted := max(int(count)-len(follows), 0)
 
 	return func(live *planner.Live) {
-		est := make(map[string]bool, len(follows))
-		for _, f := range follows {
-			est[f.UserID] = true
-		}
-		merged := follows
-		for _, f := range live.Follows {
-			if !est[f.UserID] {
-				merged = append(merged, f)
-			}
-		}
-		live.Follows = merged
+		mergeEstablished(live, follows)
 		live.UnlistedFollows = unlisted
 		for acct, id := range users {
 			live.Users[acct] = id
