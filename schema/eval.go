@@ -96,12 +96,18 @@ func (s *scope) eval(expr hcl.Expression) (cty.Value, *hcl.EvalContext, hcl.Diag
 	}
 	// Checked after every evaluation, so that no local, variable or
 	// attribute carries a value over the limits into the next expression.
-	if err := checkValue(val); err != nil {
+	var size valueSize
+	if err := size.add(val); err != nil {
 		return cty.DynamicVal, ctx, append(diags, tooLargeDiag(expr, ctx, err))
 	}
 	// PostgreSQL cannot store U+0000 in text: Misskey would fail on it
 	// at apply, or drop it. Checked on evaluated values only, so that
-	// replace(file("x"), "\u0000", "") can still clean a file.
+	// replace(file("x"), "\u0000", "") can still clean a file. The size
+	// walk has noted whether there is one; only then is the value walked
+	// again, to say where.
+	if !size.nul {
+		return val, ctx, diags
+	}
 	if path, ok := findNUL(val, ""); ok {
 		return cty.DynamicVal, ctx, append(diags, valueError(expr, ctx, "Invalid character",
 			"The value%s contains a NUL character (U+0000), which Misskey cannot store. Hint: remove it, e.g. with replace(..., \"\\u0000\", \"\").", path))

@@ -52,6 +52,7 @@ const limitsHint = "Hint: mkctl bounds what an expression may produce (see \"Lim
 // huge subvalue many times.
 type valueSize struct {
 	bytes, elems int
+	nul          bool // a string (or key) holds U+0000; see findNUL
 }
 
 func (s *valueSize) add(v cty.Value) error {
@@ -94,6 +95,7 @@ func (s *valueSize) addString(str string) error {
 	if s.bytes > MaxValueBytes {
 		return tooLarge("the strings of the value add up to more than %d MiB", MaxValueBytes>>20)
 	}
+	s.nul = s.nul || strings.IndexByte(str, 0) >= 0
 	return nil
 }
 
