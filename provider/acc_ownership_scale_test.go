@@ -84,7 +84,7 @@ func TestAccOwnershipRecord100k(t *testing.T) {
 	first := st.sets.Load()
 	t.Logf("%d follows: %d registry writes, largest body %d bytes (%.0f%% of 1 MiB)", n, first, st.max.Load(), 100*float64(st.max.Load())/(1<<20))
 
-	back, err := readRecord(ctx, c.Read, address)
+	back, err := readOwnership(ctx, c.Read, address)
 	if err != nil {
 		t.Fatalf("reading the record back: %v", err)
 	}
@@ -108,7 +108,7 @@ func TestAccOwnershipRecord100k(t *testing.T) {
 	if got := st.sets.Load(); got > 4 {
 		t.Errorf("the update wrote %d values, want at most 4 (the one or two chunks of the deleted follows, the last chunk, the manifest)", got)
 	}
-	again, err := readRecord(ctx, c.Read, address)
+	again, err := readOwnership(ctx, c.Read, address)
 	if err != nil {
 		t.Fatalf("reading the updated record: %v", err)
 	}

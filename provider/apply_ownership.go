@@ -53,7 +53,7 @@ func (run *applyRun) record(ctx context.Context) (*planner.Ownership, error) {
 		rec = cloneOwnership(run.ap.Ownership)
 	} else {
 		var err error
-		if rec, err = readRecord(ctx, run.c.Read, run.ap.Address); err != nil {
+		if rec, err = readOwnership(ctx, run.c.Read, run.ap.Address); err != nil {
 			return nil, err
 		}
 	}

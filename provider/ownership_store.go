@@ -508,9 +508,15 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// readRecord reads the record at address in either format; nil when there
-// is none. The chunks are read concurrently (read limits how many at once).
-func readRecord(ctx context.Context, read readFunc, address string) (*planner.Ownership, error) {
+// readOwnership reads mkctl's ownership record for the configured account at
+// address, in either format; nil when there is none. The chunks are read
+// concurrently (read limits how many at once).
+//
+// It uses i/registry/get-detail rather than i/registry/get: get answers a
+// stored null with 204 and no body, get-detail always with {updatedAt,
+// value}. A missing key (NO_SUCH_KEY) is the normal state of a token mkctl
+// has not written with yet.
+func readOwnership(ctx context.Context, read readFunc, address string) (*planner.Ownership, error) {
 	for attempt := 0; ; attempt++ {
 		rec, err := readRecordOnce(ctx, read, address)
 		if err == errChunkGone && attempt < readRetries {

@@ -291,7 +291,7 @@ func TestOwnershipRecordReaderRetriesOnSwitch(t *testing.T) {
 		}
 		return env.c.Read(ctx, endpoint, params, out)
 	}
-	rec, err := readRecord(context.Background(), read, "account.main")
+	rec, err := readOwnership(context.Background(), read, "account.main")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func TestOwnershipRecordDamagedChunk(t *testing.T) {
 	if err := env.c.Write(context.Background(), "i/registry/set", p, nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err := readRecord(context.Background(), env.c.Read, "account.main")
+	_, err := readOwnership(context.Background(), env.c.Read, "account.main")
 	if err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("err = %v", err)
 	}
@@ -371,7 +371,7 @@ func BenchmarkOwnershipRecord(b *testing.B) {
 		b.Run(itoa(n/1000)+"k/read", func(b *testing.B) {
 			env.resetCounts()
 			for b.Loop() {
-				got, err := readRecord(ctx, env.c.Read, "account.main")
+				got, err := readOwnership(ctx, env.c.Read, "account.main")
 				if err != nil || len(got.Objects) != n {
 					b.Fatal(err)
 				}

@@ -20,17 +20,6 @@ func registryParams(address string) map[string]any {
 	return map[string]any{"key": planner.OwnershipKey(address), "scope": planner.OwnershipScope}
 }
 
-// readOwnership reads mkctl's ownership record for the configured account at
-// address, in either format (ownership_store.go); nil when there is none.
-//
-// It uses i/registry/get-detail rather than i/registry/get: get answers a
-// stored null with 204 and no body, get-detail always with {updatedAt,
-// value}. A missing key (NO_SUCH_KEY) is the normal state of a token mkctl
-// has not written with yet.
-func readOwnership(ctx context.Context, read readFunc, address string) (*planner.Ownership, error) {
-	return readRecord(ctx, read, address)
-}
-
 // decodeOwnership checks the record rather than starting afresh on
 // anything odd: a record mkctl cannot read would be overwritten by the
 // next apply, and mkctl would forget what it owns.
