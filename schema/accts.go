@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/mkctl/mkctl/internal/hosturl"
@@ -44,7 +43,7 @@ func normaliseAcct(raw, ownHost string) (string, string) {
 	if p != nil {
 		return "", fmt.Sprintf("%q: %s. Hint: %s.", raw, p.Detail, p.Hint)
 	}
-	if n, err := strconv.Atoi(port); hasPort && (err != nil || n < 1 || n > 65535 || strings.Trim(port, "0123456789") != "") {
+	if hasPort && !hosturl.ValidPort(port) {
 		return "", fmt.Sprintf("%q has an invalid port %q: a port is a number from 1 to 65535. Hint: write \"@user@host\" or \"@user@host:port\".", raw, port)
 	}
 	host := name

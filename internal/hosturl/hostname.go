@@ -3,6 +3,7 @@ package hosturl
 import (
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -57,6 +58,17 @@ func CanonicalHostname(h string) (string, *Problem) {
 		return "", bad("the server name has an empty label", "check the dots")
 	}
 	return strings.ToLower(h), nil
+}
+
+// ValidPort reports whether port is a port number: digits only (url.Parse
+// checks no more than that, and strconv.Atoi accepts a sign), from 1 to
+// 65535. 0 or 99999 would fail at every request, and be retried.
+func ValidPort(port string) bool {
+	if port == "" || strings.Trim(port, "0123456789") != "" {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535
 }
 
 // IsLoopback reports whether hostname names this machine: "localhost" in

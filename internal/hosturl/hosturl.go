@@ -9,7 +9,6 @@ package hosturl
 import (
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -69,14 +68,10 @@ func Canonical(raw string) (string, *Problem) {
 		p.Detail = fmt.Sprintf("host %q: %s", raw, p.Detail)
 		return "", p
 	}
-	if port := u.Port(); port != "" {
-		// url.Parse checks only that a port is digits: 0 or 99999 would
-		// fail at every request, and be retried.
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return "", &Problem{Kind: BadPort, Summary: "Invalid host",
-				Detail: fmt.Sprintf("host %q has the port %s; a port is a number from 1 to 65535", raw, port),
-				Hint:   "fix the port, or leave it out for the default (443)"}
-		}
+	if port := u.Port(); port != "" && !ValidPort(port) {
+		return "", &Problem{Kind: BadPort, Summary: "Invalid host",
+			Detail: fmt.Sprintf("host %q has the port %s; a port is a number from 1 to 65535", raw, port),
+			Hint:   "fix the port, or leave it out for the default (443)"}
 	}
 	if scheme == "http" && !IsLoopback(hostname) {
 		fix := "https://" + u.Host
