@@ -28,13 +28,19 @@ const paceMargin = 50 * time.Millisecond
 // pacer spaces the calls of each paced endpoint. It is shared by a client
 // and the copies derive makes, which reach the same account.
 type pacer struct {
-	mu    sync.Mutex
-	locks map[string]*sync.Mutex // one call of an endpoint at a time
-	last  map[string]time.Time   // when the last call of an endpoint ended
+	mu        sync.Mutex
+	endpoints map[string]*pacedEndpoint
+}
+
+// pacedEndpoint is held from paceStart until its done: one call of the
+// endpoint at a time.
+type pacedEndpoint struct {
+	sync.Mutex
+	last time.Time // when the last call ended; zero: none yet
 }
 
 func newPacer() *pacer {
-	return &pacer{locks: map[string]*sync.Mutex{}, last: map[string]time.Time{}}
+	return &pacer{endpoints: map[string]*pacedEndpoint{}}
 }
 
 // WithoutPacing turns the spacing of minInterval endpoints off: for the
@@ -55,29 +61,24 @@ func (c *Client) paceStart(ctx context.Context, endpoint string) (done func(), e
 	}
 	p := c.pace
 	p.mu.Lock()
-	l := p.locks[endpoint]
-	if l == nil {
-		l = &sync.Mutex{}
-		p.locks[endpoint] = l
+	e := p.endpoints[endpoint]
+	if e == nil {
+		e = &pacedEndpoint{}
+		p.endpoints[endpoint] = e
 	}
 	p.mu.Unlock()
-	l.Lock()
+	e.Lock()
 	done = func() {
-		p.mu.Lock()
-		p.last[endpoint] = c.now()
-		p.mu.Unlock()
-		l.Unlock()
+		e.last = c.now()
+		e.Unlock()
 	}
-	p.mu.Lock()
-	last, seen := p.last[endpoint]
-	p.mu.Unlock()
-	if !seen {
+	if e.last.IsZero() {
 		return done, nil
 	}
-	if wait := last.Add(interval + paceMargin).Sub(c.now()); wait > 0 {
+	if wait := e.last.Add(interval + paceMargin).Sub(c.now()); wait > 0 {
 		c.logf(ctx, slog.LevelDebug, "pacing", slog.String("endpoint", endpoint), slog.Duration("wait", wait), slog.Duration("min_interval", interval))
 		if err := c.sleep(ctx, wait); err != nil {
-			l.Unlock()
+			e.Unlock()
 			return nil, fmt.Errorf("%s: stopped while spacing calls (Misskey allows one every %s): %w", endpoint, interval, err)
 		}
 	}
