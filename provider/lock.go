@@ -289,16 +289,8 @@ func tryClaim(ctx context.Context, c *Client, info *LockInfo, stale func(LockInf
 // the claim with key mineKey, whose updatedAt is the server's "now"). With
 // mine given, only claims before it count and "now" is its updatedAt.
 func earliest(ctx context.Context, c *Client, keys []string, mineKey string, mine *LockClaim, stale func(LockInfo) bool) (first, own *LockClaim, err error) {
-	claims := make([]*LockClaim, len(keys))
-	g, gctx := errgroup.WithContext(ctx)
-	for i, k := range keys {
-		g.Go(func() error {
-			cl, err := readClaim(gctx, c, k)
-			claims[i] = cl
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	claims, err := readClaims(ctx, c, keys)
+	if err != nil {
 		return nil, nil, err
 	}
 	for _, cl := range claims {
@@ -374,6 +366,24 @@ func lockKeys(ctx context.Context, c *Client) ([]string, error) {
 		return nil, fmt.Errorf("reading the apply lock: %w", err)
 	}
 	return keys, nil
+}
+
+// readClaims reads the claims at keys at once; an entry is nil where
+// readClaim found none.
+func readClaims(ctx context.Context, c *Client, keys []string) ([]*LockClaim, error) {
+	claims := make([]*LockClaim, len(keys))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, k := range keys {
+		g.Go(func() error {
+			cl, err := readClaim(gctx, c, k)
+			claims[i] = cl
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return claims, nil
 }
 
 // readClaim reads one claim; nil when it is gone or not mkctl's format.
@@ -478,12 +488,12 @@ func Claims(ctx context.Context, c *Client) ([]LockClaim, error) {
 	if err != nil {
 		return nil, err
 	}
+	claims, err := readClaims(ctx, c, keys)
+	if err != nil {
+		return nil, err
+	}
 	var out []LockClaim
-	for _, k := range keys {
-		cl, err := readClaim(ctx, c, k)
-		if err != nil {
-			return nil, err
-		}
+	for _, cl := range claims {
 		if cl != nil {
 			out = append(out, *cl)
 		}
