@@ -25,6 +25,22 @@ var (
 	errTooBig     = errors.New("file too big")
 )
 
+// refusedFile is why a file is not read: msg says it whole, and reason,
+// errNotRegular or errTooBig, is there for errors.Is only. (Wrapping with
+// "%w" would print the reason again: "is a device, not a regular file:
+// not a regular file".)
+type refusedFile struct {
+	msg    string
+	reason error
+}
+
+func (e *refusedFile) Error() string { return e.msg }
+func (e *refusedFile) Unwrap() error { return e.reason }
+
+func refused(reason error, format string, args ...any) error {
+	return &refusedFile{msg: fmt.Sprintf(format, args...), reason: reason}
+}
+
 // readLimitedFile reads a regular file of at most MaxFileBytes. Anything
 // else — a directory, a device such as /dev/zero, a named pipe, a socket —
 // is refused before it is read, because reading it may never end: a FIFO
@@ -59,7 +75,7 @@ func readLimitedFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > MaxFileBytes {
-		return nil, fmt.Errorf("%s is larger than %d MiB, the most mkctl reads: %w", path, MaxFileBytes>>20, errTooBig)
+		return nil, refused(errTooBig, "%s is larger than %d MiB, the most mkctl reads", path, MaxFileBytes>>20)
 	}
 	return normaliseNewlines(b), nil
 }
@@ -69,19 +85,19 @@ func checkRegular(path string, info fs.FileInfo) error {
 	switch {
 	case mode.IsRegular():
 		if info.Size() > MaxFileBytes {
-			return fmt.Errorf("%s is %d bytes, larger than %d MiB, the most mkctl reads: %w", path, info.Size(), MaxFileBytes>>20, errTooBig)
+			return refused(errTooBig, "%s is %d bytes, larger than %d MiB, the most mkctl reads", path, info.Size(), MaxFileBytes>>20)
 		}
 		return nil
 	case mode.IsDir():
-		return fmt.Errorf("%s is a directory, not a file: %w", path, errNotRegular)
+		return refused(errNotRegular, "%s is a directory, not a file", path)
 	case mode&fs.ModeNamedPipe != 0:
-		return fmt.Errorf("%s is a named pipe, not a regular file: %w", path, errNotRegular)
+		return refused(errNotRegular, "%s is a named pipe, not a regular file", path)
 	case mode&fs.ModeDevice != 0:
-		return fmt.Errorf("%s is a device, not a regular file: %w", path, errNotRegular)
+		return refused(errNotRegular, "%s is a device, not a regular file", path)
 	case mode&fs.ModeSocket != 0:
-		return fmt.Errorf("%s is a socket, not a regular file: %w", path, errNotRegular)
+		return refused(errNotRegular, "%s is a socket, not a regular file", path)
 	}
-	return fmt.Errorf("%s is not a regular file (%s): %w", path, mode.Type(), errNotRegular)
+	return refused(errNotRegular, "%s is not a regular file (%s)", path, mode.Type())
 }
 
 // normaliseNewlines turns CRLF into LF, so that a checkout with Windows
