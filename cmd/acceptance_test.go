@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -166,7 +165,7 @@ func cmdReal(ts *testscript.TestScript, neg bool, args []string) {
 		need(2)
 		n, err := strconv.Atoi(args[2])
 		ts.Check(err)
-		names := realBulkUsers(ts, a, args[1], n)
+		names := realBulkUsers(tb, a.srv, args[1], n)
 		list, _ := json.Marshal(names)
 		ts.Setenv("MKCTL_VAR_"+args[1], string(list))
 		for i, name := range names {
@@ -356,47 +355,11 @@ func realID(tb testing.TB, u *acctest.User, kind, name string) string {
 	return ids[0]
 }
 
-// realBulkUsers makes n accounts named prefix_…, eight at a time (one
-// admin/accounts/create takes about a third of a second), and deletes them
+// realBulkUsers makes n accounts named prefix_… (acctest NewUsers), deleted
 // when the script ends. Their usernames are returned sorted.
-func realBulkUsers(ts *testscript.TestScript, a *accScript, prefix string, n int) []string {
-	type made struct {
-		ID       string `json:"id"`
-		Username string `json:"username"`
-	}
-	results := make([]made, n)
-	errs := make([]error, n)
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			name := acctest.UniqueName(prefix)
-			errs[i] = a.srv.CallJSON(ctx, a.srv.AdminToken, "admin/accounts/create",
-				map[string]any{"username": name, "password": "acc-pass-" + name}, &results[i])
-		}()
-	}
-	wg.Wait()
-	a.tb.Cleanup(func() {
-		for _, u := range results {
-			if u.ID == "" {
-				continue
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			_ = a.srv.CallJSON(ctx, a.srv.AdminToken, "admin/accounts/delete", map[string]any{"userId": u.ID}, nil)
-			cancel()
-		}
-	})
+func realBulkUsers(tb testing.TB, srv *acctest.Server, prefix string, n int) []string {
 	names := make([]string, 0, n)
-	for i, u := range results {
-		if errs[i] != nil {
-			ts.Fatalf("making account %d of %d: %v", i+1, n, errs[i])
-		}
+	for _, u := range srv.NewUsers(tb, prefix, n) {
 		names = append(names, u.Username)
 	}
 	sort.Strings(names)
