@@ -44,12 +44,13 @@ func writeDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnos
 			}
 			fmt.Fprintf(w, "  on %s:%d:%d%s:\n", r.Filename, r.Start.Line, r.Start.Column, in)
 			writeSnippet(w, files[r.Filename], r)
-			for i, v := range diagValues(d) {
+			values := diagValues(d)
+			for i, v := range values {
 				lead, end := "         ", ","
 				if i == 0 {
 					lead = "    with "
 				}
-				if i == len(diagValues(d))-1 {
+				if i == len(values)-1 {
 					end = "."
 				}
 				fmt.Fprintf(w, "%s%s %s%s\n", lead, v.Traversal, v.Statement, end)
