@@ -145,7 +145,7 @@ func (w *folderWalk) prefetchListings(ctx context.Context, owned []planner.Owned
 		go func() {
 			defer w.prefetching.Done()
 			defer close(l.done)
-			l.children, l.err = readPages(ctx, w.r, "drive/folders", map[string]any{"folderId": o.ID}, func(f *apiFolder) string { return f.ID })
+			l.children, l.err = w.readChildren(ctx, &o.ID)
 		}()
 	}
 }
@@ -163,6 +163,12 @@ func (w *folderWalk) children(ctx context.Context, parentID *string) ([]apiFolde
 			}
 		}
 	}
+	return w.readChildren(ctx, parentID)
+}
+
+// readChildren asks drive/folders for the children of a folder (nil: the
+// root), every page of them.
+func (w *folderWalk) readChildren(ctx context.Context, parentID *string) ([]apiFolder, error) {
 	params := map[string]any{}
 	if parentID != nil {
 		params["folderId"] = *parentID
