@@ -2,8 +2,6 @@ package cmd
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -44,7 +42,7 @@ func (g *globalOptions) lockAccounts(ctx context.Context, targets []target, lo l
 	host, _ := os.Hostname()
 	config, _ := filepath.Abs(g.Chdir)
 	var once sync.Once
-	run := newRunID()
+	run := provider.NewLockID()
 	stale := func(h provider.LockInfo) bool {
 		// A claim of this machine whose process is gone was left by a
 		// killed apply: its re-run goes on at once.
@@ -175,10 +173,4 @@ func confirmPrompt(ctx context.Context, g *globalOptions, question, detail strin
 	io := g.IO
 	fmt.Fprintf(io.Out, "\n%s\n  %s\n  Only 'yes' will be accepted to confirm.\n\n  Enter a value: ", io.Colors().Bold(question), detail)
 	return readYes(ctx, io)
-}
-
-func newRunID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand does not fail on supported systems
-	return hex.EncodeToString(b[:])
 }

@@ -166,7 +166,8 @@ type LockOptions struct {
 	OnLost func(error)
 }
 
-func newClaimID() string {
+// NewLockID returns a random id for a claim's key or for LockInfo.Run.
+func NewLockID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
 	return hex.EncodeToString(b[:])
@@ -184,7 +185,7 @@ func Acquire(ctx context.Context, c *Client, account string, info LockInfo, opts
 		opts.Poll = 2 * time.Second
 	}
 	info.Version = 1
-	info.ID = newClaimID()
+	info.ID = NewLockID()
 	info.TTLMilli = opts.TTL.Milliseconds()
 	start := time.Now()
 	told := false
