@@ -588,6 +588,15 @@ func TestRenamedPinnedNoteStaysOwned(t *testing.T) {
 	}
 }
 
+// followMany declares n follows (@u0, @u1, …) that live resolves.
+func followMany(acct *schema.Account, live *Live, n int) {
+	for i := range n {
+		a := fmt.Sprintf("@u%d", i)
+		acct.Follows = append(acct.Follows, &schema.Follow{Acct: a})
+		live.Users[a] = "id" + a
+	}
+}
+
 // Issue 8 item 11: the wait is counted in whole windows of Misskey's
 // sliding-window limiter, not in fractions of an hour. 250 follows at
 // 100/hour took 1h59m on the emulator, and was announced as "about 1h30m".
@@ -600,11 +609,7 @@ func TestRateLimitEstimateCountsWindows(t *testing.T) {
 	} {
 		acct := base()
 		live := &Live{Users: map[string]string{}}
-		for i := 0; i < tc.n; i++ {
-			a := fmt.Sprintf("@u%d", i)
-			acct.Follows = append(acct.Follows, &schema.Follow{Acct: a})
-			live.Users[a] = "id" + a
-		}
+		followMany(acct, live, tc.n)
 		ap := mustPlan(t, acct, live)
 		notes := strings.Join(ap.Notes, "\n")
 		if tc.want == "" {
@@ -647,11 +652,7 @@ func TestRateLimitEstimateCountsEarlierCalls(t *testing.T) {
 	} {
 		acct := base()
 		live := &Live{Users: map[string]string{}, Ownership: &Ownership{Objects: map[string]Owned{}, ReadAt: now, Calls: map[string][]int64{"following/create": tc.prior}}}
-		for i := 0; i < tc.n; i++ {
-			a := fmt.Sprintf("@u%d", i)
-			acct.Follows = append(acct.Follows, &schema.Follow{Acct: a})
-			live.Users[a] = "id" + a
-		}
+		followMany(acct, live, tc.n)
 		ap := mustPlan(t, acct, live)
 		notes := strings.Join(ap.Notes, "\n")
 		if tc.want == "" {
@@ -673,11 +674,7 @@ func TestRateLimitEstimateAfterA429(t *testing.T) {
 	acct := base()
 	live := &Live{Users: map[string]string{}, Ownership: &Ownership{Objects: map[string]Owned{}, ReadAt: now,
 		Limited: map[string]int64{"following/create": now + (20 * time.Minute).Milliseconds()}}}
-	for i := 0; i < 50; i++ {
-		a := fmt.Sprintf("@u%d", i)
-		acct.Follows = append(acct.Follows, &schema.Follow{Acct: a})
-		live.Users[a] = "id" + a
-	}
+	followMany(acct, live, 50)
 	ap := mustPlan(t, acct, live)
 	if want := "50 follows at 100/hour (following/create), after 100 made in the last hour: the apply will wait about 20m for"; !strings.Contains(strings.Join(ap.Notes, "\n"), want) {
 		t.Errorf("notes = %v, want %q", ap.Notes, want)
