@@ -25,7 +25,10 @@ func TestAccFollowsLookupSamePlan(t *testing.T) {
 	srv.SetPolicy(t, u, "rateLimitFactor", 0)
 
 	const n = 120
-	users := make([]*acctest.User, n)
+	users := srv.NewUsers(t, "pfee", n)
+	// Six at a time; the goroutines return errors instead of failing t,
+	// which only the test's own goroutine may do.
+	errs := make([]error, n)
 	var wg sync.WaitGroup
 	work := make(chan int)
 	for range 6 {
@@ -33,8 +36,7 @@ func TestAccFollowsLookupSamePlan(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				users[i] = srv.NewUser(t, "pfee")
-				u.Call(t, "following/create", map[string]any{"userId": users[i].ID}, nil)
+				errs[i] = srv.CallJSON(ctx, u.NativeToken, "following/create", map[string]any{"userId": users[i].ID}, nil)
 			}
 		}()
 	}
@@ -43,8 +45,10 @@ func TestAccFollowsLookupSamePlan(t *testing.T) {
 	}
 	close(work)
 	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("following account %d of %d: %v", i+1, n, err)
+		}
 	}
 
 	proxy := srv.NewProxy(t)
