@@ -9,18 +9,12 @@ import (
 	"golang.org/x/net/idna"
 )
 
-// CheckHostname accepts server names (letters in either case, digits, '-'
-// and '.', or an internationalised name that has a punycode form) and IP
-// addresses, and returns what is wrong with any other name, or nil. h is
-// the name alone, without a port. It is exported for account addresses
-// ("@user@host"), whose host must obey the same rule; CanonicalHostname
-// also gives the name's one spelling.
-func CheckHostname(h string) *Problem {
-	_, p := CanonicalHostname(h)
-	return p
-}
-
-// CanonicalHostname returns the one spelling of a server name, the one
+// CanonicalHostname accepts server names (letters in either case, digits,
+// '-' and '.', or an internationalised name that has a punycode form) and
+// IP addresses, and returns what is wrong with any other name. h is the
+// name alone, without a port; account addresses ("@user@host") use it too.
+//
+// It returns the one spelling of a server name, the one
 // Misskey itself uses: lower case, without the trailing dot of a fully
 // qualified name ("Misskey.Example." → "misskey.example"), and an
 // internationalised name in its punycode form ("bücher.example" →

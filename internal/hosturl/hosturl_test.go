@@ -166,10 +166,10 @@ func TestWithoutUserinfo(t *testing.T) {
 	}
 }
 
-func TestCheckHostname(t *testing.T) {
+func TestCanonicalHostnameChecks(t *testing.T) {
 	for _, ok := range []string{"misskey.example", "Misskey.Example", "xn--bcher-kva.example", "bücher.example", "misskey.example.", "a-b.c", "127.0.0.1", "::1", "2001:db8::1", "localhost"} {
-		if p := CheckHostname(ok); p != nil {
-			t.Errorf("CheckHostname(%q): %v", ok, p)
+		if _, p := CanonicalHostname(ok); p != nil {
+			t.Errorf("CanonicalHostname(%q): %v", ok, p)
 		}
 	}
 	for bad, want := range map[string]string{
@@ -179,9 +179,9 @@ func TestCheckHostname(t *testing.T) {
 		"a..b":                      "empty label",
 		".a":                        "empty label",
 	} {
-		p := CheckHostname(bad)
+		_, p := CanonicalHostname(bad)
 		if p == nil || p.Kind != BadHostname || !strings.Contains(p.Detail, want) || p.Hint == "" {
-			t.Errorf("CheckHostname(%q) = %+v, want a BadHostname problem mentioning %q with a hint", bad, p, want)
+			t.Errorf("CanonicalHostname(%q) = %+v, want a BadHostname problem mentioning %q with a hint", bad, p, want)
 		}
 	}
 }
