@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -45,13 +43,13 @@ func planFollowLookup(r *reading) *followLookup {
 		return nil // no count to decide with: page, which needs none
 	}
 	l := &followLookup{}
-	recorded := map[string]string{} // record key → followee id
+	recorded := map[string]bool{} // folded accts with a recorded followee id
 	seenID := map[string]bool{}
 	for _, o := range ownedOfKind(r.rec, planner.TypeFollow) {
 		if o.ID == "" {
 			continue
 		}
-		recorded[o.Key] = o.ID
+		recorded[acctFold(keyName(o.Key))] = true
 		if !seenID[o.ID] {
 			seenID[o.ID] = true
 			l.ids = append(l.ids, o.ID)
@@ -64,7 +62,7 @@ func planFollowLookup(r *reading) *followLookup {
 			continue
 		}
 		declared[k] = true
-		if _, ok := recorded[followRecordKey(f.Acct)]; !ok {
+		if !recorded[k] {
 			l.names = append(l.names, f.Acct)
 		}
 	}
@@ -86,12 +84,6 @@ func planFollowLookup(r *reading) *followLookup {
 // alwaysPageFollows turns the lookup off, so tests can compare its plans
 // with paging's.
 var alwaysPageFollows = false
-
-// followRecordKey is the ownership record's key of a follow (planner's
-// followKey): usernames and hosts are case-insensitive, so it is lower-cased.
-func followRecordKey(acct string) string {
-	return "follow[" + strconv.Quote(strings.ToLower(acct)) + "]"
-}
 
 // readFollowsByLookup runs a followLookup. Every established follow among
 // the looked-up users goes into Live.Follows with its settings; the others

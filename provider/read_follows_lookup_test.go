@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mkctl/mkctl/planner"
@@ -109,4 +111,10 @@ func hasNote(p *planner.AccountPlan, prefix string) bool {
 func dump(p *planner.AccountPlan) string {
 	b, _ := json.MarshalIndent(p, "", " ")
 	return string(b)
+}
+
+// followRecordKey is the ownership record's key of a follow (planner's
+// followKey): usernames and hosts are case-insensitive, so it is lower-cased.
+func followRecordKey(acct string) string {
+	return "follow[" + strconv.Quote(strings.ToLower(acct)) + "]"
 }
