@@ -192,6 +192,10 @@ func readVarFile(p *hclparse.Parser, path string) ([]*hcl.Attribute, hcl.Diagnos
 	if f == nil || diags.HasErrors() {
 		return nil, diags
 	}
+	// The configuration files' rule, so that a var file says the same.
+	if more := checkMulOps(f.Body); more.HasErrors() {
+		return nil, append(diags, more...)
+	}
 	sb, ok := f.Body.(*hclsyntax.Body)
 	if !ok {
 		return nil, diags
