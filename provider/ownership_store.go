@@ -298,7 +298,8 @@ func (s *recordStore) save(ctx context.Context, write registryWrite, rec *planne
 	// a retry never writes a name a reader might already hold.
 	s.gen = next
 	for i, w := range writes {
-		p := map[string]any{"key": chunkKey(address, w.c.kind, w.name), "scope": planner.OwnershipScope, "value": json.RawMessage(w.body)}
+		p := ownershipParams(chunkKey(address, w.c.kind, w.name))
+		p["value"] = json.RawMessage(w.body)
 		if err := write(ctx, "i/registry/set", p); err != nil {
 			// The manifest still names the old chunks: nothing is lost.
 			// The new ones written so far are named by nobody; the next
@@ -329,7 +330,7 @@ func (s *recordStore) save(ctx context.Context, write registryWrite, rec *planne
 	// manifest carries, and a later write removes it.
 	s.old = nil
 	for _, key := range m.Old {
-		if err := write(ctx, "i/registry/remove", map[string]any{"key": key, "scope": planner.OwnershipScope}); err != nil {
+		if err := write(ctx, "i/registry/remove", ownershipParams(key)); err != nil {
 			s.old = append(s.old, key)
 		}
 	}
@@ -597,7 +598,7 @@ func readRecordOnce(ctx context.Context, read readFunc, address string) (*planne
 			var d struct {
 				Value chunkValue `json:"value"`
 			}
-			j.err = read(ctx, "i/registry/get-detail", map[string]any{"key": chunkKey(address, j.kind, j.ref.Name), "scope": planner.OwnershipScope}, &d)
+			j.err = read(ctx, "i/registry/get-detail", ownershipParams(chunkKey(address, j.kind, j.ref.Name)), &d)
 			j.val = d.Value
 		})
 	}

@@ -17,7 +17,13 @@ type readFunc func(ctx context.Context, endpoint string, params, out any) error
 // has its own key, so two configurations that manage the same account with
 // the same token do not share (and delete) each other's objects.
 func registryParams(address string) map[string]any {
-	return map[string]any{"key": planner.OwnershipKey(address), "scope": planner.OwnershipScope}
+	return ownershipParams(planner.OwnershipKey(address))
+}
+
+// ownershipParams locates one key of mkctl's scope: the record's manifest
+// or one of its chunks (ownership_store.go).
+func ownershipParams(key string) map[string]any {
+	return map[string]any{"key": key, "scope": planner.OwnershipScope}
 }
 
 // decodeOwnership checks the record rather than starting afresh on
