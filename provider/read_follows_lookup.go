@@ -16,12 +16,16 @@ import (
 // of each. An account that follows 10,000 accounts and declares 10 then
 // costs one users/show instead of 101 pages of users/following.
 type followLookup struct {
-	ids   []string // recorded followee ids, once each: users/show {userIds}, 100 per call
-	names []string // declared accts without a recorded id: users/show {username, host}, one each
+	ids       []string // recorded followee ids, once each: users/show {userIds}, 100 per call
+	names     []string // declared accts without a recorded id: users/show {username, host}, one each
+	following int      // followingCount from `i`
 }
 
+// idBatches is how many users/show {userIds} calls the ids take.
+func (l *followLookup) idBatches() int { return (len(l.ids) + pageSize - 1) / pageSize }
+
 // requests is what the lookup costs.
-func (l *followLookup) requests() int { return (len(l.ids)+pageSize-1)/pageSize + len(l.names) }
+func (l *followLookup) requests() int { return l.idBatches() + len(l.names) }
 
 // planFollowLookup returns the users/show lookup when it takes fewer
 // requests than paging, nil otherwise. It decides from counts known before
@@ -42,7 +46,7 @@ func planFollowLookup(r *reading) *followLookup {
 	if !ok || count < 0 {
 		return nil // no count to decide with: page, which needs none
 	}
-	l := &followLookup{}
+	l := &followLookup{following: int(count)}
 	recorded := map[string]bool{} // folded accts with a recorded followee id
 	seenID := map[string]bool{}
 	for _, o := range ownedOfKind(r.rec, planner.TypeFollow) {
@@ -74,7 +78,7 @@ func planFollowLookup(r *reading) *followLookup {
 			}
 		}
 	}
-	pages := int(count)/pageSize + 1
+	pages := l.following/pageSize + 1
 	if l.requests()+len(members) >= pages {
 		return nil
 	}
@@ -97,10 +101,7 @@ func readFollowsByLookup(ctx context.Context, r *reading, l *followLookup) (func
 		apiUser
 		IsFollowing bool `json:"isFollowing"`
 	}
-	var batches [][]relUser
-	for start := 0; start < len(l.ids); start += pageSize {
-		batches = append(batches, nil)
-	}
+	batches := make([][]relUser, l.idBatches())
 	byName := make([]*relUser, len(l.names))
 	reasons := make([]string, len(l.names))
 	g, gctx := errgroup.WithContext(ctx)
@@ -152,10 +153,9 @@ func readFollowsByLookup(ctx context.Context, r *reading, l *followLookup) (func
 			unresolved[acct] = reasons[i]
 		}
 	}
-	count, _ := r.me["followingCount"].(float64)
 	// The counter is denormalised and may drift from the rows; it only
 	// feeds the "not managed" note, never a change.
-	unlisted := max(int(count)-len(follows), 0)
+	unlisted := max(l.following-len(follows), 0)
 
 	return func(live *planner.Live) {
 		mergeEstablished(live, follows)
