@@ -566,8 +566,8 @@ func readRecordOnce(ctx context.Context, read readFunc, address string) (*planne
 		return nil, nil // see decodeOwnership
 	}
 	rec := &planner.Ownership{Version: planner.OwnershipVersion, Account: address, Objects: map[string]planner.Owned{}, Intents: m.Intents, Calls: m.Calls, Limited: m.Limited}
-	s := &recordStore{address: address, gen: m.Gen, chunks: map[string][]*chunk{}, where: map[string]*chunk{}, inline: map[string]struct{}{},
-		touched: map[string]struct{}{}, manifest: raw, old: m.Old}
+	s := newRecordStore(address)
+	s.gen, s.manifest, s.old, s.all = m.Gen, raw, m.Old, false
 	for k, o := range m.Objects {
 		o.Key = k
 		rec.Objects[k] = o
