@@ -189,8 +189,10 @@ func (c *Client) scrub(err error) error {
 	if err == nil || c.token == "" {
 		return err
 	}
-	if msg := err.Error(); msg != c.redact(msg) {
-		return &redactedError{msg: c.redact(msg), err: err}
+	// Compared after redacting: a short token inside a word stays as it is.
+	msg := err.Error()
+	if red := c.redact(msg); red != msg {
+		return &redactedError{msg: red, err: err}
 	}
 	return err
 }
