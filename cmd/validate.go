@@ -94,6 +94,7 @@ func runValidateJSON(opts *validateOptions) error {
 		diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid command line", Detail: err.Error()}}
 	}
 	out := validateJSON{FormatVersion: validateJSONVersion, Diagnostics: []diagnosticJSON{}}
+	lines := newSourceLines(files)
 	for _, d := range diags {
 		dj := diagnosticJSON{Severity: "error", Summary: d.Summary, Detail: d.Detail}
 		if d.Severity == hcl.DiagWarning {
@@ -106,7 +107,7 @@ func runValidateJSON(opts *validateOptions) error {
 			dj.Range = &rangeJSON{Filename: r.Filename,
 				Start: posJSON{r.Start.Line, r.Start.Column, r.Start.Byte},
 				End:   posJSON{r.End.Line, r.End.Column, r.End.Byte}}
-			if line, ok := snippetLine(files[r.Filename], *r); ok {
+			if line, ok := lines.line(*r); ok {
 				start, end := highlight(line, *r)
 				sn := &snippetJSON{Code: line, StartLine: r.Start.Line,
 					HighlightStartOffset: start, HighlightEndOffset: min(end, len(line)),
