@@ -123,7 +123,7 @@ type LockHeldError struct {
 func (e *LockHeldError) Error() string {
 	waited := ""
 	if e.Waited >= time.Second {
-		waited = fmt.Sprintf(" after waiting %s", e.Waited.Round(time.Second))
+		waited = " after waiting " + humanDuration(e.Waited)
 	}
 	unlock := "mkctl force-unlock ACCOUNT_ADDRESS"
 	if e.Address != "" {
@@ -131,7 +131,7 @@ func (e *LockHeldError) Error() string {
 	}
 	return fmt.Sprintf("%s is locked by another apply%s: %s. Wait for it to finish (or run with --lock-timeout 5m to wait); "+
 		"a lock left by a killed apply lapses %s after its last renewal, or remove it with '%s'",
-		e.Account, waited, e.Holder.Describe(), e.Holder.ttl(), unlock)
+		e.Account, waited, e.Holder.Describe(), humanDuration(e.Holder.ttl()), unlock)
 }
 
 // Lease is a held lock. Release it exactly once.
