@@ -74,12 +74,12 @@ func fileExistsFunc(dir string) function.Function {
 				return cty.False, nil
 			case err != nil:
 				return cty.NilVal, function.NewArgErrorf(0, "cannot check %s: %s", full, err)
-			case info.IsDir():
-				return cty.NilVal, function.NewArgErrorf(0, "%s is a directory, not a file", full)
-			case !info.Mode().IsRegular():
-				// file() would refuse it; saying "yes, it exists" would
-				// only move the error.
-				return cty.NilVal, function.NewArgErrorf(0, "%s exists but is not a regular file (%s). Hint: file() and templatefile() read only regular files", full, info.Mode().Type())
+			}
+			// file() would refuse a directory, a device or a pipe;
+			// saying "yes, it exists" would only move the error. (A file
+			// too big to read does exist: file() says why it refuses it.)
+			if err := checkRegular(full, info); errors.Is(err, errNotRegular) {
+				return cty.NilVal, function.NewArgErrorf(0, "%s. Hint: file() and templatefile() read only regular files", err)
 			}
 			return cty.True, nil
 		},
