@@ -556,11 +556,10 @@ func readRecordOnce(ctx context.Context, read readFunc, address string) (*planne
 	}
 	var m manifest
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("mkctl's ownership record in the account registry (scope %v, key %q) is not in the format mkctl writes: %w; remove it in Settings → Registry only if no other mkctl version uses it",
-			planner.OwnershipScope, planner.OwnershipKey(address), err)
+		return nil, recordFormatError(address, err)
 	}
 	if m.Version > planner.OwnershipVersion {
-		return nil, fmt.Errorf("mkctl's ownership record has format version %d, newer than this mkctl understands (%d); upgrade mkctl", m.Version, planner.OwnershipVersion)
+		return nil, recordVersionError(m.Version)
 	}
 	if m.Account != address {
 		return nil, nil // see decodeOwnership

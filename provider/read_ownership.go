@@ -43,11 +43,10 @@ func decodeOwnership(raw json.RawMessage, address string) (*planner.Ownership, e
 	}
 	var rec planner.Ownership
 	if err := json.Unmarshal(raw, &rec); err != nil {
-		return nil, fmt.Errorf("mkctl's ownership record in the account registry (scope %v, key %q) is not in the format mkctl writes: %w; remove it in Settings → Registry only if no other mkctl version uses it",
-			planner.OwnershipScope, planner.OwnershipKey(address), err)
+		return nil, recordFormatError(address, err)
 	}
 	if rec.Version > planner.OwnershipVersion {
-		return nil, fmt.Errorf("mkctl's ownership record has format version %d, newer than this mkctl understands (%d); upgrade mkctl", rec.Version, planner.OwnershipVersion)
+		return nil, recordVersionError(rec.Version)
 	}
 	if rec.Account != address {
 		return nil, nil
@@ -63,4 +62,16 @@ func decodeOwnership(raw json.RawMessage, address string) (*planner.Ownership, e
 		rec.Objects[k] = o
 	}
 	return &rec, nil
+}
+
+// recordFormatError is the error for a record (either format) mkctl cannot
+// decode.
+func recordFormatError(address string, err error) error {
+	return fmt.Errorf("mkctl's ownership record in the account registry (scope %v, key %q) is not in the format mkctl writes: %w; remove it in Settings → Registry only if no other mkctl version uses it",
+		planner.OwnershipScope, planner.OwnershipKey(address), err)
+}
+
+// recordVersionError is the error for a record a newer mkctl wrote.
+func recordVersionError(version int) error {
+	return fmt.Errorf("mkctl's ownership record has format version %d, newer than this mkctl understands (%d); upgrade mkctl", version, planner.OwnershipVersion)
 }
