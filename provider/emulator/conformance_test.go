@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -653,10 +654,25 @@ func TestConformance(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				ran++
 				t.Parallel()
-				emu := emuTarget{New(Options{RateLimits: true})}
-				diffs, n, last := runCase(t, c, emu, real)
-				if check := sampleChecks[c.name]; check != nil {
-					diffs = append(diffs, check(last[1])...)
+				run := func() ([]string, int) {
+					emu := emuTarget{New(Options{RateLimits: true})}
+					diffs, n, last := runCase(t, c, emu, real)
+					if check := sampleChecks[c.name]; check != nil {
+						diffs = append(diffs, check(last[1])...)
+					}
+					return diffs, n
+				}
+				diffs, n := run()
+				// The kit's counters are global: another package's test
+				// may reset them (ResetRateLimits) in the middle of a
+				// sequence, and then the real server does not answer the
+				// 429 this one expects. Such a sequence is played again
+				// with fresh accounts, as TestAccProviderHourlyLimitStopsCleanly does.
+				for attempt := 1; attempt < 3 && missedRateLimit(diffs); attempt++ {
+					t.Logf("attempt %d: the real server did not rate limit (a concurrent reset of the counters?); again with fresh accounts", attempt)
+					var more int
+					diffs, more = run()
+					n += more
 				}
 				res.add(diffs...)
 				res.counted(c, n)
@@ -688,6 +704,21 @@ func TestConformance(t *testing.T) {
 		res.cases, res.samples, res.steps, res.requests, len(res.diffs), len(res.diffs)-unlisted, unlisted, time.Since(start).Round(time.Second))
 }
 
+// missedRateLimitRE matches a difference where the emulator or the
+// recording has a 429 and the live server a success.
+var missedRateLimitRE = regexp.MustCompile(`429 RATE_LIMIT_EXCEEDED, real 2\d\d$|live 2\d\d, recorded 429 RATE_LIMIT_EXCEEDED$`)
+
+// missedRateLimit reports whether the real server let through a request
+// the sequence expects to be rate limited.
+func missedRateLimit(diffs []string) bool {
+	for _, d := range diffs {
+		if missedRateLimitRE.MatchString(d) {
+			return true
+		}
+	}
+	return false
+}
+
 // TestConformanceCasesOnEmulator needs no server: every case runs against
 // two emulators, which must agree with each other exactly. It catches a
 // broken case (a reference to nothing, an endpoint the emulator lacks)
@@ -706,4 +737,17 @@ func TestConformanceCasesOnEmulator(t *testing.T) {
 		})
 	}
 	t.Logf("%d sequences, %d requests", len(all), requests)
+}
+
+func TestMissedRateLimit(t *testing.T) {
+	for d, want := range map[string]bool{
+		"sample/50-rate-limit-exceeded recorded (status): live 200, recorded 429 RATE_LIMIT_EXCEEDED":       true,
+		"sample/50-rate-limit-exceeded#15 drive/folders/create (status): 429 RATE_LIMIT_EXCEEDED, real 200": true,
+		"notes#3 notes/delete (status): 200, real 429 RATE_LIMIT_EXCEEDED":                                  false,
+		"auth#7 i (status): 400, real no answer":                                                            false,
+	} {
+		if got := missedRateLimit([]string{d}); got != want {
+			t.Errorf("missedRateLimit(%q) = %v, want %v", d, got, want)
+		}
+	}
 }
