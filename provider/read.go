@@ -152,6 +152,7 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 	}
 
 	var me map[string]any
+	var id, username string
 	var recErr error
 	for gotMe, gotRec := false, false; !gotMe || !gotRec; {
 		select {
@@ -170,8 +171,8 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 				return fail(res.err)
 			}
 			me = res.me
-			id, _ := me["id"].(string)
-			username, _ := me["username"].(string)
+			id, _ = me["id"].(string)
+			username, _ = me["username"].(string)
 			if !strings.EqualFold(username, acct.Username) {
 				return fail(&AccountMismatchError{Address: acct.Address(), Declared: acct.Username, TokenUsername: username, TokenUserID: id})
 			}
@@ -182,8 +183,6 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 	}
 	r.me = me
 
-	id, _ := me["id"].(string)
-	username, _ := me["username"].(string)
 	policies, _ := me["policies"].(map[string]any)
 	live := &planner.Live{
 		UserID:     id,
