@@ -1,0 +1,52 @@
+// Package export writes *.mk.hcl files that declare a live Misskey account
+// exactly as it is, so that `mkctl plan` of the output says "No changes".
+// It is the inverse of package schema: everything it writes must load with
+// schema.Load and plan to nothing against the same live state. It does no
+// I/O: the provider reads the account (provider.ReadForExport) and cmd
+// writes the files.
+package export
+
+import "github.com/mkctl/mkctl/planner"
+
+// Kinds are the kinds export can write, in the order the files are written;
+// `mkctl export --kinds` takes a comma-separated subset.
+var Kinds = []string{"profile", "pinned_notes", "follows", "drive_folders", "antennas", "user_lists"}
+
+// Account is what export needs of one live account.
+type Account struct {
+	// Host is the instance as the user writes it in `host = ...`:
+	// "misskey.example" for https, "http://127.0.0.1:3000" otherwise.
+	Host     string
+	Username string // without the leading @
+	// Live is the account read in full: every follow (and sent follow
+	// request), every drive folder, antenna and user list, the profile
+	// and the pinned notes.
+	Live *planner.Live
+	// UserAccts maps the user ids that user lists hold to normalised accts
+	// ("@user" on the same instance, "@user@host" elsewhere). A member
+	// whose acct is unknown (the user is gone) is left out with a comment.
+	UserAccts map[string]string
+}
+
+// Options choose what to write.
+type Options struct {
+	// Kinds to write (see Kinds); nil or empty: all of them.
+	Kinds map[string]bool
+	// Label is the account block's label; "" derives one from the
+	// username.
+	Label string
+}
+
+// File is one file to write, named relative to the output directory.
+type File struct {
+	Name    string // e.g. "account.mk.hcl", "follows.mk.hcl"
+	Content []byte // canonical HCL (hclwrite.Format)
+}
+
+// Result is the output of Generate.
+type Result struct {
+	Files []File
+	// Notes are things the user must know, one sentence each: objects
+	// skipped and why, variables they must set. cmd prints them.
+	Notes []string
+}
