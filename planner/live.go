@@ -55,6 +55,10 @@ type LiveNote struct {
 	LocalOnly          bool
 	ReactionAcceptance *string
 	CreatedAt          time.Time
+	// Unsupported says why mkctl cannot declare this note ("it has a
+	// poll", "it is a renote", ...); "" when a pinned_note block can
+	// describe it. Export skips such notes with a comment.
+	Unsupported string
 }
 
 // LiveFollow is a followed account, or a follow request not yet accepted.
