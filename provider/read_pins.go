@@ -7,13 +7,16 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/mkctl/mkctl/planner"
 )
 
-// apiNote is the part of a packed Note mkctl compares.
+// apiNote is the part of a packed Note mkctl compares, and the fields that
+// tell whether a pinned_note block can describe the note at all
+// (unsupportedNote); names as in api.json's Note schema.
 type apiNote struct {
 	ID                 string  `json:"id"`
 	CreatedAt          string  `json:"createdAt"`
@@ -22,6 +25,13 @@ type apiNote struct {
 	Visibility         string  `json:"visibility"`
 	LocalOnly          bool    `json:"localOnly"`
 	ReactionAcceptance *string `json:"reactionAcceptance"`
+
+	RenoteID  *string         `json:"renoteId"`
+	ReplyID   *string         `json:"replyId"`
+	FileIDs   []string        `json:"fileIds"`
+	Poll      json.RawMessage `json:"poll"` // null or absent without a poll
+	HasPoll   bool            `json:"hasPoll"`
+	ChannelID *string         `json:"channelId"`
 }
 
 // pinnedNotes takes the pinned notes from `i`, which lists them most
@@ -59,7 +69,47 @@ func liveNote(n apiNote) planner.LiveNote {
 	if n.Text != nil {
 		ln.Text = *n.Text
 	}
+	ln.Unsupported = unsupportedNote(n)
 	return ln
+}
+
+// Limits a pinned_note block accepts (schema/pinned_note.go); an instance
+// may allow longer notes (MAX_NOTE_TEXT_LENGTH is configurable), and a
+// block could not reproduce those.
+const (
+	maxBlockNoteText = 3000
+	maxBlockNoteCW   = 100
+)
+
+// unsupportedNote says why a pinned_note block cannot describe n — it has
+// something notes/create would need besides text, cw, visibility, localOnly
+// and reactionAcceptance, or a value the block refuses — or "" when it can.
+// Export skips such a note with this reason; the first reason found is
+// enough to say why.
+func unsupportedNote(n apiNote) string {
+	switch {
+	case n.RenoteID != nil && *n.RenoteID != "":
+		return "it is a renote or a quote (renoteId)"
+	case n.ReplyID != nil && *n.ReplyID != "":
+		return "it is a reply (replyId)"
+	case n.HasPoll || len(n.Poll) > 0 && string(n.Poll) != "null":
+		return "it has a poll"
+	case len(n.FileIDs) > 0:
+		return "it has attached files"
+	case n.ChannelID != nil && *n.ChannelID != "":
+		return "it was posted in a channel"
+	case n.Visibility == "specified":
+		return `it is a direct note (visibility "specified"), whose recipients mkctl does not manage`
+	case n.Visibility != "" && !slices.Contains([]string{"public", "home", "followers"}, n.Visibility):
+		return fmt.Sprintf("its visibility %q is not one a pinned_note block takes", n.Visibility)
+	case n.Text == nil || strings.TrimSpace(*n.Text) == "":
+		return "it has no text"
+	case utf8.RuneCountInString(*n.Text) > maxBlockNoteText:
+		return fmt.Sprintf("its text is longer than the %d characters a pinned_note block takes", maxBlockNoteText)
+	case n.CW != nil && utf8.RuneCountInString(*n.CW) > maxBlockNoteCW:
+		return fmt.Sprintf("its content warning is longer than the %d characters a pinned_note block takes", maxBlockNoteCW)
+	}
+	return ""
 }
 
 // readUnpinnedOwnedNotes fills Live.UnpinnedOwnedNotes: the notes the
