@@ -2,10 +2,12 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -16,7 +18,7 @@ type scope struct {
 	vars       map[string]cty.Value // every declared variable
 	locals     map[string]cty.Value // locals evaluated so far
 	localNames map[string]bool      // every declared local
-	each       *cty.Value           // object{key, value}; nil outside for_each
+	each       *eachValue           // nil outside for_each
 	funcs      map[string]function.Function
 	// userLists is the user_list object of the account being evaluated:
 	// one attribute per user_list block, whose value is the list's name,
@@ -25,10 +27,28 @@ type scope struct {
 	userLists     *cty.Value
 	userListNames []string // the same names, in declaration order
 	// ctx caches the EvalContext once nothing it holds can change any
-	// more (set by withUserLists, after locals are evaluated): a follow
-	// with for_each over thousands of accounts then builds only a small
-	// child context holding each per instance.
+	// more (set by withUserLists, after locals are evaluated; built on
+	// first use in a for_each instance whose parent had one).
 	ctx *hcl.EvalContext
+	// parentCtx is the cached context of the scope withEach was called
+	// on: a for_each instance's context is a small child of it holding
+	// each, built only when an expression needs it.
+	parentCtx *hcl.EvalContext
+	// shared is set for the instances of one for_each block (see
+	// forInstances): what does not depend on each is worked out once.
+	shared *instanceCache
+}
+
+// eachValue is each.key and each.value of a for_each instance; the cty
+// object `each` is built only when an expression needs more than a bare
+// each.key or each.value.
+type eachValue struct {
+	key   cty.Value
+	value cty.Value
+}
+
+func (e *eachValue) object() cty.Value {
+	return cty.ObjectVal(map[string]cty.Value{"key": e.key, "value": e.value})
 }
 
 // withUserLists returns the scope of one account instance, whose
@@ -46,22 +66,30 @@ func (s *scope) withUserLists(names []string) *scope {
 	}
 	c.userLists = &obj
 	c.userListNames = names
-	c.ctx = nil
+	c.ctx, c.parentCtx = nil, nil
 	c.ctx = c.evalContext()
 	return &c
 }
 
-// withEach returns a child scope for one for_each instance.
+// withEach returns a child scope for one for_each instance. It allocates
+// nothing but the scope: a follow block with for_each over 100,000
+// accounts makes 100,000 of them.
 func (s *scope) withEach(key string, value cty.Value) *scope {
 	c := *s
-	each := cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(key), "value": value})
-	c.each = &each
-	if s.ctx != nil {
-		// The child's each shadows the parent's (a follow's for_each
-		// inside an account's for_each).
-		c.ctx = s.ctx.NewChild()
-		c.ctx.Variables = map[string]cty.Value{"each": each}
-	}
+	c.each = &eachValue{key: cty.StringVal(key), value: value}
+	// The child's each shadows the parent's (a follow's for_each inside
+	// an account's for_each).
+	c.parentCtx, c.ctx = s.ctx, nil
+	return &c
+}
+
+// forInstances returns the scope in which the instances of one for_each
+// block are made (with withEach): it remembers, across the instances,
+// each expression's reference check and the value of every expression
+// that does not mention each.
+func (s *scope) forInstances() *scope {
+	c := *s
+	c.shared = &instanceCache{exprs: map[hcl.Expression]*exprInfo{}}
 	return &c
 }
 
@@ -69,12 +97,17 @@ func (s *scope) evalContext() *hcl.EvalContext {
 	if s.ctx != nil {
 		return s.ctx
 	}
+	if s.parentCtx != nil {
+		s.ctx = s.parentCtx.NewChild()
+		s.ctx.Variables = map[string]cty.Value{"each": s.each.object()}
+		return s.ctx
+	}
 	vars := map[string]cty.Value{
 		"var":   cty.ObjectVal(s.vars),
 		"local": cty.ObjectVal(s.locals),
 	}
 	if s.each != nil {
-		vars["each"] = *s.each
+		vars["each"] = s.each.object()
 	}
 	if s.userLists != nil {
 		vars["user_list"] = *s.userLists
@@ -84,12 +117,21 @@ func (s *scope) evalContext() *hcl.EvalContext {
 
 // eval checks expr's references and evaluates it. On any error the value
 // is cty.DynamicVal (unknown), which callers skip quietly: the problem has
-// already been reported once.
+// already been reported once. The context is what the diagnostics of a
+// caller about this value should carry; nil means s.evalContext().
 func (s *scope) eval(expr hcl.Expression) (cty.Value, *hcl.EvalContext, hcl.Diagnostics) {
-	ctx := s.evalContext()
-	if diags := s.checkRefs(expr); diags.HasErrors() {
-		return cty.DynamicVal, ctx, diags
+	if s.shared != nil && s.each != nil {
+		return s.shared.eval(s, expr)
 	}
+	if diags := s.checkRefs(expr.Variables()); diags.HasErrors() {
+		return cty.DynamicVal, s.evalContext(), diags
+	}
+	return s.evalChecked(expr)
+}
+
+// evalChecked evaluates expr whose references are checked.
+func (s *scope) evalChecked(expr hcl.Expression) (cty.Value, *hcl.EvalContext, hcl.Diagnostics) {
+	ctx := s.evalContext()
 	val, diags := expr.Value(ctx)
 	if diags.HasErrors() {
 		return cty.DynamicVal, ctx, diags
@@ -115,12 +157,90 @@ func (s *scope) eval(expr hcl.Expression) (cty.Value, *hcl.EvalContext, hcl.Diag
 	return val, ctx, diags
 }
 
+// instanceCache is shared by the instances of one for_each block. Each
+// expression's references are checked once (the names in scope are the
+// same for every instance, so an undeclared variable is reported once,
+// not once per instance); an expression that does not mention each is
+// evaluated once (every function mkctl offers is pure); a bare each.key
+// or each.value is read without evaluating anything (the for_each value
+// was checked for size and NUL characters when it was evaluated).
+type instanceCache struct {
+	exprs map[hcl.Expression]*exprInfo
+	ctx   *hcl.EvalContext // see eval
+}
+
+type exprInfo struct {
+	refs     hcl.Diagnostics
+	eachAttr string // "key" or "value" for a bare each.key / each.value
+	constant bool   // does not mention each: val and diags are final
+	val      cty.Value
+	diags    hcl.Diagnostics
+}
+
+func (c *instanceCache) eval(s *scope, expr hcl.Expression) (cty.Value, *hcl.EvalContext, hcl.Diagnostics) {
+	info, seen := c.exprs[expr]
+	if !seen {
+		info = &exprInfo{}
+		vars := expr.Variables()
+		info.refs = s.checkRefs(vars)
+		info.constant = !slices.ContainsFunc(vars, func(tr hcl.Traversal) bool { return tr.RootName() == "each" })
+		if st, ok := expr.(*hclsyntax.ScopeTraversalExpr); ok && len(st.Traversal) == 2 && st.Traversal.RootName() == "each" {
+			if name, ok := refName(st.Traversal); ok && (name == "key" || name == "value") {
+				info.eachAttr = name
+			}
+		}
+		if info.constant && !info.refs.HasErrors() {
+			info.val, _, info.diags = s.evalChecked(expr)
+		}
+		c.exprs[expr] = info
+	}
+	switch {
+	case info.refs.HasErrors():
+		if seen {
+			return cty.DynamicVal, nil, nil // reported with the first instance
+		}
+		return cty.DynamicVal, nil, info.refs
+	case info.constant:
+		if seen {
+			if info.diags.HasErrors() {
+				return cty.DynamicVal, nil, nil
+			}
+			return info.val, nil, nil
+		}
+		return info.val, nil, info.diags
+	case info.eachAttr == "key":
+		return s.each.key, nil, nil
+	case info.eachAttr == "value":
+		return s.each.value, nil, nil
+	}
+	if s.parentCtx == nil {
+		return s.evalChecked(expr)
+	}
+	// One context serves every instance, each set anew: a child
+	// context per instance would be most of the cost of a for_each over
+	// many accounts. Nothing keeps it beyond this call, except
+	// diagnostics: on any trouble the expression is evaluated again with
+	// a context of its own, for the diagnostics to show this instance's
+	// values.
+	if c.ctx == nil {
+		c.ctx = s.parentCtx.NewChild()
+		c.ctx.Variables = map[string]cty.Value{}
+	}
+	c.ctx.Variables["each"] = s.each.object()
+	val, diags := expr.Value(c.ctx)
+	var size valueSize
+	if len(diags) > 0 || size.add(val) != nil || size.nul {
+		return s.evalChecked(expr)
+	}
+	return val, nil, nil
+}
+
 // checkRefs reports references to things that do not exist with a
 // did-you-mean, before evaluation, so that the message says "undeclared
 // input variable" instead of hcl's generic "Unsupported attribute".
-func (s *scope) checkRefs(expr hcl.Expression) hcl.Diagnostics {
+func (s *scope) checkRefs(vars []hcl.Traversal) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	for _, tr := range expr.Variables() {
+	for _, tr := range vars {
 		rng := tr.SourceRange()
 		root := tr.RootName()
 		name, hasName := refName(tr)

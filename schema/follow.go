@@ -86,14 +86,33 @@ func (fb *followBlock) expand(s *scope, own ownAccount) ([]*Follow, hcl.Diagnost
 		return nil, diags
 	}
 	out := make([]*Follow, 0, len(instances))
+	s = s.forInstances()
+	seen := map[diagKey]bool{}
 	for _, inst := range instances {
 		f, d := fb.instance(s.withEach(inst.key, inst.value), inst.key, own)
-		diags = append(diags, d...)
+		for _, dg := range d {
+			// A problem that does not depend on the instance (with_replies
+			// = "yes") is the same for all of them: say it once.
+			k := diagKey{summary: dg.Summary, detail: dg.Detail}
+			if dg.Subject != nil {
+				k.subject = *dg.Subject
+			}
+			if !seen[k] {
+				seen[k] = true
+				diags = append(diags, dg)
+			}
+		}
 		if f != nil {
 			out = append(out, f)
 		}
 	}
 	return out, diags
+}
+
+// diagKey tells identical diagnostics apart from different ones.
+type diagKey struct {
+	summary, detail string
+	subject         hcl.Range
 }
 
 // instance evaluates one follow; nil when the account is unusable.

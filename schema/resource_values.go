@@ -31,6 +31,9 @@ type attrEval struct {
 }
 
 func (e *attrEval) errorf(expr hcl.Expression, ctx *hcl.EvalContext, summary, format string, args ...any) {
+	if ctx == nil {
+		ctx = e.s.evalContext() // scope.eval leaves it to be built when needed
+	}
 	e.diags = append(e.diags, valueError(expr, ctx, summary, format, args...))
 }
 
