@@ -1,0 +1,232 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/mkctl/mkctl/schema"
+)
+
+// File names Generate writes.
+const (
+	MainFile    = "account.mk.hcl"
+	FollowsFile = "follows.mk.hcl"
+)
+
+// FollowsInline is the largest number of follows written as one block
+// each; above it the plain ones (default settings) go into a list in
+// FollowsFile and one for_each block follows them all, so that the main
+// file stays readable and a diff of the list is one line per account.
+const FollowsInline = 20
+
+// followGroupLabel and followsLocal name the for_each block and the local
+// holding its accounts.
+const (
+	followGroupLabel = "all"
+	followsLocal     = "follows"
+)
+
+// Generate writes *.mk.hcl files that declare acc as it is: loading them
+// with schema.Load and planning against acc.Live gives no changes (only
+// adoptions). Objects the language cannot describe are left out, each
+// with a comment where its block would be and an entry in Result.Notes.
+func Generate(acc Account, opts Options) (*Result, error) {
+	if acc.Live == nil {
+		return nil, errors.New("export: no live account to export")
+	}
+	for k := range opts.Kinds {
+		if !slices.Contains(Kinds, k) {
+			return nil, fmt.Errorf("export: unknown kind %q (known: %s)", k, strings.Join(Kinds, ", "))
+		}
+	}
+	_, ownHost, prob := schema.NormaliseHost(acc.Host)
+	if prob != "" {
+		return nil, fmt.Errorf("export: host %q: %s", acc.Host, prob)
+	}
+	username, prob := schema.NormaliseUsername(acc.Username)
+	if prob != "" {
+		return nil, fmt.Errorf("export: %s", prob)
+	}
+	label := opts.Label
+	if label == "" {
+		label = LabelFromUsername(username)
+	} else if !hclsyntax.ValidIdentifier(label) {
+		return nil, fmt.Errorf("export: account label %q is not an identifier: use letters, digits, underscores and dashes, starting with a letter", label)
+	}
+	g := &gen{
+		acc:      acc,
+		opts:     opts,
+		ownHost:  ownHost,
+		username: username,
+		label:    label,
+		funcs:    map[string]bool{},
+	}
+	for _, name := range schema.FunctionNames() {
+		g.funcs[name] = true
+	}
+	return g.generate()
+}
+
+// LabelFromUsername is the account label export uses by default: the
+// username in lower case, which is already an identifier unless it starts
+// with a digit or an underscore (then "account_" goes in front).
+func LabelFromUsername(username string) string {
+	l := strings.ToLower(strings.TrimPrefix(username, "@"))
+	var b strings.Builder
+	for _, r := range l {
+		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	l = b.String()
+	if l == "" || !(l[0] >= 'a' && l[0] <= 'z') {
+		l = "account_" + l
+	}
+	return l
+}
+
+// gen is one Generate call.
+type gen struct {
+	acc      Account
+	opts     Options
+	ownHost  string
+	username string
+	label    string
+	funcs    map[string]bool // functions the configuration may call
+
+	notes []string
+	// vars are variables without a default that the user must set: values
+	// export cannot know (see unknownValue).
+	vars []unknownVar
+	// listNames maps the ids of the exported user lists to their names,
+	// for antennas.
+	listNames map[string]string
+	// skippedLists maps ids of user lists left out to why.
+	skippedLists map[string]string
+}
+
+type unknownVar struct{ name, description string }
+
+func (g *gen) wants(kind string) bool {
+	return len(g.opts.Kinds) == 0 || g.opts.Kinds[kind]
+}
+
+func (g *gen) note(format string, args ...any) {
+	g.notes = append(g.notes, fmt.Sprintf(format, args...))
+}
+
+func (g *gen) generate() (*Result, error) {
+	res := &Result{}
+	main := hclwrite.NewEmptyFile()
+	root := main.Body()
+
+	ab := hclwrite.NewBlock("account", []string{g.label})
+	body := ab.Body()
+	body.SetAttributeTraversal("host", hcl.Traversal{hcl.TraverseRoot{Name: "var"}, hcl.TraverseAttr{Name: "host"}})
+	body.SetAttributeValue("username", cty.StringVal(g.username))
+
+	var followsFile *hclwrite.File
+	if g.wants("profile") {
+		g.profile(body)
+	}
+	if g.wants("pinned_notes") {
+		g.pinnedNotes(body)
+	}
+	if g.wants("follows") {
+		followsFile = g.follows(body)
+	}
+	if g.wants("drive_folders") {
+		g.driveFolders(body)
+	}
+	// Lists before antennas: an antenna refers to its list.
+	g.listNames = map[string]string{}
+	g.skippedLists = map[string]string{}
+	if g.wants("user_lists") {
+		g.userLists(body)
+	}
+	if g.wants("antennas") {
+		g.antennas(body)
+	}
+
+	comment(root, g.header()...)
+	root.AppendNewline()
+	hostVar := root.AppendNewBlock("variable", []string{"host"}).Body()
+	hostVar.SetAttributeTraversal("type", hcl.Traversal{hcl.TraverseRoot{Name: "string"}})
+	hostVar.SetAttributeValue("default", cty.StringVal(g.acc.Host))
+	for _, v := range g.vars {
+		root.AppendNewline()
+		comment(root, "Export cannot read this value: set it with --var "+v.name+"=... or MKCTL_VAR_"+v.name+".")
+		vb := root.AppendNewBlock("variable", []string{v.name}).Body()
+		vb.SetAttributeTraversal("type", hcl.Traversal{hcl.TraverseRoot{Name: "string"}})
+		vb.SetAttributeValue("description", cty.StringVal(v.description))
+	}
+	root.AppendNewline()
+	root.AppendBlock(ab)
+
+	res.Files = append(res.Files, File{Name: MainFile, Content: hclwrite.Format(main.Bytes())})
+	if followsFile != nil {
+		res.Files = append(res.Files, File{Name: FollowsFile, Content: hclwrite.Format(followsFile.Bytes())})
+	}
+	res.Notes = g.notes
+	return res, nil
+}
+
+// header is the comment at the top of the main file. Ownership is said
+// the way the README says it: adopted objects are mkctl's from the first
+// apply on, so a block removed later deletes its object.
+func (g *gen) header() []string {
+	return []string{
+		fmt.Sprintf("Generated by `mkctl export` from @%s on %s.", g.username, g.acc.Host),
+		"",
+		"This configuration declares the account as it is, so `mkctl plan` shows no changes.",
+		"The first `mkctl apply` changes nothing on the server: it records every object",
+		"declared here as managed by mkctl (adopted) in the account's ownership record.",
+		"From then on, removing a block deletes that object from the account (an adopted",
+		"pinned note is only unpinned, and a drive folder that holds files stays); objects",
+		"not declared here are left alone unless their collection is listed in purge.",
+	}
+}
+
+// comment appends # lines to body; an empty string is a bare #.
+func comment(body *hclwrite.Body, lines ...string) {
+	toks := make(hclwrite.Tokens, 0, len(lines))
+	for _, l := range lines {
+		l = strings.TrimRight("# "+sanitizeComment(l), " ")
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComment, Bytes: []byte(l + "\n")})
+	}
+	body.AppendUnstructuredTokens(toks)
+}
+
+// sanitizeComment keeps a comment on one line whatever names it quotes.
+func sanitizeComment(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r < 0x20 || r == 0x7f || r == 0x2028 || r == 0x2029 || r == 0x85 {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// quoteName quotes a user-chosen name for a comment or a note.
+func quoteName(s string) string { return strconv.Quote(s) }
+
+// sortedStrings returns the keys of m, sorted.
+func sortedStrings[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,110 @@
+package export
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/mkctl/mkctl/planner"
+	"github.com/mkctl/mkctl/schema"
+)
+
+// older orders objects the way the planner picks the one to keep among
+// duplicates (planner/dedupe.go keeper): creation time, then id (Misskey
+// ids grow with time).
+func older(at time.Time, id string, bt time.Time, bid string) bool {
+	if !at.Equal(bt) {
+		return at.Before(bt)
+	}
+	return id < bid
+}
+
+// nameProblem says why a user_list or antenna label cannot be name.
+func nameProblem(name string) string {
+	switch {
+	case name == "":
+		return "its name is empty"
+	case hasNUL(name):
+		return "its name contains a NUL character"
+	case schema.CharLen(name) > schema.MaxListName:
+		return fmt.Sprintf("its name is longer than the %d characters Misskey accepts", schema.MaxListName)
+	}
+	return ""
+}
+
+const duplicateWhy = "an older %s has the same name (id %s, exported); mkctl matches %ss by name, so `mkctl plan` stops until you delete or rename this one in Misskey"
+
+// userLists writes one user_list block per list, sorted by name. Members
+// are accts from UserAccts; a member whose acct is unknown (the user is
+// gone) is left out with a comment, so the plan will pull it from the list.
+func (g *gen) userLists(body *hclwrite.Body) {
+	byName := map[string][]planner.LiveUserList{}
+	for _, l := range g.acc.Live.UserLists {
+		byName[l.Name] = append(byName[l.Name], l)
+	}
+	for _, name := range sortedStrings(byName) {
+		group := byName[name]
+		sort.Slice(group, func(i, j int) bool { return older(group[i].CreatedAt, group[i].ID, group[j].CreatedAt, group[j].ID) })
+		body.AppendNewline()
+		if why := nameProblem(name); why != "" {
+			for _, l := range group {
+				g.skipList(body, l, why)
+			}
+			continue
+		}
+		for _, dup := range group[1:] {
+			g.skipList(body, dup, fmt.Sprintf(duplicateWhy, "list", group[0].ID, "list"))
+		}
+		l := group[0]
+		var members, unknown []string
+		seen := map[string]bool{}
+		for _, id := range l.UserIDs {
+			raw, ok := g.acc.UserAccts[id]
+			if !ok {
+				unknown = append(unknown, id)
+				continue
+			}
+			acct, prob := schema.NormaliseUserAcct(raw, g.ownHost)
+			if prob != "" {
+				unknown = append(unknown, id+" ("+raw+")")
+				continue
+			}
+			if seen[strings.ToLower(acct)] {
+				continue
+			}
+			seen[strings.ToLower(acct)] = true
+			members = append(members, acct)
+		}
+		sort.Strings(members)
+		sort.Strings(unknown)
+		if len(unknown) > 0 {
+			comment(body, fmt.Sprintf("Left out of this list: user(s) %s, whose account could not be found (gone?); `mkctl plan` will remove them from the list.", strings.Join(unknown, ", ")))
+			g.note("user list %s: %d member(s) left out, their account could not be found (%s); the plan will remove them from the list.", quoteName(name), len(unknown), strings.Join(unknown, ", "))
+		}
+		b := body.AppendNewBlock("user_list", []string{name}).Body()
+		b.SetAttributeRaw("members", strList(members, 2))
+		g.listNames[l.ID] = name
+	}
+}
+
+func (g *gen) skipList(body *hclwrite.Body, l planner.LiveUserList, why string) {
+	comment(body, fmt.Sprintf("User list %s (id %s) is not exported: %s.", quoteName(l.Name), l.ID, why))
+	g.note("user list %s (id %s) is not exported: %s.", quoteName(l.Name), l.ID, why)
+	g.skippedLists[l.ID] = why
+}
+
+// listRef is how an antenna names its list: user_list.NAME when NAME is an
+// identifier, user_list["NAME"] otherwise (schema reads both).
+func listRef(name string) hclwrite.Tokens {
+	if hclsyntax.ValidIdentifier(name) {
+		return ref("user_list", name)
+	}
+	toks := ref("user_list")
+	toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenOBrack, Bytes: []byte("[")})
+	toks = append(toks, str(name)...)
+	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte("]")})
+}

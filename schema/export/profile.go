@@ -1,0 +1,306 @@
+package export
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/mkctl/mkctl/schema"
+)
+
+// FreshProfile is what `i` answers for a new account, keyed by Misskey's
+// names: the profile of a user just created on Misskey 2026.5.4 (alice's
+// first `i`, /work/shared/misskey/samples/01-i.json; API-NOTES §1 lists
+// the fields). requireSigninToViewContents is absent from that answer
+// (`i` sends it only when true) and alsoKnownAs is null there; both are
+// written in the form the planner compares. Export writes a profile
+// attribute only when the live value differs from this (name and
+// description: whenever they are set), so the output shows what was
+// changed on the account rather than every default.
+var FreshProfile = map[string]any{
+	"name":                        nil,
+	"description":                 nil,
+	"location":                    nil,
+	"birthday":                    nil,
+	"lang":                        nil,
+	"fields":                      []any{},
+	"isLocked":                    false,
+	"isBot":                       false,
+	"isCat":                       false,
+	"isExplorable":                true,
+	"hideOnlineStatus":            false,
+	"publicReactions":             true,
+	"noCrawle":                    false,
+	"preventAiLearning":           true,
+	"carefulBot":                  false,
+	"autoAcceptFollowed":          true,
+	"followingVisibility":         "public",
+	"followersVisibility":         "public",
+	"chatScope":                   "mutual",
+	"followedMessage":             nil,
+	"requireSigninToViewContents": false,
+	"alsoKnownAs":                 []any{},
+}
+
+// identityFields are written whenever they are set, even if a new account
+// could have the same value: they are what a reader looks for first.
+var identityFields = map[string]bool{"name": true, "description": true}
+
+// writeOnlyProfileFields are profile attributes Misskey accepts but never
+// returns (none of schema.ProfileFields today), by HCL name, with what to
+// tell the user. Such a value becomes a variable without a default that
+// the user must set, rather than a guess or a secret in the file.
+var writeOnlyProfileFields = map[string]string{}
+
+var birthdayPattern = regexp.MustCompile(`^([0-9]{4})-([0-9]{2})-([0-9]{2})$`)
+
+// profile writes the profile block: every attribute whose live value is
+// not a new account's, in schema.ProfileFields order.
+func (g *gen) profile(body *hclwrite.Body) {
+	live := g.acc.Live.Profile
+	type attr struct {
+		name string
+		toks hclwrite.Tokens
+	}
+	var attrs []attr
+	var skipped []string
+	for _, f := range schema.ProfileFields {
+		if why, ok := writeOnlyProfileFields[f.Name]; ok {
+			attrs = append(attrs, attr{f.Name, g.unknownValue("profile_"+f.Name, fmt.Sprintf("profile %s of @%s (%s)", f.Name, g.username, why))})
+			continue
+		}
+		v, present := live[f.API]
+		if !present {
+			if f.LiveDefault == nil {
+				// `i` always sends it: without it there is nothing to
+				// say about it, and leaving it out leaves it unmanaged.
+				continue
+			}
+			v = f.LiveDefault
+		}
+		v = g.translateAccts(f, v)
+		if !g.differsFromFresh(f, v) {
+			continue
+		}
+		toks, prob := g.profileValue(f, v)
+		if prob != "" {
+			skipped = append(skipped, fmt.Sprintf("%s is not exported: %s", f.Name, prob))
+			g.note("profile %s is not exported: %s.", f.Name, prob)
+			continue
+		}
+		attrs = append(attrs, attr{f.Name, toks})
+	}
+	if len(attrs) == 0 && len(skipped) == 0 {
+		// Nothing differs from a new account: no profile block, so the
+		// profile stays unmanaged rather than pinned to the defaults.
+		return
+	}
+	body.AppendNewline()
+	pb := body.AppendNewBlock("profile", nil).Body()
+	for _, s := range skipped {
+		comment(pb, s+".")
+	}
+	for _, a := range attrs {
+		pb.SetAttributeRaw(a.name, a.toks)
+	}
+}
+
+// unknownValue declares a variable without a default for a value export
+// cannot read, and tells the user to set it.
+func (g *gen) unknownValue(name, description string) hclwrite.Tokens {
+	g.vars = append(g.vars, unknownVar{name: name, description: description})
+	g.note("variable %q has no value: export cannot read %s; set it with --var %s=... or MKCTL_VAR_%s before planning.", name, description, name, name)
+	return ref("var", name)
+}
+
+// differsFromFresh reports whether the attribute is worth writing.
+func (g *gen) differsFromFresh(f schema.ProfileField, v any) bool {
+	if identityFields[f.Name] && v != nil {
+		return true
+	}
+	fresh, known := FreshProfile[f.API]
+	if !known {
+		// A field added to ProfileFields but not to the table: write it,
+		// which is always correct, only longer.
+		return true
+	}
+	switch f.Kind {
+	case schema.KindFields, schema.KindAccts:
+		items, _ := v.([]any)
+		freshItems, _ := fresh.([]any)
+		return len(items) != 0 || len(freshItems) != 0
+	}
+	return !reflect.DeepEqual(v, fresh)
+}
+
+// translateAccts turns alsoKnownAs user ids (what `i` answers) into accts
+// with UserAccts when the reader left them as ids.
+func (g *gen) translateAccts(f schema.ProfileField, v any) any {
+	if f.Kind != schema.KindAccts {
+		return v
+	}
+	items, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	out := make([]any, len(items))
+	for i, it := range items {
+		s, _ := it.(string)
+		if s != "" && !strings.HasPrefix(s, "@") {
+			if acct, ok := g.acc.UserAccts[s]; ok {
+				it = acct
+			}
+		}
+		out[i] = it
+	}
+	return out
+}
+
+// profileValue writes a live value the way Load reads it back to the
+// same value, or says why it cannot.
+func (g *gen) profileValue(f schema.ProfileField, v any) (hclwrite.Tokens, string) {
+	if v == nil {
+		if f.Nullable {
+			return nullTok(), ""
+		}
+		return nil, "it is null, which mkctl cannot write for it"
+	}
+	switch f.Kind {
+	case schema.KindString:
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Sprintf("Misskey returned %T, not a string", v)
+		}
+		if prob := g.checkProfileString(f, s); prob != "" {
+			return nil, prob
+		}
+		return g.text(s), ""
+	case schema.KindBool:
+		b, ok := v.(bool)
+		if !ok {
+			return nil, fmt.Sprintf("Misskey returned %T, not a bool", v)
+		}
+		return boolTok(b), ""
+	case schema.KindEnum:
+		s, ok := v.(string)
+		if !ok || !slices.Contains(f.Enum, s) {
+			return nil, fmt.Sprintf("%v is not one of the values mkctl knows", v)
+		}
+		return str(s), ""
+	case schema.KindFields:
+		return g.profileFields(f, v)
+	case schema.KindAccts:
+		return g.profileAccts(f, v)
+	}
+	return nil, "mkctl does not know how to write it"
+}
+
+func (g *gen) checkProfileString(f schema.ProfileField, s string) string {
+	switch {
+	case s == "":
+		return "it is an empty string, which mkctl reads as null"
+	case hasNUL(s):
+		return "it contains a NUL character"
+	case f.Name == "name" && schema.JSTrim(s) != s:
+		return "it starts or ends with white space, which mkctl trims as Misskey does"
+	case f.MaxLen > 0 && schema.CharLen(s) > f.MaxLen:
+		return fmt.Sprintf("it is %d characters long, more than the %d Misskey accepts", schema.CharLen(s), f.MaxLen)
+	}
+	if f.Pattern != "" {
+		if !regexp.MustCompile(f.Pattern).MatchString(s) {
+			return fmt.Sprintf("%q does not match %s", s, f.Pattern)
+		}
+		if f.Name == "birthday" && birthdayPattern.MatchString(s) {
+			if _, err := time.Parse(time.DateOnly, s); err != nil {
+				return fmt.Sprintf("%q is not a date in the calendar", s)
+			}
+		}
+	}
+	return ""
+}
+
+func (g *gen) profileFields(f schema.ProfileField, v any) (hclwrite.Tokens, string) {
+	items, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Sprintf("Misskey returned %T, not a list", v)
+	}
+	if f.MaxLen > 0 && len(items) > f.MaxLen {
+		return nil, fmt.Sprintf("it has %d items, more than the %d Misskey accepts", len(items), f.MaxLen)
+	}
+	objs := make([]hclwrite.Tokens, 0, len(items))
+	for i, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok {
+			return nil, fmt.Sprintf("item %d is not an object", i)
+		}
+		var parts []hclwrite.ObjectAttrTokens
+		for _, k := range []string{"name", "value"} {
+			s, ok := m[k].(string)
+			switch {
+			case !ok:
+				return nil, fmt.Sprintf("item %d has no %s", i, k)
+			case s == "" || schema.JSTrim(s) != s:
+				return nil, fmt.Sprintf("item %d's %s is empty or starts or ends with white space, which mkctl trims as Misskey does", i, k)
+			case hasNUL(s):
+				return nil, fmt.Sprintf("item %d's %s contains a NUL character", i, k)
+			}
+			parts = append(parts, hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForIdentifier(k), Value: str(s)})
+		}
+		objs = append(objs, inlineObject(parts))
+	}
+	return list(objs, 0), ""
+}
+
+// inlineObject is { name = "…", value = "…" } on one line.
+func inlineObject(attrs []hclwrite.ObjectAttrTokens) hclwrite.Tokens {
+	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOBrace, Bytes: []byte("{")}}
+	for i, a := range attrs {
+		if i > 0 {
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")})
+		}
+		toks = append(toks, a.Name...)
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenEqual, Bytes: []byte("=")})
+		toks = append(toks, a.Value...)
+	}
+	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrace, Bytes: []byte("}")})
+}
+
+func (g *gen) profileAccts(f schema.ProfileField, v any) (hclwrite.Tokens, string) {
+	items, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Sprintf("Misskey returned %T, not a list", v)
+	}
+	if f.MaxLen > 0 && len(items) > f.MaxLen {
+		return nil, fmt.Sprintf("it has %d items, more than the %d Misskey accepts", len(items), f.MaxLen)
+	}
+	seen := map[string]bool{}
+	accts := make([]string, 0, len(items))
+	for _, it := range items {
+		s, ok := it.(string)
+		if !ok {
+			return nil, "an item is not a string"
+		}
+		acct, prob := schema.NormaliseAcct(s, g.ownHost)
+		if prob != "" {
+			return nil, fmt.Sprintf("%q is not an account address (an unknown user id?)", s)
+		}
+		key := strings.ToLower(acct)
+		if key == "@"+strings.ToLower(g.username) {
+			return nil, "it names the account itself"
+		}
+		if seen[key] {
+			return nil, fmt.Sprintf("%s is listed twice", acct)
+		}
+		seen[key] = true
+		accts = append(accts, acct)
+	}
+	sort.Strings(accts)
+	return strList(accts, 3), ""
+}
