@@ -47,8 +47,11 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 		comment(b, fmt.Sprintf("Drive folder %s (id %s) is not exported%s: %s.", quoteName(path), f.ID, inside, why))
 		g.note("drive folder %s (id %s) is not exported%s: %s.", quoteName(path), f.ID, inside, why)
 	}
+	// Blocks are separated by a blank line, except at the top of a nested
+	// block and between leaves (`drive_folder "x" {}` lines read as a list).
 	var walk func(b *hclwrite.Body, parentID, parentPath string, first bool)
 	walk = func(b *hclwrite.Body, parentID, parentPath string, first bool) {
+		prevLeaf := false
 		byName := map[string][]planner.LiveFolder{}
 		for _, c := range children[parentID] {
 			byName[c.Name] = append(byName[c.Name], c)
@@ -60,10 +63,11 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 			if parentPath != "" {
 				path = parentPath + "/" + name
 			}
-			if !first || parentID == "" {
+			leaf := len(group) == 1 && len(children[group[0].ID]) == 0
+			if !first && !(leaf && prevLeaf) {
 				b.AppendNewline()
 			}
-			first = false
+			first, prevLeaf = false, leaf
 			if why := folderNameProblem(name); why != "" {
 				for _, f := range group {
 					skip(b, f, path, why)
@@ -89,7 +93,10 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 			walk(fb, group[0].ID, path, true)
 		}
 	}
-	walk(body, "", "", false)
+	if len(children[""]) > 0 {
+		body.AppendNewline()
+	}
+	walk(body, "", "", true)
 }
 
 // folderNameProblem says why a drive_folder label cannot be name, as Load

@@ -39,7 +39,18 @@ func (g *gen) follows(body *hclwrite.Body) *hclwrite.File {
 		seen[strings.ToLower(acct)] = true
 		all = append(all, follow{acct, f})
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].acct < all[j].acct })
+	// Alphabetical as a person reads it: case-insensitive, then exact.
+	sort.Slice(all, func(i, j int) bool {
+		a, b := strings.ToLower(all[i].acct), strings.ToLower(all[j].acct)
+		if a != b {
+			return a < b
+		}
+		return all[i].acct < all[j].acct
+	})
+	if n := g.acc.Live.UnlistedFollows; n > 0 {
+		comment(body, fmt.Sprintf("%d more follow(s) were not read, so they are not declared here (and stay as they are).", n))
+		g.note("%d follow(s) were not read and are not exported; they stay as they are, not managed by mkctl.", n)
+	}
 
 	var grouped, single []follow
 	for _, f := range all {
@@ -54,10 +65,6 @@ func (g *gen) follows(body *hclwrite.Body) *hclwrite.File {
 	if len(grouped) > 0 {
 		file = hclwrite.NewEmptyFile()
 		root := file.Body()
-		comment(root,
-			fmt.Sprintf("Accounts @%s follows with the default settings: no replies, no notifications.", g.username),
-			fmt.Sprintf("account.%s follows each of them with its follow %q block (in %s).", g.label, followGroupLabel, MainFile),
-			"Pending: a follow request the other side has not accepted yet.")
 		items := make([]hclwrite.Tokens, len(grouped))
 		comments := map[int]string{}
 		for i, f := range grouped {
@@ -66,6 +73,14 @@ func (g *gen) follows(body *hclwrite.Body) *hclwrite.File {
 				comments[i] = "pending"
 			}
 		}
+		head := []string{
+			fmt.Sprintf("Accounts @%s follows with the default settings: no replies, no notifications.", g.username),
+			fmt.Sprintf("account.%s follows each of them with its follow %q block (in %s).", g.label, followGroupLabel, MainFile),
+		}
+		if len(comments) > 0 {
+			head = append(head, "Pending: a follow request the other side has not accepted yet.")
+		}
+		comment(root, head...)
 		root.AppendNewBlock("locals", nil).Body().SetAttributeRaw(followsLocal, listWithComments(items, comments))
 
 		body.AppendNewline()

@@ -116,7 +116,7 @@ type gen struct {
 	skippedLists map[string]string
 }
 
-type unknownVar struct{ name, description string }
+type unknownVar struct{ name, typ, description string }
 
 func (g *gen) wants(kind string) bool {
 	return len(g.opts.Kinds) == 0 || g.opts.Kinds[kind]
@@ -168,7 +168,9 @@ func (g *gen) generate() (*Result, error) {
 		root.AppendNewline()
 		comment(root, "Export cannot read this value: set it with --var "+v.name+"=... or MKCTL_VAR_"+v.name+".")
 		vb := root.AppendNewBlock("variable", []string{v.name}).Body()
-		vb.SetAttributeTraversal("type", hcl.Traversal{hcl.TraverseRoot{Name: "string"}})
+		if v.typ != "" {
+			vb.SetAttributeTraversal("type", hcl.Traversal{hcl.TraverseRoot{Name: v.typ}})
+		}
 		vb.SetAttributeValue("description", cty.StringVal(v.description))
 	}
 	root.AppendNewline()

@@ -73,7 +73,7 @@ func (g *gen) profile(body *hclwrite.Body) {
 	var skipped []string
 	for _, f := range schema.ProfileFields {
 		if why, ok := writeOnlyProfileFields[f.Name]; ok {
-			attrs = append(attrs, attr{f.Name, g.unknownValue("profile_"+f.Name, fmt.Sprintf("profile %s of @%s (%s)", f.Name, g.username, why))})
+			attrs = append(attrs, attr{f.Name, g.unknownValue("profile_"+f.Name, variableType(f), fmt.Sprintf("profile %s of @%s (%s)", f.Name, g.username, why))})
 			continue
 		}
 		v, present := live[f.API]
@@ -114,10 +114,23 @@ func (g *gen) profile(body *hclwrite.Body) {
 
 // unknownValue declares a variable without a default for a value export
 // cannot read, and tells the user to set it.
-func (g *gen) unknownValue(name, description string) hclwrite.Tokens {
-	g.vars = append(g.vars, unknownVar{name: name, description: description})
+func (g *gen) unknownValue(name, typ, description string) hclwrite.Tokens {
+	g.vars = append(g.vars, unknownVar{name: name, typ: typ, description: description})
 	g.note("variable %q has no value: export cannot read %s; set it with --var %s=... or MKCTL_VAR_%s before planning.", name, description, name, name)
 	return ref("var", name)
+}
+
+// variableType is the type constraint of a variable standing for f's
+// value: string or bool; "" (any) for the lists, whose element types
+// schema checks itself.
+func variableType(f schema.ProfileField) string {
+	switch f.Kind {
+	case schema.KindBool:
+		return "bool"
+	case schema.KindString, schema.KindEnum:
+		return "string"
+	}
+	return ""
 }
 
 // differsFromFresh reports whether the attribute is worth writing.
