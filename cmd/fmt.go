@@ -106,7 +106,14 @@ func (r *fmtRun) formatPath(path string) {
 		r.formatFile(path)
 		return
 	}
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+	root := path
+	if li, err := os.Lstat(path); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not follow a link, even as its root; with a
+		// trailing separator the system resolves it, and the paths
+		// printed still start with the name given.
+		root += string(filepath.Separator)
+	}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			r.readError(p, err)
 			return nil // report, and go on with the rest of the tree
@@ -114,7 +121,7 @@ func (r *fmtRun) formatPath(path string) {
 		name := d.Name()
 		if d.IsDir() {
 			switch {
-			case p == path:
+			case p == root:
 				return nil
 			case !r.Recursive || strings.HasPrefix(name, "."):
 				// Hidden directories are tools' (.git, .mkctl, .terraform).

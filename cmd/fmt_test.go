@@ -141,6 +141,15 @@ func TestFmtKeepsModeAndLinks(t *testing.T) {
 	if got := readFile(t, filepath.Join(dir, "shared", "common.hcl")); got != "c = 1\n" {
 		t.Errorf("the link's target = %q", got)
 	}
+	// A link to a directory, given as PATH, is formatted through.
+	writeFiles(t, dir, map[string]string{"cfg/b.mk.hcl": "b  = 1\n"})
+	dirLink := filepath.Join(dir, "cfglink")
+	if err := os.Symlink("cfg", dirLink); err != nil {
+		t.Fatal(err)
+	}
+	if out := runMkctl(t, ExitOK, "fmt", dirLink); out != filepath.Join(dirLink, "b.mk.hcl")+"\n" {
+		t.Errorf("fmt through a link to a directory: stdout %q", out)
+	}
 	for _, sub := range []string{"cfg", "shared"} {
 		entries, err := os.ReadDir(filepath.Join(dir, sub))
 		if err != nil {
