@@ -87,6 +87,7 @@ the difference with the live account and "mkctl apply" makes it so.`,
 		newLogoutCmd(g),
 		newWhoamiCmd(g),
 		newForceUnlockCmd(g),
+		newFmtCmd(g),
 	)
 	return root
 }
@@ -102,7 +103,7 @@ func Main(io *IOStreams, args []string) int {
 // MainContext is Main with the caller's context.
 func MainContext(ctx context.Context, io *IOStreams, args []string) int {
 	root := NewRootCmd(io)
-	root.SetArgs(args)
+	root.SetArgs(singleDashLongFlags(root, args))
 	err := root.ExecuteContext(ctx)
 	if err != nil && !isRunError(err) {
 		// cobra's own errors (unknown flag or command) deserve the usage hint.
