@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/mkctl/mkctl/planner"
@@ -17,10 +18,10 @@ import (
 // default settings (no replies, no notifications) are listed in
 // FollowsFile and followed by one for_each block, and only the others
 // get a block each. It returns the follows file, nil when not needed.
-func (g *gen) follows(body *hclwrite.Body) *hclwrite.File {
+func (g *gen) follows(body *hclwrite.Body) []byte {
 	type follow struct {
-		acct string
-		f    planner.LiveFollow
+		acct, lower string
+		f           planner.LiveFollow
 	}
 	var all []follow
 	seen := map[string]bool{}
@@ -37,13 +38,12 @@ func (g *gen) follows(body *hclwrite.Body) *hclwrite.File {
 			continue // the same account twice (the reader lists each once)
 		}
 		seen[strings.ToLower(acct)] = true
-		all = append(all, follow{acct, f})
+		all = append(all, follow{acct, strings.ToLower(acct), f})
 	}
 	// Alphabetical as a person reads it: case-insensitive, then exact.
 	sort.Slice(all, func(i, j int) bool {
-		a, b := strings.ToLower(all[i].acct), strings.ToLower(all[j].acct)
-		if a != b {
-			return a < b
+		if all[i].lower != all[j].lower {
+			return all[i].lower < all[j].lower
 		}
 		return all[i].acct < all[j].acct
 	})
@@ -61,27 +61,14 @@ func (g *gen) follows(body *hclwrite.Body) *hclwrite.File {
 		}
 	}
 
-	var file *hclwrite.File
+	var file []byte
 	if len(grouped) > 0 {
-		file = hclwrite.NewEmptyFile()
-		root := file.Body()
-		items := make([]hclwrite.Tokens, len(grouped))
-		comments := map[int]string{}
+		accts := make([]string, len(grouped))
+		pending := make([]bool, len(grouped))
 		for i, f := range grouped {
-			items[i] = str(f.acct)
-			if f.f.Pending {
-				comments[i] = "pending"
-			}
+			accts[i], pending[i] = f.acct, f.f.Pending
 		}
-		head := []string{
-			fmt.Sprintf("Accounts @%s follows with the default settings: no replies, no notifications.", g.username),
-			fmt.Sprintf("account.%s follows each of them with its follow %q block (in %s).", g.label, followGroupLabel, MainFile),
-		}
-		if len(comments) > 0 {
-			head = append(head, "Pending: a follow request the other side has not accepted yet.")
-		}
-		comment(root, head...)
-		root.AppendNewBlock("locals", nil).Body().SetAttributeRaw(followsLocal, listWithComments(items, comments))
+		file = g.followsFile(accts, pending)
 
 		body.AppendNewline()
 		comment(body, fmt.Sprintf("The %d accounts in local.%s (%s).", len(grouped), followsLocal, FollowsFile))
@@ -101,4 +88,61 @@ func (g *gen) follows(body *hclwrite.Body) *hclwrite.File {
 		b.SetAttributeRaw("notify", boolTok(f.f.Notify))
 	}
 	return file
+}
+
+// followsFile is FollowsFile: a comment and `locals { follows = [...] }`,
+// one account a line. It can hold 100,000 lines, so its tokens are laid
+// out here as hclwrite.Format would (TestRoundTripProperty checks that
+// Format leaves every file as it is) rather than formatted afterwards:
+// Format lexes the whole file again, which was most of Generate's time.
+func (g *gen) followsFile(accts []string, pending []bool) []byte {
+	head := []string{
+		fmt.Sprintf("Accounts @%s follows with the default settings: no replies, no notifications.", g.username),
+		fmt.Sprintf("account.%s follows each of them with its follow %q block (in %s).", g.label, followGroupLabel, MainFile),
+	}
+	toks := make(hclwrite.Tokens, 0, len(head)+10+len(accts)*5)
+	for _, h := range head {
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComment, Bytes: []byte("# " + sanitizeComment(h) + "\n")})
+	}
+	toks = append(toks,
+		&hclwrite.Token{Type: hclsyntax.TokenIdent, Bytes: []byte("locals")},
+		&hclwrite.Token{Type: hclsyntax.TokenOBrace, Bytes: []byte("{"), SpacesBefore: 1},
+		newline(),
+		&hclwrite.Token{Type: hclsyntax.TokenIdent, Bytes: []byte(followsLocal), SpacesBefore: 2},
+		&hclwrite.Token{Type: hclsyntax.TokenEqual, Bytes: []byte("="), SpacesBefore: 1},
+		&hclwrite.Token{Type: hclsyntax.TokenOBrack, Bytes: []byte("["), SpacesBefore: 1},
+		newline())
+	for i, a := range accts {
+		if pending[i] {
+			// On a line of its own: Format aligns the comments that end
+			// consecutive lines, which would need the widths of the run.
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComment, Bytes: []byte("# A follow request, not accepted yet:\n"), SpacesBefore: 4})
+		}
+		item := quotedTokens(a)
+		item[0].SpacesBefore = 4
+		toks = append(toks, item...)
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")}, newline())
+	}
+	toks = append(toks,
+		&hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte("]"), SpacesBefore: 2},
+		newline(),
+		&hclwrite.Token{Type: hclsyntax.TokenCBrace, Bytes: []byte("}")},
+		newline())
+	return toks.Bytes()
+}
+
+// quotedTokens is str(s) without hclwrite's formatting pass when s needs
+// no escape (an acct never does), which matters at 100,000 accounts.
+func quotedTokens(s string) hclwrite.Tokens {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '$' || c == '%' {
+			return str(s)
+		}
+	}
+	return hclwrite.Tokens{
+		{Type: hclsyntax.TokenOQuote, Bytes: []byte(`"`)},
+		{Type: hclsyntax.TokenQuotedLit, Bytes: []byte(s)},
+		{Type: hclsyntax.TokenCQuote, Bytes: []byte(`"`)},
+	}
 }

@@ -136,7 +136,7 @@ func (g *gen) generate() (*Result, error) {
 	body.SetAttributeTraversal("host", hcl.Traversal{hcl.TraverseRoot{Name: "var"}, hcl.TraverseAttr{Name: "host"}})
 	body.SetAttributeValue("username", cty.StringVal(g.username))
 
-	var followsFile *hclwrite.File
+	var followsFile []byte
 	if g.wants("profile") {
 		g.profile(body)
 	}
@@ -178,7 +178,7 @@ func (g *gen) generate() (*Result, error) {
 
 	res.Files = append(res.Files, File{Name: MainFile, Content: hclwrite.Format(main.Bytes())})
 	if followsFile != nil {
-		res.Files = append(res.Files, File{Name: FollowsFile, Content: hclwrite.Format(followsFile.Bytes())})
+		res.Files = append(res.Files, File{Name: FollowsFile, Content: followsFile})
 	}
 	res.Notes = g.notes
 	return res, nil

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand"
 	"slices"
@@ -9,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/mkctl/mkctl/planner"
 	"github.com/mkctl/mkctl/schema"
@@ -498,6 +501,11 @@ func TestRoundTripProperty(t *testing.T) {
 		res, err := Generate(w.acc, Options{})
 		if err != nil {
 			t.Fatalf("seed %d: Generate: %v", seed, err)
+		}
+		for _, f := range res.Files {
+			if !bytes.Equal(hclwrite.Format(f.Content), f.Content) {
+				t.Fatalf("seed %d: %s is not canonically formatted:\n%s", seed, f.Name, f.Content)
+			}
 		}
 		if msg := w.check(t, res); msg != "" {
 			t.Fatalf("seed %d: %s\n%s\nnotes: %q", seed, msg, dumpFiles(res), res.Notes)

@@ -153,22 +153,6 @@ func list(items []hclwrite.Tokens, inline int) hclwrite.Tokens {
 	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte("]")})
 }
 
-// listWithComments is list with a comment after some items (by index).
-func listWithComments(items []hclwrite.Tokens, comments map[int]string) hclwrite.Tokens {
-	toks := make(hclwrite.Tokens, 0, len(items)*3+3)
-	toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenOBrack, Bytes: []byte("[")}, newline())
-	for i, it := range items {
-		toks = append(toks, it...)
-		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")})
-		if c, ok := comments[i]; ok {
-			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComment, Bytes: []byte("# " + sanitizeComment(c) + "\n"), SpacesBefore: 1})
-		} else {
-			toks = append(toks, newline())
-		}
-	}
-	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte("]")})
-}
-
 func newline() *hclwrite.Token {
 	return &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")}
 }

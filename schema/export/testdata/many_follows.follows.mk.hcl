@@ -1,6 +1,5 @@
 # Accounts @reader follows with the default settings: no replies, no notifications.
 # account.reader follows each of them with its follow "all" block (in account.mk.hcl).
-# Pending: a follow request the other side has not accepted yet.
 locals {
   follows = [
     "@local03",
@@ -14,11 +13,13 @@ locals {
     "@user09@host0.example",
     "@user10@host1.example",
     "@user12@host0.example",
-    "@user13@host1.example", # pending
+    # A follow request, not accepted yet:
+    "@user13@host1.example",
     "@user14@host2.example",
     "@user15@host0.example",
     "@user16@host1.example",
-    "@user17@host2.example", # pending
+    # A follow request, not accepted yet:
+    "@user17@host2.example",
     "@user18@host0.example",
     "@user19@host1.example",
     "@user20@host2.example",
