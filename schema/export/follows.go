@@ -1,12 +1,12 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/mkctl/mkctl/planner"
@@ -93,56 +93,43 @@ func (g *gen) follows(body *hclwrite.Body) []byte {
 // followsFile is FollowsFile: a comment and `locals { follows = [...] }`,
 // one account a line. It can hold 100,000 lines, so its tokens are laid
 // out here as hclwrite.Format would (TestRoundTripProperty checks that
-// Format leaves every file as it is) rather than formatted afterwards:
-// Format lexes the whole file again, which was most of Generate's time.
+// Format leaves every file as it is) rather than built as hclwrite nodes
+// and formatted: Format lexes the whole file again, which was most of
+// Generate's time, and a node per account most of its allocations.
 func (g *gen) followsFile(accts []string, pending []bool) []byte {
 	head := []string{
 		fmt.Sprintf("Accounts @%s follows with the default settings: no replies, no notifications.", g.username),
 		fmt.Sprintf("account.%s follows each of them with its follow %q block (in %s).", g.label, followGroupLabel, MainFile),
 	}
-	toks := make(hclwrite.Tokens, 0, len(head)+10+len(accts)*5)
+	var buf bytes.Buffer
+	buf.Grow(256 + len(accts)*40)
 	for _, h := range head {
-		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComment, Bytes: []byte("# " + sanitizeComment(h) + "\n")})
+		buf.WriteString("# " + sanitizeComment(h) + "\n")
 	}
-	toks = append(toks,
-		&hclwrite.Token{Type: hclsyntax.TokenIdent, Bytes: []byte("locals")},
-		&hclwrite.Token{Type: hclsyntax.TokenOBrace, Bytes: []byte("{"), SpacesBefore: 1},
-		newline(),
-		&hclwrite.Token{Type: hclsyntax.TokenIdent, Bytes: []byte(followsLocal), SpacesBefore: 2},
-		&hclwrite.Token{Type: hclsyntax.TokenEqual, Bytes: []byte("="), SpacesBefore: 1},
-		&hclwrite.Token{Type: hclsyntax.TokenOBrack, Bytes: []byte("["), SpacesBefore: 1},
-		newline())
+	buf.WriteString("locals {\n  " + followsLocal + " = [\n")
 	for i, a := range accts {
 		if pending[i] {
-			// On a line of its own: Format aligns the comments that end
-			// consecutive lines, which would need the widths of the run.
-			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComment, Bytes: []byte("# A follow request, not accepted yet:\n"), SpacesBefore: 4})
+			buf.WriteString("    # A follow request, not accepted yet:\n")
 		}
-		item := quotedTokens(a)
-		item[0].SpacesBefore = 4
-		toks = append(toks, item...)
-		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")}, newline())
+		buf.WriteString("    ")
+		writeQuoted(&buf, a)
+		buf.WriteString(",\n")
 	}
-	toks = append(toks,
-		&hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte("]"), SpacesBefore: 2},
-		newline(),
-		&hclwrite.Token{Type: hclsyntax.TokenCBrace, Bytes: []byte("}")},
-		newline())
-	return toks.Bytes()
+	buf.WriteString("  ]\n}\n")
+	return buf.Bytes()
 }
 
-// quotedTokens is str(s) without hclwrite's formatting pass when s needs
-// no escape (an acct never does), which matters at 100,000 accounts.
-func quotedTokens(s string) hclwrite.Tokens {
+// writeQuoted writes s as a quoted string: as it is when it needs no
+// escape (an acct never does), through hclwrite's escaping otherwise.
+func writeQuoted(buf *bytes.Buffer, s string) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '$' || c == '%' {
-			return str(s)
+			buf.Write(str(s).Bytes())
+			return
 		}
 	}
-	return hclwrite.Tokens{
-		{Type: hclsyntax.TokenOQuote, Bytes: []byte(`"`)},
-		{Type: hclsyntax.TokenQuotedLit, Bytes: []byte(s)},
-		{Type: hclsyntax.TokenCQuote, Bytes: []byte(`"`)},
-	}
+	buf.WriteByte('"')
+	buf.WriteString(s)
+	buf.WriteByte('"')
 }
