@@ -87,6 +87,7 @@ the difference with the live account and "mkctl apply" makes it so.`,
 		newLogoutCmd(g),
 		newWhoamiCmd(g),
 		newForceUnlockCmd(g),
+		newExportCmd(g),
 		newFmtCmd(g),
 	)
 	return root
