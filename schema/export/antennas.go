@@ -121,8 +121,6 @@ func (g *gen) antennaAttrs(a planner.LiveAntenna) ([]namedTokens, string) {
 			attrs = append(attrs, namedTokens{"user_list", listRef(name)})
 		case g.skippedLists[listID] != "":
 			return nil, fmt.Sprintf("its user list (id %s) is not exported", listID)
-		case !g.wants("user_lists"):
-			return nil, fmt.Sprintf("it uses a user list (id %s), and user_lists are not exported; export them too", listID)
 		default:
 			return nil, fmt.Sprintf("its user list (id %s) was not found", listID)
 		}

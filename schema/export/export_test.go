@@ -427,15 +427,16 @@ func TestKinds(t *testing.T) {
 			"drive_folders": len(a.DriveFolders) > 0, "antennas": len(a.Antennas) > 0, "user_lists": len(a.UserLists) > 0,
 		}
 		for k, present := range got {
-			// Antennas that use a list are skipped without user_lists.
-			if present != (k == kind) && !(kind == "antennas" && k == "antennas") {
+			// The antennas bring the list one of them uses.
+			if present != (k == kind || kind == "antennas" && k == "user_lists") {
 				t.Errorf("kinds {%s}: %s present = %v", kind, k, present)
 			}
 		}
-	}
-	res, _ := Generate(acc, Options{Kinds: map[string]bool{"antennas": true}})
-	if !strings.Contains(strings.Join(res.Notes, "\n"), "user_lists are not exported; export them too") {
-		t.Errorf("antenna with a list, without user_lists: notes %q", res.Notes)
+		if kind == "antennas" {
+			if l := a.UserLists; len(l) != 1 || l[0].Name != "Weather people" || len(a.Antennas) != 2 {
+				t.Errorf("kinds {antennas}: lists %v, %d antennas; want the list storms uses and both antennas", l, len(a.Antennas))
+			}
+		}
 	}
 }
 

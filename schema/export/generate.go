@@ -153,7 +153,19 @@ func (g *gen) generate() (*Result, error) {
 	g.listNames = map[string]string{}
 	g.skippedLists = map[string]string{}
 	if g.wants("user_lists") {
-		g.userLists(body)
+		g.userLists(body, nil)
+	} else if g.wants("antennas") {
+		// An antenna can use only a list declared in the same account
+		// block: export the lists the antennas use, and no others.
+		used := map[string]bool{}
+		for _, a := range g.acc.Live.Antennas {
+			if id, _ := a.Fields["userListId"].(string); id != "" {
+				used[id] = true
+			}
+		}
+		if len(used) > 0 {
+			g.userLists(body, used)
+		}
 	}
 	if g.wants("antennas") {
 		g.antennas(body)

@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -41,13 +42,18 @@ const duplicateWhy = "an older %s has the same name (id %s, exported); mkctl mat
 // userLists writes one user_list block per list, sorted by name. Members
 // are accts from UserAccts; a member whose acct is unknown (the user is
 // gone) is left out with a comment, so the plan will pull it from the list.
-func (g *gen) userLists(body *hclwrite.Body) {
+// only, when not nil, holds the ids of the lists antennas use: user_lists
+// were not asked for, and only those are written.
+func (g *gen) userLists(body *hclwrite.Body, only map[string]bool) {
 	byName := map[string][]planner.LiveUserList{}
 	for _, l := range g.acc.Live.UserLists {
 		byName[l.Name] = append(byName[l.Name], l)
 	}
 	for _, name := range sortedStrings(byName) {
 		group := byName[name]
+		if only != nil && !slices.ContainsFunc(group, func(l planner.LiveUserList) bool { return only[l.ID] }) {
+			continue
+		}
 		sort.Slice(group, func(i, j int) bool { return older(group[i].CreatedAt, group[i].ID, group[j].CreatedAt, group[j].ID) })
 		body.AppendNewline()
 		if why := nameProblem(name); why != "" {
@@ -84,6 +90,9 @@ func (g *gen) userLists(body *hclwrite.Body) {
 		if len(unknown) > 0 {
 			comment(body, fmt.Sprintf("Left out of this list: user(s) %s, whose account could not be found (gone?); `mkctl plan` will remove them from the list.", strings.Join(unknown, ", ")))
 			g.note("user list %s: %d member(s) left out, their account could not be found (%s); the plan will remove them from the list.", quoteName(name), len(unknown), strings.Join(unknown, ", "))
+		}
+		if only != nil {
+			comment(body, "Exported with the antennas, since an antenna uses it (user_lists were not asked for).")
 		}
 		b := body.AppendNewBlock("user_list", []string{name}).Body()
 		b.SetAttributeRaw("members", strList(members, 2))
