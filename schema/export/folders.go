@@ -75,7 +75,7 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 				continue
 			}
 			for _, dup := range group[1:] {
-				skip(b, dup, path, fmt.Sprintf("another folder of that name in the same place is older (id %s, exported); mkctl cannot tell them apart. `mkctl plan` stops until you delete or rename this one in Misskey", group[0].ID))
+				skip(b, dup, path, fmt.Sprintf("another folder of that name in the same place is older (id %s, exported); mkctl cannot tell them apart, and `mkctl plan` stops until you delete or rename this one in Misskey", group[0].ID))
 			}
 			if len(children[group[0].ID]) == 0 {
 				// A leaf as `drive_folder "x" {}` on one line, as a person

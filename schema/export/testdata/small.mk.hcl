@@ -6,6 +6,8 @@
 # From then on, removing a block deletes that object from the account (an adopted
 # pinned note is only unpinned, and a drive folder that holds files stays); objects
 # not declared here are left alone unless their collection is listed in purge.
+# What could not be declared is left out, with a comment where it would be that says
+# why and what `mkctl plan` makes of it.
 
 variable "host" {
   type    = string
@@ -75,7 +77,7 @@ EOT
     notify       = false
   }
 
-  # Drive folder "assets" (id f4) is not exported: another folder of that name in the same place is older (id f1, exported); mkctl cannot tell them apart. `mkctl plan` stops until you delete or rename this one in Misskey.
+  # Drive folder "assets" (id f4) is not exported: another folder of that name in the same place is older (id f1, exported); mkctl cannot tell them apart, and `mkctl plan` stops until you delete or rename this one in Misskey.
   drive_folder "assets" {
     drive_folder "icons" {}
     drive_folder "maps" {}
