@@ -58,6 +58,7 @@ func (g *gen) antennas(body *hclwrite.Body) {
 }
 
 func (g *gen) skipAntenna(body *hclwrite.Body, a planner.LiveAntenna, why string) {
+	why = stays(why)
 	comment(body, fmt.Sprintf("Antenna %s (id %s) is not exported: %s.", quoteName(a.Name), a.ID, why))
 	g.note("antenna %s (id %s) is not exported: %s.", quoteName(a.Name), a.ID, why)
 }

@@ -40,6 +40,7 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 		return n
 	}
 	skip := func(b *hclwrite.Body, f planner.LiveFolder, path, why string) {
+		why = stays(why)
 		inside := ""
 		if n := subtreeSize(f.ID); n > 0 {
 			inside = fmt.Sprintf(" with the %d folder(s) in it", n)

@@ -264,3 +264,12 @@ func sortedStrings[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// stays completes why an object is left out with what becomes of it,
+// unless why says so already (a duplicate stops the plan).
+func stays(why string) string {
+	if strings.Contains(why, "`mkctl plan`") {
+		return why
+	}
+	return why + "; it stays as it is, not managed by mkctl"
+}

@@ -101,6 +101,7 @@ func (g *gen) userLists(body *hclwrite.Body, only map[string]bool) {
 }
 
 func (g *gen) skipList(body *hclwrite.Body, l planner.LiveUserList, why string) {
+	why = stays(why)
 	comment(body, fmt.Sprintf("User list %s (id %s) is not exported: %s.", quoteName(l.Name), l.ID, why))
 	g.note("user list %s (id %s) is not exported: %s.", quoteName(l.Name), l.ID, why)
 	g.skippedLists[l.ID] = why
