@@ -231,6 +231,25 @@ var confCases = []confCase{
 		{as: "a", ep: "i"},
 	}},
 
+	// Pinned notes a pinned_note block cannot describe, as `i` packs them:
+	// mkctl export reads renoteId, replyId, fileIds, poll, hasPoll,
+	// channelId and visibility from them to skip those notes.
+	{name: "i/pin unsupported notes", users: "a b", policies: map[string]map[string]any{"a": {"pinLimit": 10}}, steps: []step{
+		{as: "a", ep: "notes/create", body: obj{"text": "plain"}, save: "n1"},
+		{as: "a", ep: "notes/create", body: obj{"text": "vote", "poll": obj{"choices": []any{"x", "y"}}}, save: "np"},
+		{as: "a", ep: "notes/create", body: obj{"text": "re", "replyId": "$n1.createdNote.id"}, save: "nr"},
+		{as: "a", ep: "notes/create", body: obj{"text": "quote", "renoteId": "$n1.createdNote.id"}, save: "nq"},
+		{as: "a", ep: "notes/create", body: obj{"renoteId": "$n1.createdNote.id"}, save: "nrn"},
+		{as: "a", ep: "notes/create", body: obj{"text": "dm", "visibility": "specified", "visibleUserIds": []any{"$b.id"}}, save: "ns"},
+		{as: "a", ep: "i/pin", body: obj{"noteId": "$n1.createdNote.id"}},
+		{as: "a", ep: "i/pin", body: obj{"noteId": "$np.createdNote.id"}},
+		{as: "a", ep: "i/pin", body: obj{"noteId": "$nr.createdNote.id"}},
+		{as: "a", ep: "i/pin", body: obj{"noteId": "$nq.createdNote.id"}},
+		{as: "a", ep: "i/pin", body: obj{"noteId": "$nrn.createdNote.id"}},
+		{as: "a", ep: "i/pin", body: obj{"noteId": "$ns.createdNote.id"}},
+		{as: "a", ep: "i"},
+	}},
+
 	{name: "users/show", users: "a b", steps: []step{
 		{as: "a", ep: "users/show", body: obj{"userId": "$b.id"}},
 		{as: "a", ep: "users/show", body: obj{"username": "$b.username"}},
