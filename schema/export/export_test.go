@@ -603,3 +603,38 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 }
+
+// TestProfileSkips: a profile value Load would refuse or read as another
+// value is left out (unmanaged) with a comment at its place and a note.
+func TestProfileSkips(t *testing.T) {
+	acc := smallAccount()
+	p := acc.Live.Profile
+	p["location"] = ""                                                      // Load reads "" as null
+	p["lang"] = "xx-XX"                                                     // not a language Misskey knows
+	p["fields"] = []any{map[string]any{"name": "Web", "value": " padded "}} // Misskey trims these
+	p["alsoKnownAs"] = []any{"9zzz"}                                        // an id nobody resolved
+	p["birthday"] = "2026-02-30"
+	res, err := Generate(acc, Options{Kinds: map[string]bool{"profile": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(res.Files[0].Content)
+	for _, name := range []string{"location", "lang", "fields", "also_known_as", "birthday"} {
+		if !strings.Contains(src, "# "+name+" is not exported: ") {
+			t.Errorf("no comment for %s:\n%s", name, src)
+		}
+	}
+	if len(res.Notes) != 5 {
+		t.Errorf("notes %q, want 5", res.Notes)
+	}
+	if i, j := strings.Index(src, "# location"), strings.Index(src, "# birthday"); i > j {
+		t.Errorf("comments are not in attribute order:\n%s", src)
+	}
+	cfg, ap, diags := loadAndPlan(t, res, acc.Live)
+	if diags.HasErrors() || len(ap.Changes) != 0 {
+		t.Fatalf("diags %v, changes %v", diags, ap.Changes)
+	}
+	if got := len(cfg.Accounts[0].Profile.Attrs); got != 4 {
+		t.Errorf("%d profile attributes, want 4 (name, description, is_bot, following_visibility):\n%s", got, src)
+	}
+}

@@ -43,11 +43,17 @@ func Generate(acc Account, opts Options) (*Result, error) {
 	if acc.Live == nil {
 		return nil, errors.New("export: no live account to export")
 	}
-	for k := range opts.Kinds {
+	// Only the kinds set to true count; none at all means every kind.
+	kinds := map[string]bool{}
+	for k, on := range opts.Kinds {
 		if !slices.Contains(Kinds, k) {
 			return nil, fmt.Errorf("export: unknown kind %q (known: %s)", k, strings.Join(Kinds, ", "))
 		}
+		if on {
+			kinds[k] = true
+		}
 	}
+	opts.Kinds = kinds
 	_, ownHost, prob := schema.NormaliseHost(acc.Host)
 	if prob != "" {
 		return nil, fmt.Errorf("export: host %q: %s", acc.Host, prob)
@@ -220,8 +226,8 @@ func (g *gen) header() []string {
 	h = append(h,
 		"",
 		"This configuration declares the account as it is, so `mkctl plan` shows no changes.",
-		"The first `mkctl apply` changes nothing on the server: it records every object",
-		"declared here as managed by mkctl (adopted) in the account's ownership record.",
+		"The first `mkctl apply` changes none of these objects: it records each of them as",
+		"managed by mkctl (adopted) in the account's ownership record.",
 		"From then on, removing a block deletes that object from the account (an adopted",
 		"pinned note is only unpinned, and a drive folder that holds files stays); objects",
 		"not declared here are left alone unless their collection is listed in purge.",

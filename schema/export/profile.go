@@ -59,21 +59,32 @@ var identityFields = map[string]bool{"name": true, "description": true}
 // the user must set, rather than a guess or a secret in the file.
 var writeOnlyProfileFields = map[string]string{}
 
-var birthdayPattern = regexp.MustCompile(`^([0-9]{4})-([0-9]{2})-([0-9]{2})$`)
+// fieldPatterns are the compiled ProfileField.Pattern values by name, the
+// same check Load makes.
+var fieldPatterns = func() map[string]*regexp.Regexp {
+	m := map[string]*regexp.Regexp{}
+	for _, f := range schema.ProfileFields {
+		if f.Pattern != "" {
+			m[f.Name] = regexp.MustCompile(f.Pattern)
+		}
+	}
+	return m
+}()
 
 // profile writes the profile block: every attribute whose live value is
 // not a new account's, in schema.ProfileFields order.
 func (g *gen) profile(body *hclwrite.Body) {
 	live := g.acc.Live.Profile
+	// attrs in ProfileFields order; a skipped one is a comment (name "")
+	// at its place.
 	type attr struct {
-		name string
-		toks hclwrite.Tokens
+		name, comment string
+		toks          hclwrite.Tokens
 	}
 	var attrs []attr
-	var skipped []string
 	for _, f := range schema.ProfileFields {
 		if why, ok := writeOnlyProfileFields[f.Name]; ok {
-			attrs = append(attrs, attr{f.Name, g.unknownValue("profile_"+f.Name, variableType(f), fmt.Sprintf("profile %s of @%s (%s)", f.Name, g.username, why))})
+			attrs = append(attrs, attr{f.Name, "", g.unknownValue("profile_"+f.Name, variableType(f), fmt.Sprintf("profile %s of @%s (%s)", f.Name, g.username, why))})
 			continue
 		}
 		v, present := live[f.API]
@@ -91,23 +102,25 @@ func (g *gen) profile(body *hclwrite.Body) {
 		}
 		toks, prob := g.profileValue(f, v)
 		if prob != "" {
-			skipped = append(skipped, fmt.Sprintf("%s is not exported: %s", f.Name, prob))
+			prob = stays(prob)
+			attrs = append(attrs, attr{comment: fmt.Sprintf("%s is not exported: %s.", f.Name, prob)})
 			g.note("profile %s is not exported: %s.", f.Name, prob)
 			continue
 		}
-		attrs = append(attrs, attr{f.Name, toks})
+		attrs = append(attrs, attr{f.Name, "", toks})
 	}
-	if len(attrs) == 0 && len(skipped) == 0 {
+	if len(attrs) == 0 {
 		// Nothing differs from a new account: no profile block, so the
 		// profile stays unmanaged rather than pinned to the defaults.
 		return
 	}
 	body.AppendNewline()
 	pb := body.AppendNewBlock("profile", nil).Body()
-	for _, s := range skipped {
-		comment(pb, s+".")
-	}
 	for _, a := range attrs {
+		if a.name == "" {
+			comment(pb, a.comment)
+			continue
+		}
 		pb.SetAttributeRaw(a.name, a.toks)
 	}
 }
@@ -226,14 +239,12 @@ func (g *gen) checkProfileString(f schema.ProfileField, s string) string {
 	case f.MaxLen > 0 && schema.CharLen(s) > f.MaxLen:
 		return fmt.Sprintf("it is %d characters long, more than the %d Misskey accepts", schema.CharLen(s), f.MaxLen)
 	}
-	if f.Pattern != "" {
-		if !regexp.MustCompile(f.Pattern).MatchString(s) {
-			return fmt.Sprintf("%q does not match %s", s, f.Pattern)
-		}
-		if f.Name == "birthday" && birthdayPattern.MatchString(s) {
-			if _, err := time.Parse(time.DateOnly, s); err != nil {
-				return fmt.Sprintf("%q is not a date in the calendar", s)
-			}
+	if re := fieldPatterns[f.Name]; re != nil && !re.MatchString(s) {
+		return fmt.Sprintf("%q does not match %s", s, f.Pattern)
+	}
+	if f.Name == "birthday" {
+		if _, err := time.Parse(time.DateOnly, s); err != nil {
+			return fmt.Sprintf("%q is not a date in the calendar", s)
 		}
 	}
 	return ""
@@ -300,9 +311,12 @@ func (g *gen) profileAccts(f schema.ProfileField, v any) (hclwrite.Tokens, strin
 		if !ok {
 			return nil, "an item is not a string"
 		}
+		// The reader turns `i`'s user ids into "@user@host"; anything
+		// else is an id no one could resolve (a deleted user), not a
+		// user name.
 		acct, prob := schema.NormaliseAcct(s, g.ownHost)
-		if prob != "" {
-			return nil, fmt.Sprintf("%q is not an account address (an unknown user id?)", s)
+		if prob != "" || !strings.HasPrefix(s, "@") {
+			return nil, fmt.Sprintf("%q is not an account address (the user id of an account that could not be found?)", s)
 		}
 		key := strings.ToLower(acct)
 		if key == "@"+strings.ToLower(g.username) {
