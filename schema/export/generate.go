@@ -39,6 +39,21 @@ const (
 // with schema.Load and planning against acc.Live gives no changes (only
 // adoptions). Objects the language cannot describe are left out, each
 // with a comment where its block would be and an entry in Result.Notes.
+//
+// The rules, where the language leaves a choice:
+//   - profile: the attributes whose value is not a new account's
+//     (FreshProfile), and name and description whenever they are set;
+//   - pinned notes: in their order on the profile, labelled by NoteLabel,
+//     made unique with _2, _3, …;
+//   - follows: a block each up to FollowsInline, else the ones with
+//     default settings in FollowsFile behind one for_each block;
+//   - drive folders, user lists, antennas: sorted by name; of several with
+//     one name (one path), the oldest, as the planner keeps it;
+//   - text: a heredoc for several lines when it reads back exactly (see
+//     text), a quoted string otherwise;
+//   - a value export cannot read becomes a variable without a default.
+//
+// The output is deterministic: the same account gives the same bytes.
 func Generate(acc Account, opts Options) (*Result, error) {
 	if acc.Live == nil {
 		return nil, errors.New("export: no live account to export")
