@@ -362,7 +362,19 @@ func exportCounts(l *planner.Live, kinds map[string]bool) []string {
 		lines = append(lines, s)
 	}
 	if want("drive_folders") {
-		lines = append(lines, plural(len(l.DriveFolders), "drive folder"))
+		// A folder whose name holds "/" has "//" in its path (and so does
+		// everything in it): no block can declare it.
+		skipped := 0
+		for _, f := range l.DriveFolders {
+			if strings.Contains(f.Path, "//") {
+				skipped++
+			}
+		}
+		s := plural(len(l.DriveFolders)-skipped, "drive folder")
+		if skipped > 0 {
+			s += fmt.Sprintf(" (%d skipped)", skipped)
+		}
+		lines = append(lines, s)
 	}
 	if want("antennas") {
 		lines = append(lines, plural(len(l.Antennas), "antenna"))
