@@ -638,3 +638,35 @@ func TestProfileSkips(t *testing.T) {
 		t.Errorf("%d profile attributes, want 4 (name, description, is_bot, following_visibility):\n%s", got, src)
 	}
 }
+
+// TestSkippedNoteSameContent: a note of the same content as a note left
+// out above it is left out too; declared, its block would be matched to
+// the note above (the planner matches by content) and re-pinned.
+func TestSkippedNoteSameContent(t *testing.T) {
+	acc := smallAccount()
+	acc.Live.PinnedNotes = []planner.LiveNote{
+		{ID: "poll", Text: "Vote!", Visibility: "public", Unsupported: "it has a poll"},
+		{ID: "other", Text: "Other", Visibility: "public"},
+		{ID: "plain", Text: "Vote!", Visibility: "public"},
+		{ID: "home", Text: "Vote!", Visibility: "home"}, // other content: declared
+	}
+	res, err := Generate(acc, Options{Kinds: map[string]bool{"pinned_notes": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src := string(res.Files[0].Content); !strings.Contains(src, "# Pinned note 3 (id plain) is not exported: pinned note 1, which is not exported, has the same content") {
+		t.Errorf("no comment for the note of the same content:\n%s", src)
+	}
+	cfg, ap, diags := loadAndPlan(t, res, acc.Live)
+	if diags.HasErrors() || len(ap.Changes) != 0 {
+		t.Fatalf("diags %v, changes %v", diags, ap.Changes)
+	}
+	if n := len(cfg.Accounts[0].PinnedNotes); n != 2 {
+		t.Errorf("%d notes declared, want 2", n)
+	}
+	for _, a := range ap.Adopt {
+		if a.ID == "poll" || a.ID == "plain" {
+			t.Errorf("adopts %s", a.ID)
+		}
+	}
+}

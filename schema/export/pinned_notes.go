@@ -25,9 +25,23 @@ const (
 // and the planner keeps the others' order around it.
 func (g *gen) pinnedNotes(body *hclwrite.Body) {
 	labels := newLabeler()
+	// The planner matches a pinned_note block to the first pinned note of
+	// the same content (planner/pinned_note.go, step 2). A note left out
+	// stays pinned, so a later note of the same content cannot be declared
+	// either: its block would stand for the one left out (and re-pin it).
+	skipped := map[string]int{} // content → position of the note left out
 	for i, n := range g.acc.Live.PinnedNotes {
 		body.AppendNewline()
-		if why := noteProblem(n); why != "" {
+		why := noteProblem(n)
+		if why == "" {
+			if j, ok := skipped[noteContentKey(n)]; ok {
+				why = fmt.Sprintf("pinned note %d, which is not exported, has the same content, and mkctl matches pinned notes by content", j)
+			}
+		}
+		if why != "" {
+			if _, ok := skipped[noteContentKey(n)]; !ok {
+				skipped[noteContentKey(n)] = i + 1
+			}
 			comment(body, fmt.Sprintf("Pinned note %d (id %s) is not exported: %s. It stays pinned, not managed by mkctl.", i+1, n.ID, why))
 			g.note("pinned note %d (id %s) is not exported: %s; it stays pinned, not managed by mkctl.", i+1, n.ID, why)
 			continue
@@ -48,6 +62,20 @@ func (g *gen) pinnedNotes(body *hclwrite.Body) {
 			b.SetAttributeRaw("reaction_acceptance", str(*n.ReactionAcceptance))
 		}
 	}
+}
+
+// noteContentKey is what the planner compares of two notes (text, cw,
+// visibility, localOnly, reactionAcceptance).
+func noteContentKey(n planner.LiveNote) string {
+	return fmt.Sprintf("%q %t %q %q %t %t %q", n.Text, n.CW != nil, deref(n.CW), n.Visibility, n.LocalOnly,
+		n.ReactionAcceptance != nil, deref(n.ReactionAcceptance))
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // noteProblem says why a pinned_note block cannot describe n exactly, ""

@@ -302,10 +302,19 @@ func (w *world) pinnedNotes(r *rand.Rand, live *planner.Live) {
 			n.Unsupported = "it has a poll"
 		case 1:
 			n.Visibility = "specified"
-		default:
-			w.wantNotes++
 		}
 		live.PinnedNotes = append(live.PinnedNotes, n)
+	}
+	// A note of the same content as one left out above it cannot be
+	// declared either (the planner matches notes by content).
+	left := map[string]bool{}
+	for _, n := range live.PinnedNotes {
+		key := noteContentKey(n)
+		if n.Unsupported != "" || n.Visibility == "specified" || left[key] {
+			left[key] = true
+			continue
+		}
+		w.wantNotes++
 	}
 }
 
