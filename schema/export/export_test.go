@@ -670,3 +670,27 @@ func TestSkippedNoteSameContent(t *testing.T) {
 		}
 	}
 }
+
+// TestSkippedFollows: a follow Load would refuse is a comment and a note.
+func TestSkippedFollows(t *testing.T) {
+	acc := smallAccount()
+	acc.Live.Follows = append(acc.Live.Follows,
+		planner.LiveFollow{UserID: "s", Acct: "@weatherbot"},
+		planner.LiveFollow{UserID: "w", Acct: "@we ird@other.example"})
+	res, err := Generate(acc, Options{Kinds: map[string]bool{"follows": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(res.Files[0].Content)
+	for _, want := range []string{`# Follow "@weatherbot" is not exported: it is the account itself`, `# Follow "@we ird@other.example" is not exported: "@we ird@other.example" contains spaces; it stays`} {
+		if !strings.Contains(src, want) {
+			t.Errorf("missing %q in\n%s", want, src)
+		}
+	}
+	if len(res.Notes) != 2 {
+		t.Errorf("notes %q", res.Notes)
+	}
+	if _, ap, diags := loadAndPlan(t, res, acc.Live); diags.HasErrors() || len(ap.Changes) != 0 || len(ap.Adopt) != 3 {
+		t.Fatalf("diags %v, changes %v, adoptions %v", diags, ap.Changes, ap.Adopt)
+	}
+}

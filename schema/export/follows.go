@@ -24,17 +24,22 @@ func (g *gen) follows(body *hclwrite.Body) []byte {
 		f           planner.LiveFollow
 	}
 	var all []follow
+	var skipped []string
 	seen := map[string]bool{}
 	for _, f := range g.acc.Live.Follows {
 		acct, prob := schema.NormaliseUserAcct(f.Acct, g.ownHost)
+		why := ""
 		switch {
 		case prob != "":
-			g.note("follow %s is not exported: %s", quoteName(f.Acct), strings.TrimSuffix(prob, "."))
-			continue
+			why, _, _ = strings.Cut(prob, ". Hint:")
 		case strings.EqualFold(acct, "@"+g.username):
-			g.note("follow %s is not exported: it is the account itself", f.Acct)
+			why = "it is the account itself"
+		}
+		if why != "" {
+			skipped = append(skipped, fmt.Sprintf("follow %s is not exported: %s", quoteName(f.Acct), stays(why)))
 			continue
-		case seen[strings.ToLower(acct)]:
+		}
+		if seen[strings.ToLower(acct)] {
 			continue // the same account twice (the reader lists each once)
 		}
 		seen[strings.ToLower(acct)] = true
@@ -47,6 +52,12 @@ func (g *gen) follows(body *hclwrite.Body) []byte {
 		}
 		return all[i].acct < all[j].acct
 	})
+	sort.Strings(skipped)
+	for _, s := range skipped {
+		body.AppendNewline()
+		comment(body, strings.ToUpper(s[:1])+s[1:]+".")
+		g.note("%s.", s)
+	}
 	if n := g.acc.Live.UnlistedFollows; n > 0 {
 		comment(body, fmt.Sprintf("%d more follow(s) were not read, so they are not declared here (and stay as they are).", n))
 		g.note("%d follow(s) were not read and are not exported; they stay as they are, not managed by mkctl.", n)
