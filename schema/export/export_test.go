@@ -694,3 +694,51 @@ func TestSkippedFollows(t *testing.T) {
 		t.Fatalf("diags %v, changes %v, adoptions %v", diags, ap.Changes, ap.Adopt)
 	}
 }
+
+// TestNamesRoundTrip: names are block labels (and list references); each
+// loads back as itself.
+func TestNamesRoundTrip(t *testing.T) {
+	names := []string{"${x}", "%{if true}", `"quoted"`, `back\slash`, "tab\there", "日本語 🎉", "$${y}", "a b"}
+	acc := smallAccount()
+	acc.Live.DriveFolders = nil
+	acc.Live.UserLists = nil
+	acc.Live.Antennas = nil
+	for i, n := range names {
+		acc.Live.DriveFolders = append(acc.Live.DriveFolders, planner.LiveFolder{ID: fmt.Sprintf("f%d", i), Name: n, Path: n, FilesCount: -1})
+		acc.Live.UserLists = append(acc.Live.UserLists, planner.LiveUserList{ID: fmt.Sprintf("l%d", i), Name: n, UserIDs: []string{"b"}})
+		if i < 5 {
+			acc.Live.Antennas = append(acc.Live.Antennas, planner.LiveAntenna{ID: fmt.Sprintf("a%d", i), Name: n,
+				Fields: map[string]any{"src": "list", "userListId": fmt.Sprintf("l%d", i), "keywords": []any{[]any{n}}}})
+		}
+	}
+	acc.Live.Policies = map[string]any{"userListLimit": 20.0}
+	res, err := Generate(acc, Options{Kinds: map[string]bool{"drive_folders": true, "user_lists": true, "antennas": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, ap, diags := loadAndPlan(t, res, acc.Live)
+	if diags.HasErrors() || len(ap.Changes) != 0 {
+		t.Fatalf("diags %v, changes %v\n%s", diags, ap.Changes, res.Files[0].Content)
+	}
+	a := cfg.Accounts[0]
+	got := map[string]bool{}
+	for _, f := range a.DriveFolders {
+		got["folder "+f.Name] = true
+	}
+	for _, l := range a.UserLists {
+		got["list "+l.Name] = true
+	}
+	for _, an := range a.Antennas {
+		got["antenna "+an.Name+" on "+an.UserList+" "+an.Keywords[0][0]] = true
+	}
+	for i, n := range names {
+		for _, k := range []string{"folder " + n, "list " + n} {
+			if !got[k] {
+				t.Errorf("%s not declared", k)
+			}
+		}
+		if k := "antenna " + n + " on " + n + " " + n; i < 5 && !got[k] {
+			t.Errorf("%s not declared", k)
+		}
+	}
+}
