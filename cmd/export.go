@@ -144,7 +144,25 @@ func runExport(ctx context.Context, opts *exportOptions) error {
 		return err
 	}
 	printExport(opts, acct, kinds, res, copied)
+	opts.warnOtherConfig(res.Files)
 	return nil
+}
+
+// warnOtherConfig warns about *.mk.hcl files in --out that export did not
+// write: plan loads every one of them with the exported files, so another
+// account block (or a second one for this account) there changes what the
+// plan of the export says.
+func (opts *exportOptions) warnOtherConfig(files []export.File) {
+	existing, _ := filepath.Glob(filepath.Join(opts.Out, "*.mk.hcl"))
+	var others []string
+	for _, p := range existing {
+		if !slices.ContainsFunc(files, func(f export.File) bool { return f.Name == filepath.Base(p) }) {
+			others = append(others, p)
+		}
+	}
+	if len(others) > 0 {
+		opts.warnf(fmt.Sprintf("%s also holds %s, which mkctl plan loads together with the exported files.", opts.Out, strings.Join(others, ", ")))
+	}
 }
 
 // exportClient reaches the account: the sandbox's emulator, or the instance
