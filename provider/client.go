@@ -280,7 +280,7 @@ func (c *Client) decode(endpoint string, resp *response, out any) error {
 	if out == nil || resp.status == http.StatusNoContent || len(bytes.TrimSpace(resp.body)) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(resp.body, out); err != nil {
+	if err := unmarshal(resp.body, out); err != nil {
 		return c.scrub(fmt.Errorf("%s: the answer from %s is not the JSON Misskey sends (is %s a Misskey server?): %w", endpoint, c.host, c.base, err))
 	}
 	if c.mayHoldToken(resp.body) {

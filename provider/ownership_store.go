@@ -564,7 +564,17 @@ func readRecordOnce(ctx context.Context, read readFunc, address string) (*planne
 	if m.Account != address {
 		return nil, nil // see decodeOwnership
 	}
-	rec := &planner.Ownership{Version: planner.OwnershipVersion, Account: address, Objects: map[string]planner.Owned{}, Intents: m.Intents, Calls: m.Calls, Limited: m.Limited}
+	total := len(m.Objects)
+	for _, refs := range m.Chunks {
+		for _, ref := range refs {
+			total += max(ref.N, 0)
+		}
+	}
+	// Sized up front: growing a map of 100,000 entries costs more than
+	// filling it. The counts come from the registry, where anything can
+	// be written: a damaged one must not allocate without bound (the
+	// chunks are checked against them below).
+	rec := &planner.Ownership{Version: planner.OwnershipVersion, Account: address, Objects: make(map[string]planner.Owned, min(total, 1<<20)), Intents: m.Intents, Calls: m.Calls, Limited: m.Limited}
 	s := newRecordStore(address)
 	s.gen, s.manifest, s.old, s.all = m.Gen, raw, m.Old, false
 	for k, o := range m.Objects {
@@ -586,7 +596,7 @@ func readRecordOnce(ctx context.Context, read readFunc, address string) (*planne
 			return nil, fmt.Errorf("mkctl's ownership record has chunks of kind %q, which this mkctl does not know; upgrade mkctl", kind)
 		}
 		for _, ref := range m.Chunks[kind] {
-			c := &chunk{kind: kind, name: ref.Name, keys: make(map[string]chunkEntry, ref.N)}
+			c := &chunk{kind: kind, name: ref.Name, keys: make(map[string]chunkEntry, min(max(ref.N, 0), 1<<16))} // a chunk holds about 64 KiB; ref.N is unchecked here
 			s.chunks[kind] = append(s.chunks[kind], c)
 			jobs = append(jobs, &job{kind: kind, ref: ref, c: c})
 		}

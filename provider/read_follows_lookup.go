@@ -47,9 +47,10 @@ func planFollowLookup(r *reading) *followLookup {
 		return nil // no count to decide with: page, which needs none
 	}
 	l := &followLookup{following: int(count)}
-	recorded := map[string]bool{} // folded accts with a recorded followee id
-	seenID := map[string]bool{}
-	for _, o := range ownedOfKind(r.rec, planner.TypeFollow) {
+	owned := ownedOfKind(r.rec, planner.TypeFollow)
+	recorded := make(map[string]bool, len(owned)) // folded accts with a recorded followee id
+	seenID := make(map[string]bool, len(owned))
+	for _, o := range owned {
 		if o.ID == "" {
 			continue
 		}
@@ -59,7 +60,7 @@ func planFollowLookup(r *reading) *followLookup {
 			l.ids = append(l.ids, o.ID)
 		}
 	}
-	declared := map[string]bool{}
+	declared := make(map[string]bool, len(r.acct.Follows))
 	for _, f := range r.acct.Follows {
 		k := acctFold(f.Acct)
 		if declared[k] {
