@@ -37,6 +37,9 @@ func BenchmarkFollowsProcess(b *testing.B) {
 		writeFollowConfig(b, cfg, srv.URL, n)
 		env := append(os.Environ(), "NO_COLOR=1", "MKCTL_TOKEN="+emu.IssueToken(me.ID, allPermissions),
 			"XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "MKCTL_LOG=")
+		// MKCTL_BENCH_ENV="GOGC=200 GOMEMLIMIT=256MiB" tries runtime
+		// settings on mkctl alone, not on this process's emulator.
+		env = append(env, strings.Fields(os.Getenv("MKCTL_BENCH_ENV"))...)
 		run := func(b *testing.B, args ...string) *os.ProcessState {
 			cmd := exec.Command(mkctl, append([]string{"--chdir", cfg}, args...)...)
 			cmd.Env = env

@@ -59,11 +59,12 @@ func (l *Loader) Files() map[string]*hcl.File { return l.parser.Files() }
 
 // Load reads the configuration in dir (see Loader.Load) and also returns
 // every file the diagnostics can point into, for
-// hcl.NewDiagnosticTextWriter(w, files, width, color).
+// hcl.NewDiagnosticTextWriter(w, files, width, color). The files hold
+// their bytes and top-level block headers, not their syntax trees.
 func Load(dir string, opts LoadOptions) (*Config, map[string]*hcl.File, hcl.Diagnostics) {
 	l := NewLoader()
 	cfg, diags := l.Load(dir, opts)
-	return cfg, l.Files(), diags
+	return cfg, sourceFiles(l.Files()), diags
 }
 
 // Load reads every *.mk.hcl file of dir (sorted by name) and returns the
