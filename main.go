@@ -8,5 +8,6 @@ import (
 )
 
 func main() {
+	cmd.TuneGC(os.Getenv)
 	os.Exit(cmd.Main(cmd.System(), os.Args[1:]))
 }

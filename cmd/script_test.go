@@ -23,6 +23,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"mkctl":       func() { os.Exit(Main(System(), os.Args[1:])) },
 		"fakebrowser": func() { os.Exit(fakeBrowserMain()) },
+		"benchemulator": func() { os.Exit(benchEmulatorMain()) },
 	})
 }
 
