@@ -21,8 +21,8 @@ import (
 // TestMain lets testscript run mkctl as a subprocess of the test binary.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"mkctl":       func() { os.Exit(Main(System(), os.Args[1:])) },
-		"fakebrowser": func() { os.Exit(fakeBrowserMain()) },
+		"mkctl":         func() { os.Exit(Main(System(), os.Args[1:])) },
+		"fakebrowser":   func() { os.Exit(fakeBrowserMain()) },
 		"benchemulator": func() { os.Exit(benchEmulatorMain()) },
 	})
 }
