@@ -76,7 +76,11 @@ func (s *scope) withUserLists(names []string) *scope {
 // accounts makes 100,000 of them.
 func (s *scope) withEach(key string, value cty.Value) *scope {
 	c := *s
-	c.each = &eachValue{key: cty.StringVal(key), value: value}
+	keyVal := value // toset(...) instances: the value is the key
+	if value.Type() != cty.String || value.IsMarked() || !value.IsKnown() || value.IsNull() || value.AsString() != key {
+		keyVal = cty.StringVal(key)
+	}
+	c.each = &eachValue{key: keyVal, value: value}
 	// The child's each shadows the parent's (a follow's for_each inside
 	// an account's for_each).
 	c.parentCtx, c.ctx = s.ctx, nil

@@ -51,8 +51,9 @@ func knownStrings(v cty.Value) ([]string, bool) {
 		return nil, false
 	}
 	out := make([]string, 0, v.LengthInt())
-	for it := v.ElementIterator(); it.Next(); {
-		_, e := it.Element()
+	// AsValueSlice, not ElementIterator: the iterator makes a number
+	// value for every index.
+	for _, e := range v.AsValueSlice() {
 		if e.Type() != cty.String || e.IsMarked() || !e.IsKnown() || e.IsNull() {
 			return nil, false
 		}
