@@ -39,8 +39,16 @@ type Live struct {
 	Unresolved map[string]string
 	// DriveFolders is every folder of the drive, parents before children.
 	DriveFolders []LiveFolder
-	Antennas     []LiveAntenna
-	UserLists    []LiveUserList
+	// DriveFiles are the files in the folders the plan looks at (declared
+	// or recorded folders, and the root when files are declared there),
+	// plus recorded files wherever they are.
+	DriveFiles []LiveFile
+	// ProfileImages are the files avatarId and bannerId point at, keyed
+	// "avatar" and "banner"; absent when the id is null or the file is
+	// gone.
+	ProfileImages map[string]LiveFile
+	Antennas      []LiveAntenna
+	UserLists     []LiveUserList
 	// Ownership is the record mkctl keeps in the account registry; nil
 	// when there is none (a new token starts with none).
 	Ownership *Ownership
@@ -55,6 +63,9 @@ type LiveNote struct {
 	LocalOnly          bool
 	ReactionAcceptance *string
 	CreatedAt          time.Time
+	// FileIDs are the ids of the attached files, in order (Note.fileIds;
+	// a deleted file's id stays there, API-NOTES §10).
+	FileIDs []string
 	// Unsupported says why mkctl cannot declare this note ("it has a
 	// poll", "it is a renote", ...); "" when a pinned_note block can
 	// describe it. Export skips such notes with a comment.
@@ -80,6 +91,28 @@ type LiveFolder struct {
 	// provider asks drive/folders/show for those): -1 unknown.
 	FilesCount int
 	CreatedAt  time.Time
+}
+
+// LiveFile is a drive file (issue 11).
+type LiveFile struct {
+	ID          string
+	Name        string
+	FolderID    string // "" at the root
+	Folder      string // the folder's path, "" at the root
+	MD5         string
+	Size        int64
+	Type        string
+	Comment     *string
+	IsSensitive bool
+	CreatedAt   time.Time
+}
+
+// Key is the file's drive path, as schema.DriveFile.Key.
+func (f *LiveFile) Key() string {
+	if f.Folder == "" {
+		return f.Name
+	}
+	return f.Folder + "/" + f.Name
 }
 
 // LiveAntenna is an antenna, in Misskey's field names.

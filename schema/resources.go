@@ -23,8 +23,11 @@ type PinnedNote struct {
 	Visibility         string  // "public" (default), "home" or "followers"
 	LocalOnly          bool
 	ReactionAcceptance *string // nil (anything), "likeOnly", "likeOnlyForRemote", "nonSensitiveOnly", "nonSensitiveOnlyForLocalLikeOnlyForRemote"
-	Lifecycle          Lifecycle
-	DeclRange          hcl.Range
+	// Files are the attached drive files, in order: keys (DriveFile.Key)
+	// of drive_file blocks of the same account.
+	Files     []string
+	Lifecycle Lifecycle
+	DeclRange hcl.Range
 }
 
 // Follow is one followed account: a `follow "@user@host"` block, or one

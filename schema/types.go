@@ -38,8 +38,11 @@ type Account struct {
 	PinnedNotes  []*PinnedNote
 	Follows      []*Follow
 	DriveFolders []*DriveFolder
-	Antennas     []*Antenna
-	UserLists    []*UserList
+	// DriveFiles are the drive_file blocks, in declaration order
+	// (folders' files in the order of the folder blocks).
+	DriveFiles []*DriveFile
+	Antennas   []*Antenna
+	UserLists  []*UserList
 	// Purge holds the collections (see Collections) the user manages
 	// exclusively: undeclared objects there are deleted even when mkctl did
 	// not create them.
@@ -84,7 +87,10 @@ func quoteKey(k string) string {
 // An attribute that is not written is not managed and never sent.
 type Profile struct {
 	// Attrs is keyed by the HCL attribute name (see ProfileFields).
-	Attrs     map[string]ProfileValue
+	Attrs map[string]ProfileValue
+	// Images holds the written avatar and banner attributes, keyed
+	// "avatar" and "banner" (not in Attrs: their value is a file).
+	Images    map[string]ProfileImage
 	DeclRange hcl.Range
 }
 
