@@ -25,7 +25,8 @@ var antennaBools = []struct{ api, hcl string }{
 
 // antennas writes one antenna block per antenna, sorted by name, with
 // every field that differs from schema's default (source "all", no
-// keywords, no users, flags false).
+// keywords, no users, flags false). Of several antennas of one name none
+// is written, and neither is an antenna whose list is left out.
 func (g *gen) antennas(body *hclwrite.Body) {
 	byName := map[string][]planner.LiveAntenna{}
 	for _, a := range g.acc.Live.Antennas {
@@ -41,8 +42,13 @@ func (g *gen) antennas(body *hclwrite.Body) {
 			}
 			continue
 		}
-		for _, dup := range group[1:] {
-			g.skipAntenna(body, dup, fmt.Sprintf(duplicateWhy, "antenna", group[0].ID, "antenna"))
+		if len(group) > 1 {
+			ids := make([]string, len(group))
+			for i, a := range group {
+				ids[i] = a.ID
+			}
+			g.skipDuplicates(body, "Antennas", "antennas", "antennas", name, ids)
+			continue
 		}
 		a := group[0]
 		attrs, why := g.antennaAttrs(a)
@@ -121,7 +127,7 @@ func (g *gen) antennaAttrs(a planner.LiveAntenna) ([]namedTokens, string) {
 		case ok:
 			attrs = append(attrs, namedTokens{"user_list", listRef(name)})
 		case g.skippedLists[listID] != "":
-			return nil, fmt.Sprintf("its user list (id %s) is not exported", listID)
+			return nil, g.skippedLists[listID]
 		default:
 			return nil, fmt.Sprintf("its user list (id %s) was not found", listID)
 		}

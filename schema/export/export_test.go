@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +54,7 @@ func smallAccount() Account {
 			{ID: "f3", Name: "maps", ParentID: "f1", FilesCount: -1},
 			{ID: "f4", Name: "assets", CreatedAt: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), FilesCount: -1},
 			{ID: "f5", Name: "radar", FilesCount: -1},
+			{ID: "f6", Name: "hourly", ParentID: "f5", FilesCount: -1},
 		},
 		UserLists: []planner.LiveUserList{
 			{ID: "l1", Name: "sources", UserIDs: []string{"c", "b", "x9"}},
@@ -67,8 +69,11 @@ func smallAccount() Account {
 	for i := range live.DriveFolders {
 		f := &live.DriveFolders[i]
 		f.Path = f.Name
-		if f.ParentID == "f1" {
+		switch f.ParentID {
+		case "f1":
 			f.Path = "assets/" + f.Name
+		case "f5":
+			f.Path = "radar/" + f.Name
 		}
 	}
 	return Account{Host: "misskey.example", Username: "weatherbot", Live: live,
@@ -106,13 +111,12 @@ func TestGoldenSmallAccount(t *testing.T) {
 	checkGolden(t, "small.notes.txt", []byte(strings.Join(res.Notes, "\n")+"\n"))
 	checkCanonical(t, res)
 
-	// The output plans to nothing but the two things it says: the list
-	// member whose account is gone is pulled, and the duplicate folder
-	// stops the plan until the user deals with it.
+	// The output plans to nothing but the one thing it says: the list
+	// member whose account is gone is pulled. The two folders "assets"
+	// (and the two in the older one) are left out, so they stay.
 	_, ap, diags := loadAndPlan(t, res, acc.Live)
-	errs := errorsOnly(diags)
-	if len(errs) != 1 || errs[0].Summary != "Duplicate drive folder" {
-		t.Fatalf("diagnostics %v, want the duplicate folder only", diags)
+	if errs := errorsOnly(diags); len(errs) != 0 {
+		t.Fatalf("diagnostics %v, want none", diags)
 	}
 	if len(ap.Changes) != 1 || ap.Changes[0].Key != "user_list.sources" || fmt.Sprint(ap.Changes[0].After["pull"]) != "[x9]" {
 		for _, c := range ap.Changes {
@@ -528,42 +532,102 @@ func TestFreshProfileTable(t *testing.T) {
 	}
 }
 
-// TestDuplicates: of two lists, antennas or folders of one name the
-// oldest is exported; the others are named in a comment and a note.
+// TestDuplicates: of two lists, antennas or folders of one name none is
+// exported (nor the folders in them, nor an antenna on such a list); one
+// comment and one note name them all, and the export plans to no changes
+// (planner/dedupe.go would stop at a declared name with copies it may not
+// delete).
 func TestDuplicates(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	acc := smallAccount()
-	acc.Live.UserLists = []planner.LiveUserList{
-		{ID: "young", Name: "dup", UserIDs: []string{}, CreatedAt: t0.Add(time.Hour)},
-		{ID: "old", Name: "dup", UserIDs: []string{"b"}, CreatedAt: t0},
-	}
 	kw := []any{[]any{"x"}}
-	acc.Live.Antennas = []planner.LiveAntenna{
-		{ID: "a-young", Name: "dup", Fields: map[string]any{"src": "all", "keywords": kw}, CreatedAt: t0.Add(time.Hour)},
-		{ID: "a-old", Name: "dup", Fields: map[string]any{"src": "list", "userListId": "old", "keywords": kw}, CreatedAt: t0},
+	dupAccount := func() Account {
+		acc := smallAccount()
+		acc.Live.UserLists = []planner.LiveUserList{
+			{ID: "young", Name: "dup", UserIDs: []string{}, CreatedAt: t0.Add(time.Hour)},
+			{ID: "old", Name: "dup", UserIDs: []string{"b"}, CreatedAt: t0},
+			{ID: "solo", Name: "solo", UserIDs: []string{"b"}, CreatedAt: t0},
+		}
+		acc.Live.Antennas = []planner.LiveAntenna{
+			{ID: "a-young", Name: "dup", Fields: map[string]any{"src": "all", "keywords": kw}, CreatedAt: t0.Add(time.Hour)},
+			{ID: "a-old", Name: "dup", Fields: map[string]any{"src": "list", "userListId": "solo", "keywords": kw}, CreatedAt: t0},
+			{ID: "on-dup", Name: "on dup", Fields: map[string]any{"src": "list", "userListId": "young", "keywords": kw}, CreatedAt: t0},
+			{ID: "on-solo", Name: "on solo", Fields: map[string]any{"src": "list", "userListId": "solo", "keywords": kw}, CreatedAt: t0},
+		}
+		// Two "media" in "top", the older holding "a" (holding "b"), the
+		// younger "c"; a "media" elsewhere is a path of its own.
+		acc.Live.DriveFolders = []planner.LiveFolder{
+			{ID: "top", Name: "top", Path: "top", FilesCount: -1},
+			{ID: "m2", Name: "media", ParentID: "top", Path: "top/media", FilesCount: -1, CreatedAt: t0.Add(time.Hour)},
+			{ID: "m1", Name: "media", ParentID: "top", Path: "top/media", FilesCount: -1, CreatedAt: t0},
+			{ID: "a", Name: "a", ParentID: "m1", Path: "top/media/a", FilesCount: -1},
+			{ID: "b", Name: "b", ParentID: "a", Path: "top/media/a/b", FilesCount: -1},
+			{ID: "c", Name: "c", ParentID: "m2", Path: "top/media/c", FilesCount: -1},
+			{ID: "m3", Name: "media", Path: "media", FilesCount: -1},
+			{ID: "z", Name: "z", ParentID: "top", Path: "top/z", FilesCount: -1},
+		}
+		return acc
 	}
-	res, err := Generate(acc, Options{Kinds: map[string]bool{"user_lists": true, "antennas": true}})
+
+	acc := dupAccount()
+	res, err := Generate(acc, Options{Kinds: map[string]bool{"drive_folders": true, "user_lists": true, "antennas": true}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	src := string(res.Files[0].Content)
-	for _, want := range []string{`# User list "dup" (id young) is not exported: an older list has the same name (id old, exported)`, `# Antenna "dup" (id a-young) is not exported: an older antenna has the same name (id a-old, exported)`} {
+	for _, want := range []string{
+		`# User lists "dup" (ids old, young) are not exported: Misskey has 2 lists of that name and mkctl finds lists by name, so it could not tell them apart. They stay as they are, not managed by mkctl; rename one in Misskey and export again to manage them.`,
+		`# Antennas "dup" (ids a-old, a-young) are not exported: Misskey has 2 antennas of that name and mkctl finds antennas by name, so it could not tell them apart. They stay as they are, not managed by mkctl; rename one in Misskey and export again to manage them.`,
+		`# Antenna "on dup" (id on-dup) is not exported: it uses the user list "dup" (id young), one of 2 lists of that name, which mkctl cannot tell apart, so none of them is exported; it stays as it is, not managed by mkctl.`,
+		`# Drive folders "top/media" (ids m1, m2) are not exported, nor the 3 folders in them: Misskey has 2 folders of that name here and mkctl finds folders by path, so it could not tell them apart. They stay as they are, not managed by mkctl; rename one in Misskey and export again to manage them.`,
+	} {
 		if !strings.Contains(src, want) {
 			t.Errorf("missing %q in\n%s", want, src)
 		}
 	}
-	cfg, _, diags := loadAndPlan(t, res, acc.Live)
-	if cfg == nil {
-		t.Fatal(diags)
+	if len(res.Notes) != 4 {
+		t.Errorf("notes %q, want 4", res.Notes)
 	}
-	if l := cfg.Accounts[0].UserLists; len(l) != 1 || len(l[0].Members) != 1 {
-		t.Errorf("lists %v, want the old one", l)
+	cfg, ap, diags := loadAndPlan(t, res, acc.Live)
+	if cfg == nil || diags.HasErrors() || len(ap.Changes) != 0 {
+		t.Fatalf("diags %v, changes %v\n%s", diags, ap.Changes, src)
 	}
-	if a := cfg.Accounts[0].Antennas; len(a) != 1 || a[0].UserList != "dup" {
-		t.Errorf("antennas %v, want the old one", a)
+	a := cfg.Accounts[0]
+	var got []string
+	for _, l := range a.UserLists {
+		got = append(got, "list "+l.Name)
+	}
+	for _, an := range a.Antennas {
+		got = append(got, "antenna "+an.Name)
+	}
+	for _, f := range a.DriveFolders {
+		got = append(got, "folder "+f.Path)
+	}
+	sort.Strings(got)
+	if want := "[antenna on solo folder media folder top folder top/z list solo]"; fmt.Sprint(got) != want {
+		t.Errorf("declared %v, want %s", got, want)
+	}
+	if len(ap.Adopt) != len(got) {
+		t.Errorf("%d adoptions, want %d", len(ap.Adopt), len(got))
+	}
+
+	// Antennas without user_lists: the lists they use come along, but not
+	// a list whose name is shared, and the antenna on it stays out.
+	res, err = Generate(acc, Options{Kinds: map[string]bool{"antennas": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = string(res.Files[0].Content)
+	if strings.Contains(src, `user_list "dup"`) || strings.Contains(src, `User lists "dup"`) || !strings.Contains(src, `user_list "solo"`) {
+		t.Errorf("want user_list \"solo\" only, and no comment on the lists:\n%s", src)
+	}
+	if !strings.Contains(src, `# Antenna "on dup" (id on-dup) is not exported: it uses the user list "dup" (id young), one of 2 lists`) {
+		t.Errorf("the antenna on the shared list is not explained:\n%s", src)
 	}
 	if len(res.Notes) != 2 {
-		t.Errorf("notes %q", res.Notes)
+		t.Errorf("notes %q, want 2 (the antennas dup, the antenna on dup)", res.Notes)
+	}
+	if _, ap, diags := loadAndPlan(t, res, acc.Live); diags.HasErrors() || len(ap.Changes) != 0 || len(ap.Adopt) != 2 {
+		t.Fatalf("diags %v, changes %v, adoptions %v\n%s", diags, ap.Changes, ap.Adopt, src)
 	}
 }
 

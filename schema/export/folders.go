@@ -15,9 +15,10 @@ import (
 // driveFolders writes the drive as nested drive_folder blocks, walking the
 // tree by parent id (Path is only what the reader derived from it). Names
 // are sorted at each level. Misskey allows two folders of one name in one
-// parent, a path mkctl cannot tell apart: the oldest is exported (the one
-// the planner keeps, see planner/dedupe.go) and the others are left out
-// with everything in them.
+// parent, a path mkctl cannot tell apart: none of them is exported, nor
+// anything in them (one comment names them all), so they stay as they are.
+// Declaring one would make planner/dedupe.go delete the others or stop the
+// plan, when the export must plan to no changes.
 func (g *gen) driveFolders(body *hclwrite.Body) {
 	children := map[string][]planner.LiveFolder{}
 	known := map[string]bool{}
@@ -64,7 +65,8 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 			if parentPath != "" {
 				path = parentPath + "/" + name
 			}
-			leaf := len(group) == 1 && len(children[group[0].ID]) == 0
+			// A comment (a folder left out) stands apart, as a block does.
+			leaf := len(group) == 1 && len(children[group[0].ID]) == 0 && folderNameProblem(name) == ""
 			if !first && !(leaf && prevLeaf) {
 				b.AppendNewline()
 			}
@@ -75,8 +77,9 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 				}
 				continue
 			}
-			for _, dup := range group[1:] {
-				skip(b, dup, path, fmt.Sprintf("another folder of that name in the same place is older (id %s, exported); mkctl cannot tell them apart, and `mkctl plan` stops until you delete or rename this one in Misskey", group[0].ID))
+			if len(group) > 1 {
+				g.skipDuplicateFolders(b, group, path, subtreeSize)
+				continue
 			}
 			if len(children[group[0].ID]) == 0 {
 				// A leaf as `drive_folder "x" {}` on one line, as a person
@@ -114,4 +117,28 @@ func folderNameProblem(name string) string {
 		return fmt.Sprintf("its name is longer than the %d characters Misskey's database holds", schema.MaxFolderName)
 	}
 	return ""
+}
+
+// skipDuplicateFolders leaves out the folders of group, which share path,
+// and everything in them, with one comment and one note for them all.
+func (g *gen) skipDuplicateFolders(b *hclwrite.Body, group []planner.LiveFolder, path string, subtreeSize func(string) int) {
+	ids := make([]string, len(group))
+	inside := 0
+	for i, f := range group {
+		ids[i] = f.ID
+		inside += subtreeSize(f.ID)
+	}
+	nor := ""
+	switch inside {
+	case 0:
+	case 1:
+		nor = ", nor the folder in them"
+	default:
+		nor = fmt.Sprintf(", nor the %d folders in them", inside)
+	}
+	why := fmt.Sprintf("Misskey has %d folders of that name here and mkctl finds folders by path, so it could not tell them apart", len(group))
+	comment(b, fmt.Sprintf("Drive folders %s (ids %s) are not exported%s: %s. They stay as they are, not managed by mkctl; rename one in Misskey and export again to manage them.",
+		quoteName(path), strings.Join(ids, ", "), nor, why))
+	g.note("drive folders %s (ids %s) are not exported%s: %s; they stay as they are, not managed by mkctl (rename one in Misskey and export again to manage them).",
+		quoteName(path), strings.Join(ids, ", "), nor, why)
 }

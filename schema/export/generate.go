@@ -48,7 +48,10 @@ const (
 //   - follows: a block each up to FollowsInline, else the ones with
 //     default settings in FollowsFile behind one for_each block;
 //   - drive folders, user lists, antennas: sorted by name; of several with
-//     one name (one path), the oldest, as the planner keeps it;
+//     one name (one path) none, nor the folders in such folders nor an
+//     antenna on such a list: mkctl could not tell them apart, and the
+//     plan of a name declared once with copies it may not delete stops
+//     (planner/dedupe.go);
 //   - text: a heredoc for several lines when it reads back exactly (see
 //     text), a quoted string otherwise;
 //   - a value export cannot read becomes a variable without a default.
@@ -133,7 +136,8 @@ type gen struct {
 	// listNames maps the ids of the exported user lists to their names,
 	// for antennas.
 	listNames map[string]string
-	// skippedLists maps ids of user lists left out to why.
+	// skippedLists maps ids of user lists left out to why an antenna
+	// using one is left out too.
 	skippedLists map[string]string
 }
 
@@ -286,11 +290,7 @@ func sortedStrings[V any](m map[string]V) []string {
 	return out
 }
 
-// stays completes why an object is left out with what becomes of it,
-// unless why says so already (a duplicate stops the plan).
+// stays completes why an object is left out with what becomes of it.
 func stays(why string) string {
-	if strings.Contains(why, "`mkctl plan`") {
-		return why
-	}
 	return why + "; it stays as it is, not managed by mkctl"
 }

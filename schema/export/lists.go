@@ -37,13 +37,13 @@ func nameProblem(name string) string {
 	return ""
 }
 
-const duplicateWhy = "an older %s has the same name (id %s, exported); mkctl matches %ss by name, so `mkctl plan` stops until you delete or rename this one in Misskey"
-
 // userLists writes one user_list block per list, sorted by name. Members
 // are accts from UserAccts; a member whose acct is unknown (the user is
 // gone) is left out with a comment, so the plan will pull it from the list.
 // only, when not nil, holds the ids of the lists antennas use: user_lists
-// were not asked for, and only those are written.
+// were not asked for, and only those are written. Of several lists of one
+// name none is written (see skipDuplicates): mkctl could not tell them
+// apart, and declaring one would make the plan delete the others or stop.
 func (g *gen) userLists(body *hclwrite.Body, only map[string]bool) {
 	byName := map[string][]planner.LiveUserList{}
 	for _, l := range g.acc.Live.UserLists {
@@ -55,16 +55,29 @@ func (g *gen) userLists(body *hclwrite.Body, only map[string]bool) {
 			continue
 		}
 		sort.Slice(group, func(i, j int) bool { return older(group[i].CreatedAt, group[i].ID, group[j].CreatedAt, group[j].ID) })
-		body.AppendNewline()
 		if why := nameProblem(name); why != "" {
+			body.AppendNewline()
 			for _, l := range group {
 				g.skipList(body, l, why)
 			}
 			continue
 		}
-		for _, dup := range group[1:] {
-			g.skipList(body, dup, fmt.Sprintf(duplicateWhy, "list", group[0].ID, "list"))
+		if len(group) > 1 {
+			ids := make([]string, len(group))
+			for i, l := range group {
+				ids[i] = l.ID
+			}
+			for _, l := range group {
+				g.skippedLists[l.ID] = fmt.Sprintf("it uses the user list %s (id %s), one of %d lists of that name, which mkctl cannot tell apart, so none of them is exported", quoteName(name), l.ID, len(group))
+			}
+			if only == nil {
+				// With the antennas only, the antenna's comment says it.
+				body.AppendNewline()
+				g.skipDuplicates(body, "User lists", "user lists", "lists", name, ids)
+			}
+			continue
 		}
+		body.AppendNewline()
 		l := group[0]
 		var members, unknown []string
 		seen := map[string]bool{}
@@ -104,7 +117,19 @@ func (g *gen) skipList(body *hclwrite.Body, l planner.LiveUserList, why string) 
 	why = stays(why)
 	comment(body, fmt.Sprintf("User list %s (id %s) is not exported: %s.", quoteName(l.Name), l.ID, why))
 	g.note("user list %s (id %s) is not exported: %s.", quoteName(l.Name), l.ID, why)
-	g.skippedLists[l.ID] = why
+	g.skippedLists[l.ID] = fmt.Sprintf("its user list (id %s) is not exported", l.ID)
+}
+
+// skipDuplicates leaves out the lists or antennas (what: "lists") of one
+// name, whose ids are ids, oldest first: one comment and one note for them
+// all. The planner would stop at a declared name with copies it may not
+// delete (planner/dedupe.go), and export must plan to no changes.
+func (g *gen) skipDuplicates(body *hclwrite.Body, title, noteTitle, what, name string, ids []string) {
+	why := fmt.Sprintf("Misskey has %d %s of that name and mkctl finds %s by name, so it could not tell them apart", len(ids), what, what)
+	comment(body, fmt.Sprintf("%s %s (ids %s) are not exported: %s. They stay as they are, not managed by mkctl; rename one in Misskey and export again to manage them.",
+		title, quoteName(name), strings.Join(ids, ", "), why))
+	g.note("%s %s (ids %s) are not exported: %s; they stay as they are, not managed by mkctl (rename one in Misskey and export again to manage them).",
+		noteTitle, quoteName(name), strings.Join(ids, ", "), why)
 }
 
 // listRef is how an antenna names its list: user_list.NAME when NAME is an

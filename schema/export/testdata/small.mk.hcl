@@ -77,13 +77,11 @@ EOT
     notify       = false
   }
 
-  # Drive folder "assets" (id f4) is not exported: another folder of that name in the same place is older (id f1, exported); mkctl cannot tell them apart, and `mkctl plan` stops until you delete or rename this one in Misskey.
-  drive_folder "assets" {
-    drive_folder "icons" {}
-    drive_folder "maps" {}
-  }
+  # Drive folders "assets" (ids f1, f4) are not exported, nor the 2 folders in them: Misskey has 2 folders of that name here and mkctl finds folders by path, so it could not tell them apart. They stay as they are, not managed by mkctl; rename one in Misskey and export again to manage them.
 
-  drive_folder "radar" {}
+  drive_folder "radar" {
+    drive_folder "hourly" {}
+  }
 
   user_list "Weather people" {
     members = ["@bob"]
