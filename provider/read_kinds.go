@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -60,6 +61,10 @@ func ownedOfKind(rec *planner.Ownership, kind string) []planner.Owned {
 			out = append(out, o)
 		}
 	}
+	// In key order, not the map's: the requests built from them (the
+	// users/show batches of the follow lookup) are then the same from one
+	// plan to the next, which makes request logs comparable.
+	slices.SortFunc(out, func(a, b planner.Owned) int { return strings.Compare(a.Key, b.Key) })
 	return out
 }
 
