@@ -19,8 +19,10 @@ import (
 // note with a poll and a reply, follows including a pending one to a
 // locked account, nested folders and one whose name holds "/", two lists
 // (one with a member the account does not follow), antennas on a list and
-// on users — is exported, loaded and planned: no changes; the poll and the
-// reply are skipped with a note; the apply writes nothing but the
+// on users, and copies Misskey allows but mkctl cannot tell apart (two
+// folders "twin" in "media", one holding a folder, two lists "dup" and an
+// antenna on one of them) — is exported, loaded and planned: no changes;
+// the poll, the reply and the copies are skipped with a note; the apply writes nothing but the
 // ownership record; a follow and an antenna removed from the
 // configuration are then planned as deletions, and the whole configuration
 // plans to nothing.
@@ -82,6 +84,9 @@ func TestAccExportRoundTrip(t *testing.T) {
 	thumbs := folder("thumbs ${x}", media)
 	folder("small 🎉", thumbs)
 	folder("a/b", "")
+	twin := folder("twin", media)
+	folder("twin", media)
+	folder("inside", twin)
 
 	var list, second struct {
 		ID string `json:"id"`
@@ -92,6 +97,15 @@ func TestAccExportRoundTrip(t *testing.T) {
 		u.Call(t, "users/lists/push", map[string]any{"listId": list.ID, "userId": id}, nil)
 	}
 	u.Call(t, "users/lists/push", map[string]any{"listId": second.ID, "userId": member.ID}, nil)
+	var dup struct {
+		ID string `json:"id"`
+	}
+	u.Call(t, "users/lists/create", map[string]any{"name": "dup"}, &dup)
+	u.Call(t, "users/lists/create", map[string]any{"name": "dup"}, nil)
+	u.Call(t, "users/lists/push", map[string]any{"listId": dup.ID, "userId": member.ID}, nil)
+	u.Call(t, "antennas/create", map[string]any{"name": "on dup", "src": "list", "userListId": dup.ID,
+		"keywords": [][]string{{"dup"}}, "excludeKeywords": [][]string{}, "users": []string{},
+		"caseSensitive": false, "withReplies": false, "withFile": false}, nil)
 	u.Call(t, "antennas/create", map[string]any{"name": "news %{x}", "src": "list", "userListId": list.ID,
 		"keywords": [][]string{{"breaking"}, {"urgent", "update"}}, "excludeKeywords": [][]string{{"${sponsored}"}}, "users": []string{},
 		"caseSensitive": true, "withReplies": false, "withFile": false, "excludeBots": true}, nil)
@@ -135,7 +149,7 @@ func TestAccExportRoundTrip(t *testing.T) {
 	}
 	t.Logf("export: %d requests, notes %q\n%s", exportRequests, res.Notes, all.String())
 	notes := strings.Join(res.Notes, "\n")
-	for _, want := range []string{"poll", "reply", `"a/b"`} {
+	for _, want := range []string{"poll", "reply", `"a/b"`, `drive folders "media/twin" (ids `, `user lists "dup" (ids `, `antenna "on dup"`} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("no note mentions %s: %q", want, res.Notes)
 		}

@@ -21,9 +21,11 @@ import (
 // replays one): an account made through the emulator's API with every kind
 // and awkward text is exported (ReadForExport, export.Generate, the files
 // written), the files are loaded with schema.Load and planned against the
-// account:
+// account. Every other seed gives folders, lists and antennas names from a
+// small set, so that several share one (two folders "twin" at the top, one
+// holding a folder, always): export declares none of those.
 //
-//   - the plan has no changes, only adoptions;
+//   - the plan has no changes, only adoptions, and no error;
 //   - its apply makes no write but the ownership record;
 //   - after it every exported object is owned: removing a follow, an
 //     antenna, a list and a leaf folder from the configuration plans their
@@ -56,7 +58,8 @@ func TestExportRoundTrip(t *testing.T) {
 func exportRoundTrip(t *testing.T, seed uint64) {
 	env := newEmuEnv(t)
 	rng := rand.New(rand.NewPCG(seed, 0x6d6b63746c))
-	made := randomAccount(t, env, rng)
+	shared := seed%2 == 0
+	made := randomAccount(t, env, rng, shared)
 	ctx := context.Background()
 
 	acc, err := ReadForExport(ctx, env.c, "", nil)
@@ -78,6 +81,11 @@ func exportRoundTrip(t *testing.T, seed uint64) {
 	fail := func(format string, args ...any) {
 		t.Helper()
 		t.Fatalf("seed %d: %s\naccount: %s\nnotes: %q\nexported:\n%s", seed, fmt.Sprintf(format, args...), made, res.Notes, all.String())
+	}
+	if shared && !slices.ContainsFunc(res.Notes, func(n string) bool {
+		return strings.HasPrefix(n, `drive folders "twin" (ids `) && strings.Contains(n, " in them: Misskey has 2 folders of that name here")
+	}) {
+		fail("no note on the two folders \"twin\"")
 	}
 	cfg, _, diags := schema.Load(dir, schema.LoadOptions{})
 	if diags.HasErrors() {
@@ -166,7 +174,8 @@ func planChanges(ap *planner.AccountPlan) []string {
 }
 
 // withoutSome is acct without its first follow, antenna, a list no antenna
-// uses and a folder without subfolders (live: one holding a folder whose
+// uses (live: an antenna export left out, one of two of a name, keeps its
+// list from deletion) and a folder without subfolders (live: one holding a folder whose
 // name has "/" is not empty, though none is declared in it), and the
 // record keys of those.
 func withoutSome(acct *schema.Account, live *planner.Live) (*schema.Account, []string) {
@@ -183,6 +192,15 @@ func withoutSome(acct *schema.Account, live *planner.Live) (*schema.Account, []s
 	used := map[string]bool{}
 	for _, an := range a.Antennas {
 		used[an.UserList] = true
+	}
+	for _, an := range live.Antennas {
+		if id, _ := an.Fields["userListId"].(string); id != "" {
+			for _, l := range live.UserLists {
+				if l.ID == id {
+					used[l.Name] = true
+				}
+			}
+		}
 	}
 	for i, ul := range a.UserLists {
 		if !used[ul.Name] {
@@ -235,8 +253,10 @@ func randomWord(rng *rand.Rand) string {
 }
 
 // randomAccount fills alice's account through the API with every kind, at
-// random, and returns a summary for failure messages.
-func randomAccount(t *testing.T, env *emuEnv, rng *rand.Rand) string {
+// random, and returns a summary for failure messages. shared: names of
+// folders, lists and antennas come from a small set, and two folders
+// "twin" are made at the top.
+func randomAccount(t *testing.T, env *emuEnv, rng *rand.Rand, shared bool) string {
 	t.Helper()
 	ctx := context.Background()
 	e := env.emu
@@ -294,7 +314,7 @@ func randomAccount(t *testing.T, env *emuEnv, rng *rand.Rand) string {
 	if len(profile) > 0 {
 		write("i/update", profile, nil)
 	}
-	summary = append(summary, fmt.Sprintf("profile %q", profile))
+	summary = append(summary, fmt.Sprintf("shared names %v; profile %q", shared, profile))
 
 	// Users to follow and put in lists.
 	local := e.SeedUsers("friend", 150+rng.IntN(200))
@@ -344,11 +364,25 @@ func randomAccount(t *testing.T, env *emuEnv, rng *rand.Rand) string {
 		summary = append(summary, fmt.Sprintf("pinned %q", p))
 	}
 
-	// Folders: a random tree, some names awkward, one with "/" sometimes.
+	// Folders: a random tree, some names awkward, one with "/" sometimes,
+	// two of one name in one folder (which export leaves out) sometimes.
 	type folder struct{ id, path string }
 	var folders []folder
+	if shared {
+		for range 2 {
+			var f struct{ ID string }
+			write("drive/folders/create", map[string]any{"name": "twin"}, &f)
+			folders = append(folders, folder{f.ID, "twin"})
+		}
+		var f struct{ ID string }
+		write("drive/folders/create", map[string]any{"name": "inside", "parentId": folders[0].id}, &f)
+		folders = append(folders, folder{f.ID, "twin/inside"})
+	}
 	for range rng.IntN(25) {
 		name := pick("media", "a b", "${x}", "🎉", "日本", "x.y", "EOT", "q\"q").(string) + strconv.Itoa(rng.IntN(1000))
+		if shared {
+			name = pick("media", "${x}").(string)
+		}
 		if rng.IntN(15) == 0 {
 			name = "a/b" + strconv.Itoa(rng.IntN(1000))
 		}
@@ -362,9 +396,6 @@ func randomAccount(t *testing.T, env *emuEnv, rng *rand.Rand) string {
 			p["parentId"] = parent.id
 			path = parent.path + "/" + name
 		}
-		if slices.ContainsFunc(folders, func(f folder) bool { return f.path == path }) {
-			continue // duplicates are planner/dedupe.go's business, not export's
-		}
 		var f struct{ ID string }
 		write("drive/folders/create", p, &f)
 		folders = append(folders, folder{f.ID, path})
@@ -375,6 +406,9 @@ func randomAccount(t *testing.T, env *emuEnv, rng *rand.Rand) string {
 	var lists []string
 	for i := range rng.IntN(4) {
 		name := truncateRunes(pick("friends", "${x} list", "🎉 list", "news").(string)+" "+strconv.Itoa(i), 100)
+		if shared {
+			name = pick("friends", "${x} list").(string)
+		}
 		var l struct{ ID string }
 		write("users/lists/create", map[string]any{"name": name}, &l)
 		lists = append(lists, l.ID)
@@ -399,7 +433,11 @@ func randomAccount(t *testing.T, env *emuEnv, rng *rand.Rand) string {
 			ex = append(ex, []string{randomWord(rng)})
 		}
 		src := pick("all", "home", "users", "users_blacklist", "list").(string)
-		p := map[string]any{"name": truncateRunes(randomText(rng, 2), 90) + strconv.Itoa(i), "src": src, "keywords": kw, "excludeKeywords": orEmpty(ex),
+		name := truncateRunes(randomText(rng, 2), 90) + strconv.Itoa(i)
+		if shared {
+			name = pick("news", "${x} antenna").(string)
+		}
+		p := map[string]any{"name": name, "src": src, "keywords": kw, "excludeKeywords": orEmpty(ex),
 			"users": []string{}, "caseSensitive": rng.IntN(2) == 0, "withReplies": rng.IntN(2) == 0, "withFile": rng.IntN(2) == 0,
 			"localOnly": rng.IntN(2) == 0, "excludeBots": rng.IntN(2) == 0, "excludeNotesInSensitiveChannel": rng.IntN(2) == 0}
 		switch src {
