@@ -20,7 +20,7 @@ func newPlanCmd(g *globalOptions) *cobra.Command {
 		Short: "Show what apply would change",
 		Long: `Reads each declared account from its instance and shows the difference
 between the configuration and the live account. Changes nothing.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runPlan(cmd, opts) }),
 	}
 	f := cmd.Flags()

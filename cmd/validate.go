@@ -18,7 +18,7 @@ func newValidateCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check the configuration without contacting any server",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE:  wrapRun(func(cmd *cobra.Command, _ []string) error { return runValidate(opts) }),
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as versioned JSON on stdout (see README)")
