@@ -44,18 +44,22 @@ var accountDesc = bodyDesc{
 		"foreach":  "for_each",
 		"profiles": "profile",
 		// resource blocks: Misskey's and other tools' names for them
-		"pin":        "pinned_note",
-		"pinned":     "pinned_note",
-		"note":       "pinned_note",
-		"following":  "follow",
-		"followings": "follow",
-		"folder":     "drive_folder",
-		"folders":    "drive_folder",
-		"list":       "user_list",
-		"lists":      "user_list",
-		"userlist":   "user_list",
-		"exclusive":  "purge",
-		"prune":      "purge",
+		"pin":         "pinned_note",
+		"pinned":      "pinned_note",
+		"note":        "pinned_note",
+		"following":   "follow",
+		"followings":  "follow",
+		"folder":      "drive_folder",
+		"folders":     "drive_folder",
+		"list":        "user_list",
+		"lists":       "user_list",
+		"userlist":    "user_list",
+		"file":        "drive_file",
+		"files":       "drive_file",
+		"drive_files": "drive_file",
+		"image":       "drive_file",
+		"exclusive":   "purge",
+		"prune":       "purge",
 	},
 }
 
@@ -167,8 +171,9 @@ func forEachInstances(val cty.Value, expr hcl.Expression, ctx *hcl.EvalContext) 
 func (ab *accountBlock) instance(s *scope, key string) (*Account, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	a := &Account{Label: ab.label, Key: key, DeclRange: ab.block.DefRange}
-	// user_list.NAME can be used anywhere in the account block.
-	s = s.withUserLists(ab.resources.listNameList())
+	// user_list.NAME and drive_file["PATH"] can be used anywhere in the
+	// account block.
+	s = s.withUserLists(ab.resources.listNameList(), ab.resources.fileKeys())
 	if attr := ab.attrs["host"]; attr != nil {
 		a.HostRange = attr.Expr.Range()
 		raw, ctx, ok, d := s.evalString(attr, "host", `host = "misskey.example"`)

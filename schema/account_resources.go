@@ -37,6 +37,7 @@ type resourceBlocks struct {
 	pinnedNotes []*pinnedNoteBlock
 	follows     []*followBlock
 	folders     []*driveFolderBlock // flattened, parents before children
+	files       []*driveFileBlock   // in the account and in folders, in declaration order
 	antennas    []*antennaBlock
 	userLists   []*userListBlock
 
@@ -64,6 +65,7 @@ var resourceBlockTypes = []hcl.BlockHeaderSchema{
 	{Type: "pinned_note", LabelNames: []string{"name"}},
 	{Type: "follow", LabelNames: []string{"account"}},
 	{Type: "drive_folder", LabelNames: []string{"name"}},
+	{Type: "drive_file", LabelNames: []string{"name"}},
 	{Type: "antenna", LabelNames: []string{"name"}},
 	{Type: "user_list", LabelNames: []string{"name"}},
 }
@@ -85,9 +87,13 @@ func (rb *resourceBlocks) add(block *hcl.Block) hcl.Diagnostics {
 		fb, diags := decodeFollow(block)
 		rb.follows = append(rb.follows, fb)
 		return diags
+	case "drive_file":
+		fb, diags := decodeDriveFile(block, "", false)
+		return append(diags, rb.addFile(fb)...)
 	case "drive_folder":
 		var folders []*driveFolderBlock
-		diags := decodeDriveFolder(block, "", &folders)
+		var files []*driveFileBlock
+		diags := decodeDriveFolder(block, "", false, &folders, &files)
 		for _, f := range folders {
 			if f.badName {
 				rb.folders = append(rb.folders, f)
@@ -99,6 +105,9 @@ func (rb *resourceBlocks) add(block *hcl.Block) hcl.Diagnostics {
 				continue
 			}
 			rb.folders = append(rb.folders, f)
+		}
+		for _, fb := range files {
+			diags = append(diags, rb.addFile(fb)...)
 		}
 		return diags
 	case "antenna":
@@ -119,6 +128,29 @@ func (rb *resourceBlocks) add(block *hcl.Block) hcl.Diagnostics {
 		return diags
 	}
 	return nil
+}
+
+// addFile records a drive_file block, unless another declares its path.
+func (rb *resourceBlocks) addFile(fb *driveFileBlock) hcl.Diagnostics {
+	if !fb.badPath {
+		if first, dup := rb.claim("drive_file", fb.key(), fb.block); dup {
+			return hcl.Diagnostics{errorf(fb.block.LabelRanges[0], "Duplicate drive_file block",
+				"The file %q is already declared at %s. Misskey allows two files of the same name in a folder, but mkctl finds files by their path and could not tell them apart. Hint: rename one, or remove one of the blocks.", fb.key(), first)}
+		}
+	}
+	rb.files = append(rb.files, fb)
+	return nil
+}
+
+// fileKeys is the drive paths of the declared files, in declaration order.
+func (rb *resourceBlocks) fileKeys() []string {
+	keys := make([]string, 0, len(rb.files))
+	for _, f := range rb.files {
+		if !f.badPath {
+			keys = append(keys, f.key())
+		}
+	}
+	return keys
 }
 
 // listNameList is the declared user list names, in declaration order.
@@ -169,6 +201,11 @@ func (rb *resourceBlocks) evaluate(s *scope, a *Account, own ownAccount) hcl.Dia
 		f, d := fb.evaluate(s)
 		diags = append(diags, d...)
 		a.DriveFolders = append(a.DriveFolders, f)
+	}
+	for _, fb := range rb.files {
+		f, d := fb.evaluate(s)
+		diags = append(diags, d...)
+		a.DriveFiles = append(a.DriveFiles, f)
 	}
 	for _, lb := range rb.userLists {
 		l, d := lb.evaluate(s, own)

@@ -191,6 +191,8 @@ func labelExample(blockType string) string {
 		return `follow "@alice@misskey.example" { ... }`
 	case "drive_folder":
 		return `drive_folder "assets" { ... }`
+	case "drive_file":
+		return `drive_file "logo.png" { ... }`
 	case "antenna":
 		return `antenna "storms" { ... }`
 	case "user_list":

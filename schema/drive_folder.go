@@ -16,12 +16,16 @@ var driveFolderDesc = bodyDesc{
 	Schema: &hcl.BodySchema{
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "drive_folder", LabelNames: []string{"name"}},
+			{Type: "drive_file", LabelNames: []string{"name"}},
 			{Type: "lifecycle"},
 		},
 	},
 	Aliases: map[string]string{
 		"folder":  "drive_folder",
 		"folders": "drive_folder",
+		"file":    "drive_file",
+		"files":   "drive_file",
+		"image":   "drive_file",
 	},
 	Refused: map[string]string{
 		"for_each": "for_each is supported on follow blocks (and account blocks), not on drive_folder blocks. Hint: write one drive_folder block per folder; nest blocks for subfolders.",
@@ -41,12 +45,14 @@ type driveFolderBlock struct {
 }
 
 // decodeDriveFolder checks a drive_folder block and, recursively, the
-// blocks nested in it, appending them to out parents first, in declaration
-// order.
-func decodeDriveFolder(block *hcl.Block, parent string, out *[]*driveFolderBlock) hcl.Diagnostics {
+// blocks nested in it, appending the folders to out parents first and the
+// files to files, in declaration order. badParent: a parent's name was
+// invalid, so this folder's path is meaningless too.
+func decodeDriveFolder(block *hcl.Block, parent string, badParent bool, out *[]*driveFolderBlock, files *[]*driveFileBlock) hcl.Diagnostics {
 	name := block.Labels[0]
 	diags := checkFolderName(block)
 	badName := diags.HasErrors()
+	badPath := badName || badParent
 	r, children, d := decodeResource(block, driveFolderDesc)
 	diags = append(diags, d...)
 	path := name
@@ -55,7 +61,13 @@ func decodeDriveFolder(block *hcl.Block, parent string, out *[]*driveFolderBlock
 	}
 	*out = append(*out, &driveFolderBlock{resource: r, name: name, path: path, parent: parent, badName: badName})
 	for _, child := range children {
-		diags = append(diags, decodeDriveFolder(child, path, out)...)
+		if child.Type == "drive_file" {
+			fb, d := decodeDriveFile(child, path, badPath)
+			diags = append(diags, d...)
+			*files = append(*files, fb)
+			continue
+		}
+		diags = append(diags, decodeDriveFolder(child, path, badPath, out, files)...)
 	}
 	return diags
 }

@@ -26,6 +26,14 @@ type scope struct {
 	// an account block.
 	userLists     *cty.Value
 	userListNames []string // the same names, in declaration order
+	// driveFiles is the drive_file map of the account being evaluated:
+	// drive path → drive path, so that drive_file["media/logo.png"]
+	// reads "media/logo.png". nil outside an account block.
+	driveFiles    *cty.Value
+	driveFileKeys []string // the same paths, in declaration order
+	// files reads the files that drive_file, avatar and banner name,
+	// once per Load.
+	files *fileSources
 	// ctx caches the EvalContext once nothing it holds can change any
 	// more (set by withUserLists, after locals are evaluated; built on
 	// first use in a for_each instance whose parent had one).
@@ -52,10 +60,14 @@ func (e *eachValue) object() cty.Value {
 }
 
 // withUserLists returns the scope of one account instance, whose
-// user_list blocks have the given names. The account's variables are final
-// from here on, so the EvalContext is built once and cached.
-func (s *scope) withUserLists(names []string) *scope {
+// user_list blocks have the given names and whose drive_file blocks the
+// given drive paths. The account's variables are final from here on, so
+// the EvalContext is built once and cached.
+func (s *scope) withUserLists(names, fileKeys []string) *scope {
 	c := *s
+	files := driveFileMap(fileKeys)
+	c.driveFiles = &files
+	c.driveFileKeys = fileKeys
 	obj := cty.EmptyObjectVal
 	if len(names) > 0 {
 		attrs := make(map[string]cty.Value, len(names))
@@ -115,6 +127,9 @@ func (s *scope) evalContext() *hcl.EvalContext {
 	}
 	if s.userLists != nil {
 		vars["user_list"] = *s.userLists
+	}
+	if s.driveFiles != nil {
+		vars["drive_file"] = *s.driveFiles
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: s.funcs}
 }
@@ -278,9 +293,11 @@ func (s *scope) checkRefs(vars []hcl.Traversal) hcl.Diagnostics {
 			}
 		case "user_list":
 			diags = append(diags, s.checkUserListRef(rng, name, hasName)...)
+		case "drive_file":
+			diags = append(diags, s.checkDriveFileRef(rng, name, hasName)...)
 		default:
 			diags = append(diags, errorf(rng, "Unknown variable",
-				"There is no variable named %q: references start with var., local., each. or user_list.%s", root, s.rootHint(root, name, hasName)))
+				"There is no variable named %q: references start with var., local., each., user_list. or drive_file[...].%s", root, s.rootHint(root, name, hasName)))
 		}
 	}
 	return diags
@@ -294,9 +311,12 @@ func (s *scope) rootHint(root, name string, hasName bool) string {
 	if s.localNames[root] {
 		return fmt.Sprintf(" Did you mean local.%s?", root)
 	}
-	if sug := suggestName(root, []string{"var", "local", "each", "user_list"}); sug != "" {
+	if sug := suggestName(root, []string{"var", "local", "each", "user_list", "drive_file"}); sug != "" {
 		if !hasName {
 			name = "<name>"
+		}
+		if sug == "drive_file" {
+			return fmt.Sprintf(" Did you mean drive_file[%s]?", quote(name))
 		}
 		return fmt.Sprintf(" Did you mean %s.%s?", sug, name)
 	}

@@ -137,7 +137,7 @@ func (l *Loader) Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	values, varDiags := resolveVariables(l.parser, vars, opts)
 	diags = append(diags, varDiags...)
 
-	s := &scope{vars: values, locals: map[string]cty.Value{}, localNames: map[string]bool{}, funcs: functions(dir)}
+	s := &scope{vars: values, locals: map[string]cty.Value{}, localNames: map[string]bool{}, funcs: functions(dir), files: newFileSources(dir)}
 	for _, lv := range locals {
 		s.localNames[lv.Name] = true
 	}

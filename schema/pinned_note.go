@@ -2,14 +2,16 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 )
 
 // Limits of notes/create (API-NOTES §2).
 const (
-	maxNoteText = 3000 // MAX_NOTE_TEXT_LENGTH
-	maxNoteCW   = 100
+	maxNoteText  = 3000 // MAX_NOTE_TEXT_LENGTH
+	maxNoteCW    = 100
+	maxNoteFiles = 16 // fileIds maxItems
 )
 
 // NoteVisibilities are the visibilities a pinned note may have. Misskey's
@@ -30,6 +32,7 @@ var pinnedNoteDesc = bodyDesc{
 			{Name: "visibility"},
 			{Name: "local_only"},
 			{Name: "reaction_acceptance"},
+			{Name: "files"},
 		},
 		Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
 	},
@@ -46,6 +49,12 @@ var pinnedNoteDesc = bodyDesc{
 		"reactionacceptance": "reaction_acceptance",
 		"reactions":          "reaction_acceptance",
 		"scope":              "visibility",
+		"fileids":            "files",
+		"file_ids":           "files",
+		"mediaids":           "files",
+		"media":              "files",
+		"attachments":        "files",
+		"images":             "files",
 	},
 	Refused: refusedResourceArgs("pinned_note"),
 }
@@ -108,9 +117,51 @@ func (pb *pinnedNoteBlock) evaluate(s *scope) (*PinnedNote, hcl.Diagnostics) {
 		n.ReactionAcceptance = &ra
 	}
 
+	n.Files = pb.files(e)
+
 	lc, d := pb.lifecycle.evaluate(s)
 	n.Lifecycle = lc
 	return n, append(e.diags, d...)
+}
+
+// files reads the attached files: drive paths of drive_file blocks of the
+// same account (drive_file["media/logo.png"], or the path as a string),
+// unique, at most 16.
+func (pb *pinnedNoteBlock) files(e *attrEval) []string {
+	items, attr, ctx, st := e.strings("files", `files = [drive_file["media/logo.png"]]`)
+	if st != attrSet {
+		return nil
+	}
+	if len(items) > maxNoteFiles {
+		e.errorf(attr.Expr, ctx, "Too many files",
+			"files lists %d files, but Misskey attaches at most %d to a note. Hint: remove %d of them.", len(items), maxNoteFiles, len(items)-maxNoteFiles)
+	}
+	keys := e.s.driveFileKeys
+	seen := make(map[string]int, len(items))
+	var out []string
+	for _, it := range items {
+		if !slices.Contains(keys, it.value) {
+			hint := "This account declares no drive_file blocks."
+			if len(keys) > 0 {
+				hint = didYouMean(it.value, keys)
+				if sug := suggestDriveFile(it.value, keys); hint == "" && sug != "" {
+					hint = fmt.Sprintf(" Did you mean %q?", sug)
+				}
+				hint += " The drive files of this account are " + quotedList(keys) + "."
+			}
+			e.errorf(it.expr, ctx, "Undeclared drive_file",
+				"files[%d] is %q, which is not a drive_file of this account.%s Hint: a note can attach only files declared in the same account block, by their drive path (folder names and file name joined with \"/\"), e.g. drive_file[\"media/logo.png\"].", it.index, it.value, hint)
+			continue
+		}
+		if first, dup := seen[it.value]; dup {
+			e.errorf(it.expr, ctx, "Duplicate file",
+				"files[%d] (%q) is already attached as files[%d]; Misskey refuses a file twice in one note. Hint: remove one of them.", it.index, it.value, first)
+			continue
+		}
+		seen[it.value] = it.index
+		out = append(out, it.value)
+	}
+	return out
 }
 
 // refusedResourceArgs are the arguments a resource block (other than

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -32,6 +33,15 @@ var profileDesc = func() bodyDesc {
 		// Misskey's own camelCase names (isBot) are a likely slip.
 		d.Aliases[strings.ToLower(f.API)] = f.Name
 	}
+	for _, name := range ProfileImages {
+		d.Schema.Attributes = append(d.Schema.Attributes, hcl.AttributeSchema{Name: name})
+		d.Aliases[name+"id"] = name
+		d.Aliases[name+"_id"] = name
+		d.Aliases[name+"_url"] = name
+		d.Aliases[name+"url"] = name
+	}
+	d.Aliases["icon"] = "avatar"
+	d.Aliases["header"] = "banner"
 	return d
 }()
 
@@ -49,8 +59,16 @@ func decodeProfileBlock(block *hcl.Block) (*profileBlock, hcl.Diagnostics) {
 // also_known_as must not name.
 func (pb *profileBlock) evaluate(s *scope, ownHost, ownUser string) (*Profile, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	p := &Profile{Attrs: map[string]ProfileValue{}, DeclRange: pb.declRange}
+	p := &Profile{Attrs: map[string]ProfileValue{}, Images: map[string]ProfileImage{}, DeclRange: pb.declRange}
 	for _, attr := range pb.attrs {
+		if slices.Contains(ProfileImages, attr.Name) {
+			img, ok, d := s.profileImage(attr)
+			diags = append(diags, d...)
+			if ok {
+				p.Images[attr.Name] = img
+			}
+			continue
+		}
 		f, ok := ProfileFieldByName(attr.Name)
 		if !ok {
 			continue // reported by decodeBody
