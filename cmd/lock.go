@@ -55,7 +55,7 @@ func (g *globalOptions) lockAccounts(ctx context.Context, targets []target, lo l
 		l, err := provider.Acquire(ctx, t.client, account, info, provider.LockOptions{
 			TTL: lo.ttl, Poll: lo.poll, Timeout: lo.Timeout, Stale: stale,
 			OnWait: func(h provider.LockClaim) {
-				fmt.Fprintf(g.IO.ErrOut, "%s: waiting up to %s for the lock held by %s\n", t.acct.Address(), lo.Timeout, h.Describe())
+				fmt.Fprintf(g.IO.ErrOut, "%s: waiting up to %s for the lock held by %s\n", t.acct.Address(), provider.HumanDuration(lo.Timeout), h.Describe())
 			},
 			OnLost: func(err error) {
 				// Another apply may take the lapsed lease: stop after the
