@@ -66,6 +66,13 @@ func planPermissions(ap *planner.AccountPlan) map[string][]string {
 			add("write:following", ch.Address)
 		case planner.TypeDriveFolder:
 			add("write:drive", ch.Address)
+		case planner.TypeDriveFile:
+			add("read:drive", ch.Address)  // drive/files/find-by-hash, attached-notes
+			add("write:drive", ch.Address) // drive/files/create, update, delete
+		}
+		if ch.Type == planner.TypeProfile && (ch.After["avatar"] != nil || ch.After["banner"] != nil) {
+			add("read:drive", ch.Address)  // drive/files/find-by-hash
+			add("write:drive", ch.Address) // the image's upload
 		}
 	}
 	return need

@@ -42,12 +42,14 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// Duplicates of a declared key first: the kinds then see one object
 	// per key (see dedupe.go).
 	antExtras, listExtras, folderExtras := p.dedupe()
-	if c := diffProfile(acct, live); c != nil {
-		p.ap.Changes = append(p.ap.Changes, c)
+	profile, imageDels := p.planProfileImages(diffProfile(acct, live))
+	if profile != nil {
+		p.ap.Changes = append(p.ap.Changes, profile)
 	}
 	listUps, listDels := p.planUserLists()
 	antUps, antDels := p.planAntennas()
-	folderUps, folderDels := p.planFolders()
+	fileUps, fileDels := p.planDriveFiles()
+	folderUps, folderDels := p.planFolders(fileDels)
 	followUps, followDels := p.planFollows()
 	pinSteps := p.planPinnedNotes()
 
@@ -57,7 +59,10 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// its antennas with it), and no list that a kept antenna uses is deleted.
 	// Extra lists go after the antenna updates, which move a kept antenna
 	// off a list that is a duplicate.
-	p.add(antExtras, antDels, listDels, listUps, antUps, listExtras, folderUps, followUps, pinSteps, followDels, folderExtras, folderDels)
+	// Files are uploaded once their folders exist and before the pinned
+	// notes that attach them; old and undeclared files go after the notes
+	// that used them were replaced, and before the folders that held them.
+	p.add(antExtras, antDels, listDels, listUps, antUps, listExtras, folderUps, fileUps, followUps, pinSteps, followDels, fileDels, imageDels, folderExtras, folderDels)
 	p.checkPreventDestroy()
 	p.forgetGone()
 	p.estimateWaits()
@@ -75,6 +80,11 @@ type planState struct {
 	userIDs map[string]string
 	// protected maps change keys to the lifecycle that forbids destroying them.
 	protected map[string]schema.Lifecycle
+	// fileIDs maps declared drive paths to the live ids of files this plan
+	// keeps as they are (pinned notes compare their files with them).
+	fileIDs map[string]string
+	// imageChanges marks "avatar" and "banner" when the plan sets them.
+	imageChanges map[string]bool
 }
 
 func (p *planState) add(groups ...[]*Change) {

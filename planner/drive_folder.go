@@ -11,7 +11,17 @@ func folderKey(path string) string { return "drive_folder[" + strconv.Quote(path
 // planFolders matches folders by path. Folders are created parents first
 // and deleted children first; a folder that still holds files is never
 // deleted.
-func (p *planState) planFolders() (ups, dels []*Change) {
+func (p *planState) planFolders(fileDels []*Change) (ups, dels []*Change) {
+	// Files this plan deletes (before the folders) do not keep a folder.
+	goneFiles := map[string]int{}
+	for _, c := range fileDels {
+		for _, f := range p.live.DriveFiles {
+			if f.ID == c.ID && f.FolderID != "" {
+				goneFiles[f.FolderID]++
+				break
+			}
+		}
+	}
 	byPath := map[string][]LiveFolder{}
 	for _, f := range p.live.DriveFolders {
 		byPath[f.Path] = append(byPath[f.Path], f)
@@ -82,6 +92,9 @@ func (p *planState) planFolders() (ups, dels []*Change) {
 		}
 	}
 	for _, f := range cands {
+		if f.FilesCount > 0 && goneFiles[f.ID] >= f.FilesCount {
+			f.FilesCount = 0
+		}
 		switch {
 		case f.FilesCount < 0:
 			p.note("drive_folder %q stays: mkctl could not tell whether it holds files.", f.Path)

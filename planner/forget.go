@@ -27,6 +27,9 @@ func (p *planState) forgetGone() {
 	for _, f := range p.live.DriveFolders {
 		exists["drive_folder:"+f.ID] = true
 	}
+	for _, f := range p.live.DriveFiles {
+		exists["drive_file:"+f.ID] = true
+	}
 	for _, n := range p.live.PinnedNotes {
 		exists["pinned_note:"+n.ID] = true
 	}
@@ -53,7 +56,7 @@ func (p *planState) forgetGone() {
 // recordKind is the resource type a record key belongs to ("" if unknown:
 // a newer mkctl's entry is kept as it is).
 func recordKind(key string) string {
-	for _, t := range []string{TypePinnedNote, TypeFollow, TypeDriveFolder, TypeAntenna, TypeUserList} {
+	for _, t := range []string{TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList} {
 		if strings.HasPrefix(key, t+".") || strings.HasPrefix(key, t+"[") {
 			return t
 		}

@@ -110,7 +110,7 @@ func (p *planState) planPinnedNotes() []*Change {
 		if !pinned {
 			continue
 		}
-		if sameContent(liveContent(n), noteContent(want)) || sameContent(o.Applied, noteContent(want)) {
+		if (sameContent(liveContent(n), noteContent(want)) || sameContent(o.Applied, noteContent(want))) && p.sameFiles(want, n.FileIDs) {
 			match[i], matched[o.ID] = o.ID, want.Label
 		}
 	}
@@ -121,7 +121,7 @@ func (p *planState) planPinnedNotes() []*Change {
 			continue
 		}
 		for _, n := range p.live.PinnedNotes {
-			if matched[n.ID] == "" && sameContent(liveContent(n), noteContent(want)) {
+			if matched[n.ID] == "" && sameContent(liveContent(n), noteContent(want)) && p.sameFiles(want, n.FileIDs) {
 				match[i], matched[n.ID] = n.ID, want.Label
 				applied := map[string]any{"adopted": true}
 				if oldKey, ok := p.live.Ownership.keyOf(n.ID); ok {
@@ -219,7 +219,8 @@ func (p *planState) planPinnedNotes() []*Change {
 	for i := len(desired) - 1 - k; i >= 0; i-- {
 		want := desired[i]
 		key := pinnedNoteKey(want.Label)
-		content := noteContent(want)
+		applied := noteContent(want)
+		content, refs := p.noteCreateParams(want)
 		switch {
 		case match[i] != "":
 			reason := "re-pinned to restore the order; Misskey cannot reorder pins"
@@ -235,8 +236,8 @@ func (p *planState) planPinnedNotes() []*Change {
 				old = unpinned[replaces[i]]
 			}
 			c := &Change{Address: p.address(key), Type: TypePinnedNote, Action: ActionReplace, Key: key, ID: replaces[i],
-				After: content, Applied: content, Reason: "notes cannot be edited",
-				Attrs: noteAttrs(liveContent(old), content)}
+				After: content, Applied: applied, Refs: refs, Reason: "notes cannot be edited",
+				Attrs: append(noteAttrs(liveContent(old), content), p.noteFileAttrs(old.FileIDs, want)...)}
 			if p.adopted(key) {
 				c.After = copyMap(content)
 				c.After["keepOld"] = true
@@ -245,7 +246,7 @@ func (p *planState) planPinnedNotes() []*Change {
 			steps = append(steps, c)
 		default:
 			steps = append(steps, &Change{Address: p.address(key), Type: TypePinnedNote, Action: ActionCreate, Key: key,
-				After: content, Applied: content, Attrs: noteAttrs(nil, content)})
+				After: content, Applied: applied, Refs: refs, Attrs: append(noteAttrs(nil, content), p.noteFileAttrs(nil, want)...)})
 		}
 	}
 	return steps
@@ -327,4 +328,52 @@ func (o *Ownership) keyOf(id string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// noteCreateParams is notes/create's body for a block, with fileIds when
+// it attaches files: the id of each file that stays, and "" for one this
+// plan uploads, filled in at apply time from Refs["fileIds.N"] (the file's
+// record key).
+func (p *planState) noteCreateParams(want *schema.PinnedNote) (map[string]any, map[string]string) {
+	content := noteContent(want)
+	if len(want.Files) == 0 {
+		return content, nil
+	}
+	ids := p.noteFiles(want)
+	list := make([]any, len(ids))
+	var refs map[string]string
+	for i, id := range ids {
+		list[i] = id
+		if id == "" {
+			if refs == nil {
+				refs = map[string]string{}
+			}
+			refs["fileIds."+strconv.Itoa(i)] = DriveFileKey(want.Files[i])
+		}
+	}
+	content["fileIds"] = list
+	return content, refs
+}
+
+// noteFileAttrs shows a note's files (drive paths) when they change.
+func (p *planState) noteFileAttrs(live []string, want *schema.PinnedNote) []AttrChange {
+	before := p.fileNames(live)
+	var after []any
+	for _, k := range want.Files {
+		after = append(after, k)
+	}
+	if len(before) == 0 && len(after) == 0 {
+		return nil
+	}
+	if reflect.DeepEqual(before, after) && p.sameFiles(want, live) {
+		return nil
+	}
+	a := AttrChange{Name: "files"}
+	if before != nil {
+		a.Before = before
+	}
+	if after != nil {
+		a.After = after
+	}
+	return []AttrChange{a}
 }

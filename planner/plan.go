@@ -95,6 +95,10 @@ type Change struct {
 	// Applied is what to record in the ownership record once the change is
 	// done (content of a pinned note, and so on).
 	Applied map[string]any `json:"-"`
+	// Followup marks the second half of a replace shown earlier in the
+	// plan (the deletion of a replaced file, at the end of the apply once
+	// nothing uses it): applied, but not counted again in the summary.
+	Followup bool `json:"followup,omitempty"`
 }
 
 // AttrChange is one attribute whose value differs. Names are the HCL

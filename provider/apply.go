@@ -64,6 +64,7 @@ var appliers = map[string]applier{
 	planner.TypePinnedNote:  pinnedNoteApplier{},
 	planner.TypeFollow:      followApplier{},
 	planner.TypeDriveFolder: driveFolderApplier{},
+	planner.TypeDriveFile:   driveFileApplier{},
 	planner.TypeAntenna:     antennaApplier{},
 	planner.TypeUserList:    userListApplier{},
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strconv"
 
 	"github.com/mkctl/mkctl/planner"
 )
@@ -35,6 +36,12 @@ func (pinnedNoteApplier) check(ch *planner.Change) error {
 }
 
 func (pinnedNoteApplier) apply(ctx context.Context, run *applyRun, ch *planner.Change) (string, error) {
+	if ch.Action == planner.ActionCreate || ch.Action == planner.ActionReplace {
+		var err error
+		if ch, err = withFileIDs(ctx, run, ch); err != nil {
+			return "", err
+		}
+	}
 	switch ch.Action {
 	case planner.ActionCreate:
 		id, err := createNote(ctx, run, ch, nil)
@@ -246,4 +253,33 @@ func noteParams(after map[string]any) map[string]any {
 	p := maps.Clone(after)
 	delete(p, "keepOld")
 	return p
+}
+
+// withFileIDs fills the ids of files this apply uploaded into a note's
+// fileIds (Refs "fileIds.N" name their record keys).
+func withFileIDs(ctx context.Context, run *applyRun, ch *planner.Change) (*planner.Change, error) {
+	ids, ok := ch.After["fileIds"].([]any)
+	if !ok {
+		return ch, nil
+	}
+	filled := make([]any, len(ids))
+	copy(filled, ids)
+	for i := range filled {
+		if s, _ := filled[i].(string); s != "" {
+			continue
+		}
+		ref := ch.Refs["fileIds."+strconv.Itoa(i)]
+		if ref == "" {
+			return nil, fmt.Errorf("the plan gives no id for file %d of the note", i+1)
+		}
+		id, err := run.idOf(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		filled[i] = id
+	}
+	cp := *ch
+	cp.After = maps.Clone(ch.After)
+	cp.After["fileIds"] = filled
+	return &cp, nil
 }

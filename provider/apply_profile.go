@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/mkctl/mkctl/planner"
 	"github.com/mkctl/mkctl/schema"
@@ -17,8 +18,23 @@ func (profileApplier) check(ch *planner.Change) error {
 	if ch.Action != planner.ActionUpdate {
 		return fmt.Errorf("a profile can only be updated, not %q", ch.Action)
 	}
-	_, err := profileUpdateBody(ch)
-	return err
+	if _, err := profileUpdateBody(ch); err != nil {
+		return err
+	}
+	for _, name := range []string{"avatar", "banner"} {
+		m, ok := ch.After[name].(map[string]any)
+		if !ok {
+			continue
+		}
+		src, err := sourceOf(m)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if !strings.HasPrefix(src.typ, "image/") {
+			return fmt.Errorf("the %s %s is not an image (%s): Misskey would refuse it", name, src.path, src.typ)
+		}
+	}
+	return nil
 }
 
 func (profileApplier) apply(ctx context.Context, run *applyRun, ch *planner.Change) (string, error) {
@@ -26,10 +42,64 @@ func (profileApplier) apply(ctx context.Context, run *applyRun, ch *planner.Chan
 	if err != nil {
 		return "", err
 	}
+	// The avatar and banner: the new file first (uploaded, or found by
+	// md5), then the i/update that points at it; the old file is deleted by
+	// a later change of the plan, so the profile never shows the identicon
+	// in between.
+	images := map[string]string{}
+	for _, name := range []string{"avatar", "banner"} {
+		v, ok := ch.After[name]
+		if !ok {
+			continue
+		}
+		if v == nil {
+			body[name+"Id"] = nil
+			continue
+		}
+		m, _ := v.(map[string]any)
+		src, err := sourceOf(m)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
+		id, err := putImage(ctx, run, src)
+		if err != nil {
+			return "", fmt.Errorf("uploading the %s: %w", name, err)
+		}
+		body[name+"Id"] = id
+		images[name] = id
+	}
 	if len(body) == 0 {
 		return "", nil
 	}
-	return "", run.c.Write(ctx, "i/update", body, nil)
+	if err := run.c.Write(ctx, "i/update", body, nil); err != nil {
+		return "", err
+	}
+	for _, name := range []string{"avatar", "banner"} {
+		v, ok := ch.After[name]
+		if !ok {
+			continue
+		}
+		key := planner.ProfileImageKey(name)
+		if old, _ := ch.After[name+"RetireOld"].(string); old != "" && old != images[name] {
+			if _, err := run.put(ctx, planner.RetiringFileKey(key, old), old, nil); err != nil {
+				return "", err
+			}
+		}
+		if v == nil {
+			if _, err := run.drop(ctx, key); err != nil {
+				return "", err
+			}
+		} else {
+			m, _ := v.(map[string]any)
+			if _, err := run.put(ctx, key, images[name], map[string]any{"md5": m["md5"]}); err != nil {
+				return "", err
+			}
+		}
+		if err := run.later(ctx); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
 }
 
 // profileUpdateBody maps HCL attribute names to i/update parameters. After
@@ -38,6 +108,12 @@ func (profileApplier) apply(ctx context.Context, run *applyRun, ch *planner.Chan
 func profileUpdateBody(ch *planner.Change) (map[string]any, error) {
 	body := make(map[string]any, len(ch.Attrs))
 	for _, a := range ch.Attrs {
+		if a.Name == "avatar" || a.Name == "banner" {
+			if _, ok := ch.After[a.Name]; !ok {
+				return nil, fmt.Errorf("the plan changes the %s without saying to what", a.Name)
+			}
+			continue // a file: see apply
+		}
 		f, ok := schema.ProfileFieldByName(a.Name)
 		if !ok {
 			return nil, fmt.Errorf("unknown profile attribute %q in the plan", a.Name)

@@ -45,6 +45,8 @@ type applyRun struct {
 	// created holds the ids of objects made earlier in this apply, by
 	// Change.Key, for the Refs of later changes.
 	created map[string]string
+	// imageFolderID is the folder avatars and banners go into, once known.
+	imageFolderID string
 
 	// calls are the times of this apply's rate-limited calls, by endpoint,
 	// written into the record with it (see noteCall).

@@ -227,13 +227,19 @@ type response struct {
 }
 
 func (c *Client) once(ctx context.Context, endpoint string, body []byte) (*response, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	return c.onceBody(ctx, endpoint, bytes.NewReader(body), "application/json", c.timeout)
+}
+
+// onceBody is one attempt with any body: a JSON one, or a multipart stream
+// (upload.go), whose timeout is longer since it carries the file.
+func (c *Client) onceBody(ctx context.Context, endpoint string, body io.Reader, contentType string, timeout time.Duration) (*response, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/api/"+endpoint, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/api/"+endpoint, body)
 	if err != nil {
 		return nil, fmt.Errorf("%s: building the request: %w", endpoint, err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if c.token != "" {

@@ -20,6 +20,9 @@ import (
 //	         that kind (see reading.manages): unpinned recorded notes, follows, follow requests, drive
 //	         folders, antennas, user lists, also_known_as. A reader that needs only the record starts as
 //	         soon as the record is there, without waiting for `i`.
+//	stage 2b drive/files for each folder holding declared or recorded files, at the same time
+//	         (readDriveFiles), once the folder walk has given their ids; drive/files/show for the
+//	         avatar and banner runs in stage 2 (readProfileImages).
 //	stage 3  users/show for accts the configuration mentions that stage 2 did not already identify.
 //
 // A profile-only configuration therefore costs exactly two requests. Every
@@ -48,6 +51,7 @@ var liveReaders = []struct {
 	{readDriveFolders, false},
 	{readAntennas, false},
 	{readUserLists, false},
+	{readProfileImages, true}, // avatarId and bannerId
 }
 
 // maxConcurrentReads keeps one mkctl run from flooding a small instance. A
@@ -206,6 +210,11 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 		if store != nil {
 			store(live)
 		}
+	}
+	// Drive files need the folders' ids: their listings start once the
+	// folder walk is done.
+	if err := readDriveFiles(ctx, r, live); err != nil {
+		return nil, err
 	}
 	if err := resolveUsers(ctx, r, live); err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ var purgeCollection = map[string]string{
 	planner.TypePinnedNote:  "pinned_notes",
 	planner.TypeFollow:      "follows",
 	planner.TypeDriveFolder: "drive_folders",
+	planner.TypeDriveFile:   "drive_files",
 	planner.TypeAntenna:     "antennas",
 	planner.TypeUserList:    "user_lists",
 }
@@ -38,6 +39,8 @@ func declares(acct *schema.Account, kind string) bool {
 		return len(acct.Follows) > 0
 	case planner.TypeDriveFolder:
 		return len(acct.DriveFolders) > 0
+	case planner.TypeDriveFile:
+		return len(acct.DriveFiles) > 0
 	case planner.TypeAntenna:
 		return len(acct.Antennas) > 0
 	case planner.TypeUserList:

@@ -69,6 +69,7 @@ func liveNote(n apiNote) planner.LiveNote {
 	if n.Text != nil {
 		ln.Text = *n.Text
 	}
+	ln.FileIDs = n.FileIDs
 	ln.Unsupported = unsupportedNote(n)
 	return ln
 }

@@ -1,0 +1,228 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/mkctl/mkctl/planner"
+)
+
+// apiFile is a packed DriveFile (API-NOTES §10), the fields mkctl compares.
+type apiFile struct {
+	ID          string  `json:"id"`
+	CreatedAt   string  `json:"createdAt"`
+	Name        string  `json:"name"`
+	Type        string  `json:"type"`
+	MD5         string  `json:"md5"`
+	Size        int64   `json:"size"`
+	IsSensitive bool    `json:"isSensitive"`
+	Comment     *string `json:"comment"`
+	FolderID    *string `json:"folderId"`
+}
+
+func (f *apiFile) folderID() string {
+	if f.FolderID == nil {
+		return ""
+	}
+	return *f.FolderID
+}
+
+// live turns a packed file into the planner's, with its folder's path
+// (folderPath: "" at the root).
+func (f *apiFile) live(folderPath string) planner.LiveFile {
+	return planner.LiveFile{ID: f.ID, Name: f.Name, FolderID: f.folderID(), Folder: folderPath, MD5: f.MD5, Size: f.Size,
+		Type: f.Type, Comment: f.Comment, IsSensitive: f.IsSensitive, CreatedAt: parseTime(f.CreatedAt)}
+}
+
+// readProfileImages fills Live.ProfileImages: one drive/files/show per
+// avatar or banner the profile declares and `i` has an id for. The plan
+// compares the md5 of that file with the source's, never the URLs (the
+// avatar's is a media-proxy URL). A file that is gone (NO_SUCH_FILE) is
+// left out: the plan then sets the image again.
+func readProfileImages(ctx context.Context, r *reading) (func(*planner.Live), error) {
+	if r.acct.Profile == nil || len(r.acct.Profile.Images) == 0 {
+		return nil, nil
+	}
+	names := []string{}
+	ids := []string{}
+	for _, name := range []string{"avatar", "banner"} {
+		if _, ok := r.acct.Profile.Images[name]; !ok {
+			continue
+		}
+		id, _ := r.me[name+"Id"].(string)
+		if id == "" {
+			continue
+		}
+		names, ids = append(names, name), append(ids, id)
+	}
+	files := make([]*apiFile, len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, id := range ids {
+		if i > 0 && id == ids[0] {
+			continue // one file as both avatar and banner: one request
+		}
+		g.Go(func() error {
+			var f apiFile
+			if err := r.read(gctx, "drive/files/show", map[string]any{"fileId": id}, &f); err != nil {
+				if IsCode(err, "NO_SUCH_FILE") {
+					return nil
+				}
+				return fmt.Errorf("reading the %s: %w", names[i], err)
+			}
+			files[i] = &f
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if len(ids) == 2 && ids[0] == ids[1] {
+		files[1] = files[0]
+	}
+	out := map[string]planner.LiveFile{}
+	for i, f := range files {
+		if f != nil {
+			out[names[i]] = f.live("")
+		}
+	}
+	return func(l *planner.Live) { l.ProfileImages = out }, nil
+}
+
+// managesFiles reports whether the plan looks at drive files: some are
+// declared, purged, or recorded, or a pinned note attaches one.
+func (r *reading) managesFiles() bool {
+	return len(r.acct.DriveFiles) > 0 || r.acct.Purge["drive_files"] || len(ownedOfKind(r.rec, planner.TypeDriveFile)) > 0
+}
+
+// readDriveFiles fills Live.DriveFiles once the folders are known: the
+// files of every folder that holds declared files, or recorded ones by
+// their recorded path (drive/files {folderId}, 100 a page; the root
+// without folderId), all listings at once. A recorded file not found there
+// (moved in the web UI) costs one drive/files/show; NO_SUCH_FILE means it
+// is gone. Nothing is read when no file is declared, purged or recorded.
+func readDriveFiles(ctx context.Context, r *reading, live *planner.Live) error {
+	if !r.managesFiles() {
+		return nil
+	}
+	owned := ownedOfKind(r.rec, planner.TypeDriveFile)
+	paths := map[string]bool{}
+	for _, f := range r.acct.DriveFiles {
+		paths[f.Folder] = true
+	}
+	for _, o := range owned {
+		name := keyName(strings.SplitN(o.Key, "~", 2)[0])
+		if i := strings.LastIndex(name, "/"); i >= 0 {
+			paths[name[:i]] = true
+		} else {
+			paths[""] = true
+		}
+	}
+	byID := map[string]*planner.LiveFolder{}
+	byPath := map[string][]*planner.LiveFolder{}
+	for i := range live.DriveFolders {
+		f := &live.DriveFolders[i]
+		byID[f.ID] = f
+		byPath[f.Path] = append(byPath[f.Path], f)
+	}
+	type job struct {
+		path string
+		id   string // "" for the root
+	}
+	var jobs []job
+	for _, p := range slices.Sorted(maps.Keys(paths)) {
+		if p == "" {
+			jobs = append(jobs, job{"", ""})
+			continue
+		}
+		for _, f := range byPath[p] {
+			jobs = append(jobs, job{p, f.ID})
+		}
+	}
+	listed := make([][]apiFile, len(jobs))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, j := range jobs {
+		g.Go(func() error {
+			params := map[string]any{}
+			if j.id != "" {
+				params["folderId"] = j.id
+			}
+			files, err := readPages(gctx, r, "drive/files", params, func(f *apiFile) string { return f.ID })
+			if err != nil {
+				if IsCode(err, "NO_SUCH_FOLDER") {
+					return nil
+				}
+				return fmt.Errorf("reading the files of drive folder %q: %w", j.path, err)
+			}
+			listed[i] = files
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	var out []planner.LiveFile
+	seen := map[string]bool{}
+	for i, files := range listed {
+		for _, f := range files {
+			if !seen[f.ID] {
+				seen[f.ID] = true
+				out = append(out, f.live(jobs[i].path))
+			}
+		}
+	}
+	// Recorded files elsewhere: moved by hand, or in a folder the plan
+	// does not look at.
+	var missing []string
+	for _, o := range owned {
+		if o.ID != "" && !seen[o.ID] && !slices.Contains(missing, o.ID) {
+			missing = append(missing, o.ID)
+		}
+	}
+	slices.Sort(missing)
+	shown := make([]*apiFile, len(missing))
+	g, gctx = errgroup.WithContext(ctx)
+	for i, id := range missing {
+		g.Go(func() error {
+			var f apiFile
+			if err := r.read(gctx, "drive/files/show", map[string]any{"fileId": id}, &f); err != nil {
+				if IsCode(err, "NO_SUCH_FILE") || IsCode(err, "ACCESS_DENIED") {
+					return nil
+				}
+				return fmt.Errorf("reading recorded drive file %s: %w", id, err)
+			}
+			shown[i] = &f
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, f := range shown {
+		if f == nil {
+			continue
+		}
+		path := ""
+		if fid := f.folderID(); fid != "" {
+			if lf, ok := byID[fid]; ok {
+				path = lf.Path
+			} else {
+				// A folder the plan did not read: a path no block can have.
+				path = "//" + fid
+			}
+		}
+		out = append(out, f.live(path))
+	}
+	slices.SortFunc(out, func(a, b planner.LiveFile) int {
+		if c := strings.Compare(a.Key(), b.Key()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	live.DriveFiles = out
+	return nil
+}
