@@ -63,6 +63,7 @@ type driveFileBlock struct {
 	// badPath: the name or a parent folder's name was reported as
 	// invalid, so the key is not checked for duplicates or referred to.
 	badPath bool
+	badName bool // the name itself was reported: its extension is not checked
 }
 
 func (fb *driveFileBlock) key() string {
@@ -74,9 +75,10 @@ func (fb *driveFileBlock) key() string {
 
 func decodeDriveFile(block *hcl.Block, folder string, badFolder bool) (*driveFileBlock, hcl.Diagnostics) {
 	diags := checkFileName(block)
+	badName := diags.HasErrors()
 	r, _, d := decodeResource(block, driveFileDesc)
 	diags = append(diags, d...)
-	return &driveFileBlock{resource: r, name: block.Labels[0], folder: folder, badPath: badFolder || diags.HasErrors()}, diags
+	return &driveFileBlock{resource: r, name: block.Labels[0], folder: folder, badPath: badFolder || badName, badName: badName}, diags
 }
 
 // checkFileName applies validateFileName and create's trimming: a name
@@ -121,7 +123,7 @@ func (fb *driveFileBlock) evaluate(s *scope) (*DriveFile, hcl.Diagnostics) {
 		e.errorf(attr.Expr, ctx, "Null value not allowed", "source cannot be null: a drive_file uploads a file. Hint: write the file's path, e.g. source = \"images/%s\", or remove the block.", fb.name)
 	case attrSet:
 		src, ext, ok := s.fileSource(e, attr.Expr, ctx, raw, fb.name)
-		if ok {
+		if ok && !fb.badName {
 			fb.checkType(e, attr.Expr, ctx, src, ext)
 		}
 		f.Source = src
@@ -174,8 +176,12 @@ var extPattern = regexp.MustCompile(`\.[0-9a-zA-Z]+$`)
 func (fb *driveFileBlock) checkType(e *attrEval, expr hcl.Expression, ctx *hcl.EvalContext, src FileSource, ext string) {
 	t := fileType{mime: src.Type, ext: ext}
 	if t.mime == octetStream {
+		what := "will not recognise the content of %q"
+		if src.Size == 0 {
+			what = "cannot recognise the type of %q, which is empty"
+		}
 		e.errorf(expr, ctx, "Unsupported file type",
-			"Misskey will not recognise the content of %q: it stores content it does not recognise as application/octet-stream, which its default role policy refuses (UNALLOWED_FILE_TYPE). It recognises images, audio and video by their bytes, not by the name. Hint: for a text file, name the block with the extension .txt, .csv or .json (Misskey then takes it as text/plain, text/csv or application/json); otherwise convert the file to a common format (PNG, JPEG, WebP, MP4, MP3...).", src.Path)
+			"Misskey "+what+": it stores content it does not recognise as application/octet-stream, which its default role policy refuses (UNALLOWED_FILE_TYPE). It recognises images, audio and video by their bytes, not by the name. Hint: for a text file, name the block with the extension .txt, .csv or .json (Misskey then takes it as text/plain, text/csv or application/json); otherwise convert the file to a common format (PNG, JPEG, WebP, MP4, MP3...).", src.Path)
 		return
 	}
 	if !defaultUploadable(t.mime) {

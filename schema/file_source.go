@@ -78,7 +78,8 @@ func (fs *fileSources) load(p, name string) (FileSource, string, *sourceError) {
 //     ~/.ssh/id_ed25519 to a public drive;
 //   - it is a regular file (a FIFO, device, socket or directory is refused
 //     before it is opened, and opened without blocking, as readLimitedFile
-//     does), not empty, and at most MaxUploadBytes;
+//     does) of at most MaxUploadBytes (an empty file is Misskey's
+//     application/octet-stream, or text by its name: see sniff);
 //   - it is read once, streamed through md5 with a small buffer: a 30 MB
 //     video costs 32 KiB of memory.
 func loadFileSource(dir, p, name string) (FileSource, string, *sourceError) {
@@ -137,9 +138,6 @@ func loadFileSource(dir, p, name string) (FileSource, string, *sourceError) {
 	if n > MaxUploadBytes {
 		return src, "", tooBigForUpload(p, n)
 	}
-	if n == 0 {
-		return src, "", emptyFile(p)
-	}
 	src.Size = n
 	src.MD5 = hex.EncodeToString(h.Sum(nil))
 	// The file is sniffed on the descriptor just hashed; ReadAt reads
@@ -159,11 +157,8 @@ func checkUploadable(p string, info fs.FileInfo) *sourceError {
 	what := ""
 	switch {
 	case mode.IsRegular():
-		switch {
-		case info.Size() > MaxUploadBytes:
+		if info.Size() > MaxUploadBytes {
 			return tooBigForUpload(p, info.Size())
-		case info.Size() == 0:
-			return emptyFile(p)
 		}
 		return nil
 	case mode.IsDir():
@@ -182,10 +177,6 @@ func checkUploadable(p string, info fs.FileInfo) *sourceError {
 
 func tooBigForUpload(p string, n int64) *sourceError {
 	return srcErr("File too large", "%q is %d bytes; Misskey's default configuration (maxFileSize) refuses uploads over %d bytes (250 MiB), and its default role policy already refuses files over 30 MiB. Hint: shrink the file.", p, n, int64(MaxUploadBytes))
-}
-
-func emptyFile(p string) *sourceError {
-	return srcErr("Empty file", "%q is empty; Misskey stores an empty file as application/octet-stream, which its default role policy refuses (UNALLOWED_FILE_TYPE). Hint: point at a file with content.", p)
 }
 
 // siblingHint suggests a file of the same directory with a similar name.

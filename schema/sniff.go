@@ -509,8 +509,9 @@ func (d *detector) tiff(base int64, b []byte) (fileType, bool) {
 				}
 			}
 		}
-		// file-type skips ifd bytes from the current position (8).
-		pos := base + 8 + int64(ifd)
+		// The directory's offset counts from the start of the file
+		// (file-type has only peeked so far).
+		pos := base + int64(ifd)
 		if pos > d.size {
 			return fileType{}, false
 		}
