@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mkctl/mkctl/internal/credentials"
-	"github.com/mkctl/mkctl/planner"
 	"github.com/mkctl/mkctl/provider"
 	"github.com/mkctl/mkctl/schema"
 	"github.com/mkctl/mkctl/schema/export"
@@ -143,7 +142,7 @@ func runExport(ctx context.Context, opts *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	printExport(opts, acct, kinds, res, copied)
+	printExport(opts, acct, res, copied)
 	opts.warnOtherConfig(res.Files)
 	return nil
 }
@@ -322,7 +321,7 @@ func (opts *exportOptions) copySandbox(sb *sandbox) (string, error) {
 
 // printExport says what was written: the files on stdout with what each
 // kind holds, the notes (skipped objects, ...) on stderr.
-func printExport(opts *exportOptions, acct *export.Account, kinds map[string]bool, res *export.Result, copied string) {
+func printExport(opts *exportOptions, acct *export.Account, res *export.Result, copied string) {
 	out, errOut := opts.IO.Out, opts.IO.ErrOut
 	for _, n := range res.Notes {
 		fmt.Fprintf(errOut, "%s %s\n", opts.IO.ErrColors().Yellow("Note:"), n)
@@ -333,7 +332,7 @@ func printExport(opts *exportOptions, acct *export.Account, kinds map[string]boo
 	}
 	fmt.Fprintf(out, "%s @%s on %s into %s: %s\n", opts.IO.Colors().Green("Exported"), acct.Username, acct.Host,
 		opts.Out, strings.Join(names, ", "))
-	for _, line := range exportCounts(acct.Live, kinds) {
+	for _, line := range exportCounts(res.Counts) {
 		fmt.Fprintf(out, "  %s\n", line)
 	}
 	if copied != "" {
@@ -346,59 +345,46 @@ func printExport(opts *exportOptions, acct *export.Account, kinds map[string]boo
 	fmt.Fprintf(out, "Next: mkctl plan%s --chdir %s   (should say \"No changes.\"; the first apply adopts what was exported)\n", sandbox, opts.Out)
 }
 
-// exportCounts is one line per exported kind: how many objects were read.
-func exportCounts(l *planner.Live, kinds map[string]bool) []string {
-	want := func(k string) bool { return len(kinds) == 0 || kinds[k] }
-	var lines []string
-	if want("profile") {
-		lines = append(lines, "profile")
-	}
-	if want("pinned_notes") {
-		skipped := 0
-		for _, n := range l.PinnedNotes {
-			if n.Unsupported != "" {
-				skipped++
+// exportCountNouns name one object of each kind in the summary.
+var exportCountNouns = map[string]string{
+	"pinned_notes":  "pinned note",
+	"follows":       "follow",
+	"drive_folders": "drive folder",
+	"antennas":      "antenna",
+	"user_lists":    "user list",
+}
+
+// exportCounts is one line per kind written, from what the writer of the
+// files counted (export.Result.Counts): "3 drive folders (2 skipped)",
+// "2 follows (1 pending)", "profile".
+func exportCounts(counts []export.KindCount) []string {
+	lines := make([]string, 0, len(counts))
+	for _, c := range counts {
+		var s string
+		var extra []string
+		switch noun, ok := exportCountNouns[c.Kind]; {
+		case c.Kind == "profile" && c.Declared == 0:
+			s = "no profile (nothing differs from a new account's)"
+		case c.Kind == "profile":
+			s = "profile"
+			if c.Skipped > 0 {
+				extra = append(extra, plural(c.Skipped, "field")+" skipped")
 			}
+		case ok:
+			s = plural(c.Declared, noun)
+		default:
+			s = plural(c.Declared, c.Kind)
 		}
-		s := plural(len(l.PinnedNotes)-skipped, "pinned note")
-		if skipped > 0 {
-			s += fmt.Sprintf(" (%d skipped)", skipped)
+		if c.Pending > 0 {
+			extra = append(extra, fmt.Sprintf("%d pending", c.Pending))
+		}
+		if c.Skipped > 0 && c.Kind != "profile" {
+			extra = append(extra, fmt.Sprintf("%d skipped", c.Skipped))
+		}
+		if len(extra) > 0 {
+			s += " (" + strings.Join(extra, ", ") + ")"
 		}
 		lines = append(lines, s)
-	}
-	if want("follows") {
-		pending := 0
-		for _, f := range l.Follows {
-			if f.Pending {
-				pending++
-			}
-		}
-		s := plural(len(l.Follows), "follow")
-		if pending > 0 {
-			s += fmt.Sprintf(" (%d pending)", pending)
-		}
-		lines = append(lines, s)
-	}
-	if want("drive_folders") {
-		// A folder whose name holds "/" has "//" in its path (and so does
-		// everything in it): no block can declare it.
-		skipped := 0
-		for _, f := range l.DriveFolders {
-			if strings.Contains(f.Path, "//") {
-				skipped++
-			}
-		}
-		s := plural(len(l.DriveFolders)-skipped, "drive folder")
-		if skipped > 0 {
-			s += fmt.Sprintf(" (%d skipped)", skipped)
-		}
-		lines = append(lines, s)
-	}
-	if want("antennas") {
-		lines = append(lines, plural(len(l.Antennas), "antenna"))
-	}
-	if want("user_lists") {
-		lines = append(lines, plural(len(l.UserLists), "user list"))
 	}
 	return lines
 }

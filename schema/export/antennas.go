@@ -48,6 +48,7 @@ func (g *gen) antennas(body *hclwrite.Body) {
 				ids[i] = a.ID
 			}
 			g.skipDuplicates(body, "Antennas", "antennas", "antennas", name, ids)
+			g.count("antennas").Skipped += len(group)
 			continue
 		}
 		a := group[0]
@@ -57,6 +58,7 @@ func (g *gen) antennas(body *hclwrite.Body) {
 			continue
 		}
 		b := body.AppendNewBlock("antenna", []string{name}).Body()
+		g.count("antennas").Declared++
 		for _, at := range attrs {
 			b.SetAttributeRaw(at.name, at.toks)
 		}
@@ -67,6 +69,7 @@ func (g *gen) skipAntenna(body *hclwrite.Body, a planner.LiveAntenna, why string
 	why = stays(why)
 	comment(body, fmt.Sprintf("Antenna %s (id %s) is not exported: %s.", quoteName(a.Name), a.ID, why))
 	g.note("antenna %s (id %s) is not exported: %s.", quoteName(a.Name), a.ID, why)
+	g.count("antennas").Skipped++
 }
 
 type namedTokens struct {

@@ -49,4 +49,44 @@ type Result struct {
 	// Notes are things the user must know, one sentence each: objects
 	// skipped and why, variables they must set. cmd prints them.
 	Notes []string
+	// Counts says what the files declare and what they leave out, one
+	// entry per kind written, in Kinds order: every kind asked for, and
+	// user_lists when only the lists the antennas use were written (an
+	// antenna can use only a list of its own account block). The writer
+	// of each kind counts where it decides to declare or skip an object,
+	// so these are the numbers of the files, not of the live account.
+	Counts []KindCount
+}
+
+// KindCount is what Generate made of the objects of one kind.
+type KindCount struct {
+	Kind string // one of Kinds
+	// Declared is the number of objects the files declare: one per block
+	// (pinned_note, drive_folder at any depth, user_list, antenna), and
+	// for follows one per account, those in the for_each list of
+	// FollowsFile included. The profile is one object: Declared is 1
+	// when a profile block is written, 0 when nothing differs from a new
+	// account (no block, the profile stays unmanaged).
+	Declared int
+	// Skipped is the number of objects left out, each named by a comment
+	// and a note: a pinned note mkctl cannot describe, copies of one
+	// name, a folder in a folder left out, an antenna on a list left out,
+	// follows that were not read, .... For the profile it is the number
+	// of its attributes left out. Declared+Skipped is every object read
+	// of the kind (for user_lists written for the antennas only, every
+	// list of a name an antenna uses).
+	Skipped int
+	// Pending is how many of the Declared follows are follow requests
+	// not accepted yet; 0 for the other kinds.
+	Pending int
+}
+
+// Count returns the entry for kind, and whether Generate wrote the kind.
+func (r *Result) Count(kind string) (KindCount, bool) {
+	for _, c := range r.Counts {
+		if c.Kind == kind {
+			return c, true
+		}
+	}
+	return KindCount{Kind: kind}, false
 }

@@ -25,9 +25,10 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 	for _, f := range g.acc.Live.DriveFolders {
 		known[f.ID] = true
 	}
+	var orphans []planner.LiveFolder
 	for _, f := range g.acc.Live.DriveFolders {
 		if f.ParentID != "" && !known[f.ParentID] {
-			g.note("drive folder %s (id %s) is not exported: its parent folder %s was not read.", quoteName(f.Path), f.ID, f.ParentID)
+			orphans = append(orphans, f)
 			continue
 		}
 		children[f.ParentID] = append(children[f.ParentID], f)
@@ -40,12 +41,23 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 		}
 		return n
 	}
-	skip := func(b *hclwrite.Body, f planner.LiveFolder, path, why string) {
-		why = stays(why)
+	cnt := g.count("drive_folders")
+	for _, f := range orphans {
 		inside := ""
 		if n := subtreeSize(f.ID); n > 0 {
 			inside = fmt.Sprintf(" with the %d folder(s) in it", n)
 		}
+		g.note("drive folder %s (id %s) is not exported%s: its parent folder %s was not read.", quoteName(f.Path), f.ID, inside, f.ParentID)
+		cnt.Skipped += 1 + subtreeSize(f.ID)
+	}
+	skip := func(b *hclwrite.Body, f planner.LiveFolder, path, why string) {
+		why = stays(why)
+		inside := ""
+		n := subtreeSize(f.ID)
+		if n > 0 {
+			inside = fmt.Sprintf(" with the %d folder(s) in it", n)
+		}
+		cnt.Skipped += 1 + n
 		comment(b, fmt.Sprintf("Drive folder %s (id %s) is not exported%s: %s.", quoteName(path), f.ID, inside, why))
 		g.note("drive folder %s (id %s) is not exported%s: %s.", quoteName(path), f.ID, inside, why)
 	}
@@ -91,9 +103,11 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 					&hclwrite.Token{Type: hclsyntax.TokenCBrace, Bytes: []byte("}")},
 					newline())
 				b.AppendUnstructuredTokens(toks)
+				cnt.Declared++
 				continue
 			}
 			fb := b.AppendNewBlock("drive_folder", []string{name}).Body()
+			cnt.Declared++
 			walk(fb, group[0].ID, path, true)
 		}
 	}
@@ -128,6 +142,7 @@ func (g *gen) skipDuplicateFolders(b *hclwrite.Body, group []planner.LiveFolder,
 		ids[i] = f.ID
 		inside += subtreeSize(f.ID)
 	}
+	g.count("drive_folders").Skipped += len(group) + inside
 	nor := ""
 	switch inside {
 	case 0:

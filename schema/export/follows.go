@@ -53,6 +53,14 @@ func (g *gen) follows(body *hclwrite.Body) []byte {
 		return all[i].acct < all[j].acct
 	})
 	sort.Strings(skipped)
+	cnt := g.count("follows")
+	cnt.Skipped += len(skipped) + g.acc.Live.UnlistedFollows
+	cnt.Declared += len(all)
+	for _, f := range all {
+		if f.f.Pending {
+			cnt.Pending++
+		}
+	}
 	for _, s := range skipped {
 		body.AppendNewline()
 		comment(body, strings.ToUpper(s[:1])+s[1:]+".")

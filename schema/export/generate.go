@@ -139,12 +139,27 @@ type gen struct {
 	// skippedLists maps ids of user lists left out to why an antenna
 	// using one is left out too.
 	skippedLists map[string]string
+	// counts are Result.Counts by kind, kept by the writers as they
+	// declare or skip (see count).
+	counts map[string]*KindCount
 }
 
 type unknownVar struct{ name, typ, description string }
 
 func (g *gen) wants(kind string) bool {
 	return len(g.opts.Kinds) == 0 || g.opts.Kinds[kind]
+}
+
+// count is the KindCount of kind, made on first use: a kind's writer
+// adds to it where it declares or skips an object, so that Result.Counts
+// says what the files hold.
+func (g *gen) count(kind string) *KindCount {
+	c, ok := g.counts[kind]
+	if !ok {
+		c = &KindCount{Kind: kind}
+		g.counts[kind] = c
+	}
+	return c
 }
 
 // note records one sentence for Result.Notes.
@@ -158,6 +173,12 @@ func (g *gen) note(format string, args ...any) {
 
 func (g *gen) generate() (*Result, error) {
 	res := &Result{}
+	g.counts = map[string]*KindCount{}
+	for _, k := range Kinds {
+		if g.wants(k) {
+			g.count(k) // a kind asked for has its line, with nothing in it too
+		}
+	}
 	main := hclwrite.NewEmptyFile()
 	root := main.Body()
 
@@ -223,6 +244,11 @@ func (g *gen) generate() (*Result, error) {
 		res.Files = append(res.Files, File{Name: FollowsFile, Content: followsFile})
 	}
 	res.Notes = g.notes
+	for _, k := range Kinds {
+		if c, ok := g.counts[k]; ok {
+			res.Counts = append(res.Counts, *c)
+		}
+	}
 	return res, nil
 }
 

@@ -70,6 +70,7 @@ func (g *gen) userLists(body *hclwrite.Body, only map[string]bool) {
 			for _, l := range group {
 				g.skippedLists[l.ID] = fmt.Sprintf("it uses the user list %s (id %s), one of %d lists of that name, which mkctl cannot tell apart, so none of them is exported", quoteName(name), l.ID, len(group))
 			}
+			g.count("user_lists").Skipped += len(group)
 			if only == nil {
 				// With the antennas only, the antenna's comment says it.
 				body.AppendNewline()
@@ -109,6 +110,7 @@ func (g *gen) userLists(body *hclwrite.Body, only map[string]bool) {
 		}
 		b := body.AppendNewBlock("user_list", []string{name}).Body()
 		b.SetAttributeRaw("members", strList(members, 2))
+		g.count("user_lists").Declared++
 		g.listNames[l.ID] = name
 	}
 }
@@ -118,6 +120,7 @@ func (g *gen) skipList(body *hclwrite.Body, l planner.LiveUserList, why string) 
 	comment(body, fmt.Sprintf("User list %s (id %s) is not exported: %s.", quoteName(l.Name), l.ID, why))
 	g.note("user list %s (id %s) is not exported: %s.", quoteName(l.Name), l.ID, why)
 	g.skippedLists[l.ID] = fmt.Sprintf("its user list (id %s) is not exported", l.ID)
+	g.count("user_lists").Skipped++
 }
 
 // skipDuplicates leaves out the lists or antennas (what: "lists") of one

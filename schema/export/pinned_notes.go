@@ -44,10 +44,12 @@ func (g *gen) pinnedNotes(body *hclwrite.Body) {
 			}
 			comment(body, fmt.Sprintf("Pinned note %d (id %s) is not exported: %s. It stays pinned, not managed by mkctl.", i+1, n.ID, why))
 			g.note("pinned note %d (id %s) is not exported: %s; it stays pinned, not managed by mkctl.", i+1, n.ID, why)
+			g.count("pinned_notes").Skipped++
 			continue
 		}
 		label := labels.unique(NoteLabel(n.Text, i+1))
 		b := body.AppendNewBlock("pinned_note", []string{label}).Body()
+		g.count("pinned_notes").Declared++
 		b.SetAttributeRaw("text", g.text(n.Text))
 		if n.CW != nil {
 			b.SetAttributeRaw("cw", g.text(*n.CW))

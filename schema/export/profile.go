@@ -105,6 +105,7 @@ func (g *gen) profile(body *hclwrite.Body) {
 			prob = stays(prob)
 			attrs = append(attrs, attr{comment: fmt.Sprintf("%s is not exported: %s.", f.Name, prob)})
 			g.note("profile %s is not exported: %s.", f.Name, prob)
+			g.count("profile").Skipped++
 			continue
 		}
 		attrs = append(attrs, attr{f.Name, "", toks})
@@ -116,6 +117,7 @@ func (g *gen) profile(body *hclwrite.Body) {
 	}
 	body.AppendNewline()
 	pb := body.AppendNewBlock("profile", nil).Body()
+	g.count("profile").Declared = 1
 	for _, a := range attrs {
 		if a.name == "" {
 			comment(pb, a.comment)

@@ -540,7 +540,7 @@ func TestRoundTripProperty(t *testing.T) {
 				t.Fatalf("seed %d: %s is not canonically formatted:\n%s", seed, f.Name, f.Content)
 			}
 		}
-		if msg := w.check(t, res, true); msg != "" {
+		if msg := w.check(t, res, nil, true); msg != "" {
 			t.Fatalf("seed %d: %s\n%s\nnotes: %q", seed, msg, dumpFiles(res), res.Notes)
 		}
 		// Some of the kinds only: what is written still plans to nothing.
@@ -555,7 +555,7 @@ func TestRoundTripProperty(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d, kinds %v: Generate: %v", seed, kinds, err)
 		}
-		if msg := w.check(t, res, false); msg != "" {
+		if msg := w.check(t, res, kinds, false); msg != "" {
 			t.Fatalf("seed %d, kinds %v: %s\n%s\nnotes: %q", seed, kinds, msg, dumpFiles(res), res.Notes)
 		}
 	}
@@ -589,10 +589,11 @@ func (w *world) planLive() *planner.Live {
 	return &l
 }
 
-// check loads and plans res; it returns what is wrong, "" when nothing.
-// all: every kind was exported, so the counts of declared objects are
-// known too.
-func (w *world) check(t *testing.T, res *Result, all bool) string {
+// check loads and plans res, exported with kinds; it returns what is
+// wrong, "" when nothing. all: every kind was exported, so the counts of
+// declared objects are known too. Result.Counts must agree with what
+// Load finds whatever the kinds (checkCounts).
+func (w *world) check(t *testing.T, res *Result, kinds map[string]bool, all bool) string {
 	cfg, ap, diags := loadAndPlan(t, res, w.planLive())
 	if cfg == nil {
 		return fmt.Sprintf("Load: %v", diags)
@@ -610,6 +611,9 @@ func (w *world) check(t *testing.T, res *Result, all bool) string {
 			}
 		}
 		return fmt.Sprintf("change: %s %s %+v after=%v", c.Action, c.Address, c.Attrs, c.After)
+	}
+	if msg := checkCounts(res, cfg.Accounts[0], w.acc.Live, kinds); msg != "" {
+		return msg
 	}
 	if !all {
 		return ""
