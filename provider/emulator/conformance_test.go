@@ -8,11 +8,14 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -70,7 +73,25 @@ type step struct {
 	// timeout, if set, is how long the real server is given to answer;
 	// no answer in that time is status 0 (a request it never answers).
 	timeout time.Duration
+	// form and file make the step a multipart/form-data request (the
+	// upload endpoint drive/files/create) instead of JSON: form holds the
+	// fields (strings sent as they are, other values JSON-encoded, as a
+	// client sends booleans), in name order after the token "i"; file is
+	// the file part, sent last. A form without a file sends none.
+	form obj
+	file *confFile
 }
+
+// confFile is the file part of a multipart step.
+type confFile struct {
+	field string // the part's field name; default "file"
+	name  string // its filename
+	ctype string // its Content-Type; default application/octet-stream
+	data  []byte
+}
+
+// multipart reports whether a step is a multipart request.
+func (st step) multipart() bool { return st.form != nil || st.file != nil }
 
 // noteSettle is the pause after a notes/create, so that the real server's
 // unawaited counter updates have landed before the next answer.
@@ -314,6 +335,10 @@ func (s *side) request(t *testing.T, st step, drop []string) *http.Request {
 	tok := s.token(st.as)
 	switch {
 	case method == http.MethodGet:
+	case st.multipart():
+		var ctype string
+		body, ctype = s.multipartBody(t, st, tok, drop)
+		header.Set("Content-Type", ctype)
 	case st.raw != "":
 		body = []byte(st.raw)
 		header.Set("Content-Type", "application/json")
@@ -340,6 +365,58 @@ func (s *side) request(t *testing.T, st step, drop []string) *http.Request {
 	req := httptest.NewRequest(method, path, bytes.NewReader(body))
 	req.Header = header
 	return req
+}
+
+// multipartBody encodes a multipart step: "i" (unless the token goes in
+// the header), the fields by name, then the file.
+func (s *side) multipartBody(t *testing.T, st step, tok *string, drop []string) ([]byte, string) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	field := func(k string, v any) {
+		str, isString := v.(string)
+		if !isString {
+			b, _ := json.Marshal(v)
+			str = string(b)
+		}
+		if err := w.WriteField(k, str); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tok != nil && !st.bearer {
+		field("i", *tok)
+	}
+	form, _ := s.resolve(map[string]any(st.form)).(map[string]any)
+	names := make([]string, 0, len(form))
+	for k := range form {
+		if !slices.Contains(drop, k) {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		field(k, form[k])
+	}
+	if f := st.file; f != nil {
+		name, ctype := f.field, f.ctype
+		if name == "" {
+			name = "file"
+		}
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, name, f.name))
+		h.Set("Content-Type", ctype)
+		pw, err := w.CreatePart(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pw.Write(f.data)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), w.FormDataContentType()
 }
 
 // confResult is what a run found: the differences, keyed for the allow-list.

@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -141,14 +143,47 @@ func (e *Emulator) mustFolder(u *User, folderID string) *string {
 // folderID ("" for the root) and returns its id. Files make folders
 // non-empty for drive/folders/delete and can be attached to notes.
 func (e *Emulator) AddDriveFile(userID, folderID, name string) string {
+	return e.AddDriveFileBytes(userID, folderID, name, nil)
+}
+
+// AddDriveFileBytes stores data as the user's file named name (kept as
+// given: no extension appended) in folderID ("" for the root), as an
+// upload would with force — the type sniffed from the bytes, md5 and size
+// computed — but without the upload's checks and rate limit. It returns
+// the file's id.
+func (e *Emulator) AddDriveFileBytes(userID, folderID, name string, data []byte) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	u := e.mustUser(userID)
 	folder := e.mustFolder(u, folderID)
-	now := e.now()
-	f := &DriveFile{ID: e.st.IDs.next(now), CreatedAt: now, UserID: u.ID, FolderID: folder, Name: name}
-	e.st.DriveFiles = append(e.st.DriveFiles, f)
+	sum := md5.Sum(data)
+	f := e.st.storeFile(u, folder, name, append([]byte(nil), data...), hex.EncodeToString(sum[:]), detectFile(data, &name), e.now())
 	return f.ID
+}
+
+// FilesOf returns copies of the user's drive files, oldest first.
+func (e *Emulator) FilesOf(userID string) []*DriveFile {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u := e.mustUser(userID)
+	var out []*DriveFile
+	for _, f := range e.st.DriveFiles {
+		if f.UserID == u.ID {
+			out = append(out, f.snapshot())
+		}
+	}
+	slices.SortFunc(out, func(a, b *DriveFile) int { return compareIDs(a.ID, b.ID) })
+	return out
+}
+
+// DriveFileByID returns a copy of a drive file, or nil.
+func (e *Emulator) DriveFileByID(id string) *DriveFile {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if f := e.st.driveFile(id); f != nil {
+		return f.snapshot()
+	}
+	return nil
 }
 
 // CreateNote posts a public note as the user, as notes/create would

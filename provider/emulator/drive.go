@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"net/url"
 	"time"
 	"unicode/utf8"
 )
@@ -16,14 +17,56 @@ type DriveFolder struct {
 	ParentID  *string   `json:"parentId"` // nil: the drive's root
 }
 
-// DriveFile is a drive_file row, reduced to what folders and notes need:
-// the emulator has no uploads, files come from AddDriveFile.
+// DriveFile is a drive_file row: what drive/files/create stored
+// (ep_drive_files_create.go) or AddDriveFile made. The emulator hands out
+// copies (FilesOf).
 type DriveFile struct {
 	ID        string    `json:"id"`
 	CreatedAt time.Time `json:"createdAt"`
 	UserID    string    `json:"userId"`
 	FolderID  *string   `json:"folderId"`
 	Name      string    `json:"name"`
+	// Type is the MIME type sniffed from the content; "" in states saved
+	// before the emulator had uploads, which stands for an empty
+	// application/octet-stream file.
+	Type        string  `json:"type,omitempty"`
+	MD5         string  `json:"md5,omitempty"` // lower-case hex of Data
+	Size        int64   `json:"size"`
+	IsSensitive bool    `json:"isSensitive"`
+	Comment     *string `json:"comment"`
+	Blurhash    *string `json:"blurhash"`
+	// Width and Height are properties.width/height of an image (0: none).
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
+	// AccessKey names the file under /files/ (url); ThumbnailKey its
+	// thumbnail ("": none, thumbnailUrl null).
+	AccessKey    string `json:"accessKey,omitempty"`
+	ThumbnailKey string `json:"thumbnailKey,omitempty"`
+	// Data is the uploaded content, unchanged.
+	Data []byte `json:"data,omitempty"`
+}
+
+// snapshot is the copy the emulator hands out.
+func (f *DriveFile) snapshot() *DriveFile {
+	c := *f
+	c.Data = append([]byte(nil), f.Data...)
+	return &c
+}
+
+// mime is the file's type ("" stands for an empty octet stream).
+func (f *DriveFile) mime() string {
+	if f.Type == "" {
+		return typeOctetStream
+	}
+	return f.Type
+}
+
+func (f *DriveFile) md5() string {
+	if f.MD5 == "" {
+		sum := md5.Sum(f.Data)
+		return hex.EncodeToString(sum[:])
+	}
+	return f.MD5
 }
 
 // driveFolderNameColumn is drive_folder.name's varchar(128): the API
@@ -64,6 +107,26 @@ func (s *state) driveFile(id string) *DriveFile {
 		}
 	}
 	return nil
+}
+
+// ownFile is `driveFilesRepository.findOneBy({id, userId})`.
+func (s *state) ownFile(id, userID string) *DriveFile {
+	if f := s.driveFile(id); f != nil && f.UserID == userID {
+		return f
+	}
+	return nil
+}
+
+// driveUsage is DriveFileEntityService.calcDriveUsageOf: the sum of the
+// user's file sizes.
+func (s *state) driveUsage(userID string) int64 {
+	var n int64
+	for _, f := range s.DriveFiles {
+		if f.UserID == userID {
+			n += f.Size
+		}
+	}
+	return n
 }
 
 // childCounts counts a folder's direct subfolders and files.
@@ -107,26 +170,72 @@ func (e *Emulator) packDriveFolder(f *DriveFolder, detail bool) map[string]any {
 	return m
 }
 
-// packDriveFile is DriveFileEntityService.pack of a file without content:
-// an empty octet stream.
-func (e *Emulator) packDriveFile(f *DriveFile) map[string]any {
-	sum := md5.Sum(nil)
-	return map[string]any{
+// fileURL is the file's url: the original, under /files/.
+func (e *Emulator) fileURL(f *DriveFile) string {
+	key := f.AccessKey
+	if key == "" {
+		key = f.ID
+	}
+	return e.opts.URL + "/files/" + key
+}
+
+// avatarProxyURL is DriveFileEntityService.getPublicUrl(file, 'avatar'):
+// the media proxy's avatar.webp of the file's public URL.
+func (e *Emulator) avatarProxyURL(f *DriveFile) string {
+	return e.opts.URL + "/proxy/avatar.webp?url=" + url.QueryEscape(e.fileURL(f)) + "&avatar=1"
+}
+
+// fileView is how a DriveFile is packed (DriveFileEntityService):
+// withUserID sets userId (pack with withUser, or packNullable — listings,
+// find-by-hash, notes); detail adds the detailed folder (show).
+type fileView struct {
+	withUserID bool
+	detail     bool
+	withUser   bool
+}
+
+// packDriveFile is DriveFileEntityService.pack/packNullable. The emulator
+// makes no webpublic copy, so the owner and everyone else see the same url
+// and properties.
+func (e *Emulator) packDriveFile(f *DriveFile, v fileView) map[string]any {
+	props := map[string]any{}
+	if f.Width > 0 {
+		props["width"], props["height"] = f.Width, f.Height
+	}
+	var thumb any
+	if f.ThumbnailKey != "" {
+		thumb = e.opts.URL + "/files/" + f.ThumbnailKey
+	}
+	m := map[string]any{
 		"id":           f.ID,
 		"createdAt":    jsDate(f.CreatedAt),
 		"name":         f.Name,
-		"type":         "application/octet-stream",
-		"md5":          hex.EncodeToString(sum[:]),
-		"size":         0,
-		"isSensitive":  false,
-		"blurhash":     nil,
-		"properties":   map[string]any{},
-		"url":          e.opts.URL + "/files/" + f.ID,
-		"thumbnailUrl": nil,
-		"comment":      nil,
+		"type":         f.mime(),
+		"md5":          f.md5(),
+		"size":         f.Size,
+		"isSensitive":  f.IsSensitive,
+		"blurhash":     optString(f.Blurhash),
+		"properties":   props,
+		"url":          e.fileURL(f),
+		"thumbnailUrl": thumb,
+		"comment":      optString(f.Comment),
 		"folderId":     optString(f.FolderID),
 		"folder":       nil,
-		"userId":       f.UserID,
+		"userId":       nil,
 		"user":         nil,
 	}
+	if v.withUserID {
+		m["userId"] = f.UserID
+	}
+	if v.detail && f.FolderID != nil {
+		if folder := e.st.driveFolder(*f.FolderID); folder != nil {
+			m["folder"] = e.packDriveFolder(folder, true)
+		}
+	}
+	if v.withUser {
+		if u := e.st.user(f.UserID); u != nil {
+			m["user"] = e.packLite(u)
+		}
+	}
+	return m
 }

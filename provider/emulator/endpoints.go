@@ -41,8 +41,11 @@ type endpoint struct {
 	RequireCredential bool
 	Secure            bool
 	AllowGet          bool
-	Limit             *RateLimit
-	Handle            handler
+	// RequireFile: the body is multipart/form-data with one file
+	// (drive/files/create, the only such endpoint; upload.go).
+	RequireFile bool
+	Limit       *RateLimit
+	Handle      handler
 }
 
 // endpoints is the handler registry. Each ep_*.go file adds its endpoints
@@ -79,6 +82,7 @@ func registry() map[string]*endpoint {
 			ep.RequireCredential = spec.RequireCredential
 			ep.Secure = spec.Secure
 			ep.AllowGet = spec.AllowGet
+			ep.RequireFile = spec.Multipart
 		}
 	})
 	return endpoints
@@ -110,7 +114,8 @@ type call struct {
 	me      *User        // nil when anonymous
 	token   *AccessToken // nil for a native token or no token
 	params  map[string]any
-	reqHost string // Host the request was sent to, lower case
+	reqHost string  // Host the request was sent to, lower case
+	upload  *upload // the file of a multipart request (upload.go)
 	now     time.Time
 }
 

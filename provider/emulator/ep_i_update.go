@@ -15,6 +15,8 @@ func init() { register("i/update", perHour(20), handleIUpdate) }
 var (
 	errNoSuchAvatar           = clientError("NO_SUCH_AVATAR", "539f3a45-f215-4f81-a9a8-31293640207f", "No such avatar file.")
 	errNoSuchBanner           = clientError("NO_SUCH_BANNER", "0d8f5629-f210-41c2-9433-735831a58595", "No such banner file.")
+	errAvatarNotAnImage       = clientError("AVATAR_NOT_AN_IMAGE", "f419f9f8-2f4d-46b1-9fb4-49d3a2fd7191", "The file specified as an avatar is not an image.")
+	errBannerNotAnImage       = clientError("BANNER_NOT_AN_IMAGE", "75aedb19-2afd-4e6d-87fc-67941256fa60", "The file specified as a banner is not an image.")
 	errNoSuchPage             = clientError("NO_SUCH_PAGE", "8e01b590-7eb9-431b-a239-860e086c408e", "No such page.")
 	errInvalidRegexp          = clientError("INVALID_REGEXP", "0d786918-10df-41cd-8f33-8dec7d9a89a5", "Invalid Regular Expression.")
 	errTooManyMutedWords      = clientError("TOO_MANY_MUTED_WORDS", "010665b1-a211-42d2-bc64-8f6609d79785", "Too many muted words.")
@@ -104,21 +106,27 @@ func handleIUpdate(c *call) (any, *apiError) {
 		next.AlwaysMarkNsfw = b
 	}
 
-	// The emulator has no drive files, pages or avatar decorations yet, so
-	// every id names nothing — the same answer a real server gives for an
-	// id that is not the caller's.
+	// The file must be the caller's and an image; the role may forbid
+	// changing it. null clears (the avatar falls back to the identicon).
 	for _, img := range []struct {
-		param string
-		dst   **string
-		err   *apiError
-	}{{"avatarId", &next.AvatarID, errNoSuchAvatar}, {"bannerId", &next.BannerID, errNoSuchBanner}} {
+		param      string
+		dst        **string
+		noSuch     *apiError
+		notAnImage *apiError
+	}{{"avatarId", &next.AvatarID, errNoSuchAvatar, errAvatarNotAnImage}, {"bannerId", &next.BannerID, errNoSuchBanner, errBannerNotAnImage}} {
 		if id, ok := c.str(img.param); ok && id != "" {
 			if !c.me.policyBool("canUpdateBioMedia") {
 				return nil, errRestrictedByRole
 			}
-			return nil, img.err
-		}
-		if c.has(img.param) && c.params[img.param] == nil {
+			f := c.e.st.ownFile(id, c.me.ID)
+			if f == nil {
+				return nil, img.noSuch
+			}
+			if !strings.HasPrefix(f.mime(), "image/") {
+				return nil, img.notAnImage
+			}
+			*img.dst = &f.ID
+		} else if c.has(img.param) && c.params[img.param] == nil {
 			*img.dst = nil
 		}
 	}

@@ -39,13 +39,41 @@ func list(v []any) []any {
 	return cloneJSON(v).([]any)
 }
 
-// avatarURL is the identicon Misskey serves when there is no avatar.
+// avatarURL is the avatar's media-proxy URL, or the identicon Misskey
+// serves when there is no avatar (none set, or its file deleted).
 func (e *Emulator) avatarURL(u *User) string {
+	if f := e.profileFile(u.AvatarID); f != nil {
+		return e.avatarProxyURL(f)
+	}
 	host := e.host
 	if u.Host != nil {
 		host = *u.Host
 	}
 	return e.opts.URL + "/identicon/" + strings.ToLower(u.Username) + "@" + host
+}
+
+// profileFile is the drive file of an avatarId or bannerId, nil when none.
+func (e *Emulator) profileFile(id *string) *DriveFile {
+	if id == nil {
+		return nil
+	}
+	return e.st.driveFile(*id)
+}
+
+// blurhashOf is the avatar's or banner's blurhash, null without one.
+func (e *Emulator) blurhashOf(id *string) any {
+	if f := e.profileFile(id); f != nil {
+		return optString(f.Blurhash)
+	}
+	return nil
+}
+
+// bannerURL is the banner file's public URL (not proxied), null without.
+func (e *Emulator) bannerURL(u *User) any {
+	if f := e.profileFile(u.BannerID); f != nil {
+		return e.fileURL(f)
+	}
+	return nil
 }
 
 // packLite is UserLite.
@@ -56,7 +84,7 @@ func (e *Emulator) packLite(u *User) map[string]any {
 		"username":          u.Username,
 		"host":              optString(u.Host),
 		"avatarUrl":         e.avatarURL(u),
-		"avatarBlurhash":    nil,
+		"avatarBlurhash":    e.blurhashOf(u.AvatarID),
 		"avatarDecorations": list(u.AvatarDecorations),
 		"isBot":             u.IsBot,
 		"isCat":             u.IsCat,
@@ -127,8 +155,8 @@ func (e *Emulator) packDetailed(u *User, o packOpts) map[string]any {
 		"createdAt":           jsDate(u.CreatedAt),
 		"updatedAt":           optDate(u.UpdatedAt),
 		"lastFetchedAt":       optDate(u.LastFetchedAt),
-		"bannerUrl":           nil,
-		"bannerBlurhash":      nil,
+		"bannerUrl":           e.bannerURL(u),
+		"bannerBlurhash":      e.blurhashOf(u.BannerID),
 		"isLocked":            u.IsLocked,
 		"isSilenced":          pol["canPublicNote"] == false,
 		"isSuspended":         u.IsSuspended,

@@ -109,6 +109,10 @@ func (e *Emulator) serveEndpoint(r *http.Request, name string) (*reply, map[stri
 		return newReply(http.StatusMethodNotAllowed), nil
 	}
 
+	if ep.RequireFile && r.Method != http.MethodGet {
+		return e.serveUpload(r, ep)
+	}
+
 	var body any
 	if r.Method == http.MethodGet {
 		query, apiErr := getParams(ep, r)
@@ -139,18 +143,19 @@ func (e *Emulator) serveEndpoint(r *http.Request, name string) (*reply, map[stri
 		}
 		token = &s
 	}
-	return e.dispatch(r, ep, token, body), obj
+	return e.dispatch(r, ep, token, body, nil), obj
 }
 
 // dispatch authenticates and runs the endpoint under the lock.
-func (e *Emulator) dispatch(r *http.Request, ep *endpoint, token *string, body any) *reply {
+// up is the file of a multipart request, nil for JSON.
+func (e *Emulator) dispatch(r *http.Request, ep *endpoint, token *string, body any, up *upload) *reply {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	me, tok, apiErr := e.authenticate(token)
 	if apiErr != nil {
 		return e.errorReply(apiErr)
 	}
-	c := &call{e: e, ep: ep, me: me, token: tok, now: e.now(), reqHost: strings.ToLower(r.Host)}
+	c := &call{e: e, ep: ep, me: me, token: tok, now: e.now(), reqHost: strings.ToLower(r.Host), upload: up}
 	result, apiErr := e.run(c, r, body)
 	if apiErr != nil {
 		return e.errorReply(apiErr)
@@ -199,6 +204,13 @@ func (e *Emulator) run(c *call, r *http.Request, body any) (any, *apiError) {
 		e.violation(Violation{Endpoint: ep.Name, Kind: ViolationInvalidParam, Param: "#/type", Reason: "must be object"})
 		return nil, invalidParam("#/type", "must be object")
 	}
+	if c.upload != nil {
+		// ApiCallService casts the form's strings (upload.go).
+		if apiErr := castUploadFields(ep, params); apiErr != nil {
+			e.violation(Violation{Endpoint: ep.Name, Kind: ViolationInvalidParam, Param: apiErr.Info.(map[string]any)["param"].(string), Reason: "a form field that does not JSON-parse to its type", Body: logged})
+			return nil, apiErr
+		}
+	}
 	if verr := misskeyapi.Validate(ep.Name, params); verr != nil {
 		kind := ViolationInvalidParam
 		if verr.Unknown {
@@ -208,6 +220,9 @@ func (e *Emulator) run(c *call, r *http.Request, body any) (any, *apiError) {
 			e.violation(Violation{Endpoint: ep.Name, Kind: kind, Param: verr.Param, Reason: verr.Reason, Body: logged})
 		}
 		return nil, invalidParam(verr.Param, verr.Reason)
+	}
+	if c.upload != nil {
+		delete(params, "file") // the placeholder castUploadFields put in for api.json's required "file"
 	}
 	c.params = params
 	return ep.Handle(c)

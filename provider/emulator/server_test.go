@@ -78,7 +78,7 @@ func TestServerHeaders(t *testing.T) {
 func TestEndpointMetaMatchesSpec(t *testing.T) {
 	limits := map[string]float64{
 		"i/update": 20, "notes/create": 300, "notes/delete": 300, "following/create": 100, "following/delete": 100,
-		"following/update": 100, "drive/folders/create": 10, "users/lists/push": 30,
+		"following/update": 100, "drive/folders/create": 10, "users/lists/push": 30, "drive/files/create": 120,
 		// Not in API-NOTES' table: ep/notes/unrenote.ts meta.limit (2026.5.4).
 		"notes/unrenote": 300,
 	}

@@ -1,0 +1,293 @@
+package emulator
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"time"
+)
+
+// Conformance cases of drive files, the avatar and banner, and notes with
+// files: uploads go through the multipart form (step.form, step.file).
+
+// Test content, the same bytes on both servers.
+
+// testPNG is a w×h PNG of one colour.
+func testPNG(w, h int, c color.RGBA) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+func testJPEG(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x * 16), uint8(y * 16), 128, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+func testGIF(w, h int) []byte {
+	img := image.NewPaletted(image.Rect(0, 0, w, h), color.Palette{color.Black, color.White})
+	var buf bytes.Buffer
+	if err := gif.Encode(&buf, img, nil); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+var (
+	pngRed    = testPNG(4, 4, color.RGBA{255, 0, 0, 255})
+	pngGreen  = testPNG(6, 3, color.RGBA{0, 255, 0, 255})
+	pngBlue   = testPNG(2, 8, color.RGBA{0, 0, 255, 255})
+	jpegSmall = testJPEG(8, 5)
+	gifSmall  = testGIF(3, 7)
+	svgIcon   = []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="12" height="10"><rect width="12" height="10" fill="red"/></svg>`)
+	textNotes = []byte("remember the milk\nand eggs\n")
+	pdfTiny   = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+)
+
+// file is a file part.
+func file(name string, data []byte) *confFile { return &confFile{name: name, data: data} }
+
+// uploadStep is a drive/files/create step by user as.
+func uploadStep(as string, f *confFile, form obj, save string) step {
+	if form == nil {
+		form = obj{}
+	}
+	return step{as: as, ep: "drive/files/create", form: form, file: f, save: save}
+}
+
+// racyFileDelete: drive/files/delete answers before the row is gone.
+const fileDeleteSettle = time.Second
+
+func init() {
+	confCases = append(confCases, driveFileCases()...)
+}
+
+func driveFileCases() []confCase {
+	return []confCase{
+		{name: "drive/files/create", users: "a b", steps: seq(
+			step{as: "a", ep: "drive/folders/create", body: obj{"name": "pics"}, save: "fd"},
+			step{as: "b", ep: "drive/folders/create", body: obj{"name": "bobs"}, save: "bfd"},
+			uploadStep("a", file("avatar.png", pngRed), obj{"name": "avatar.png", "comment": "profile picture"}, "f1"),
+			// The same bytes: the old file, unchanged but for isSensitive;
+			// the unknown folder is not even looked at.
+			uploadStep("a", file("renamed.png", pngRed), obj{"name": "renamed.png", "folderId": "0000000000", "comment": "other", "isSensitive": true}, ""),
+			uploadStep("a", file("copy.png", pngRed), obj{"name": "copy", "folderId": "$fd.id", "force": true}, "f2"),
+			uploadStep("a", file("photo.jpg", pngRed), obj{"name": "photo.jpg", "force": "true"}, ""),
+			uploadStep("a", file("blob", pngRed), obj{"force": true}, ""),
+			uploadStep("a", file("x.png", pngRed), obj{"name": "blob", "force": true}, ""),
+			uploadStep("a", file("x.png", pngRed), obj{"name": "  spaced.PNG  ", "force": true}, ""),
+			uploadStep("a", file("x.png", pngRed), obj{"name": "", "force": true}, ""),
+			uploadStep("a", file("from-part.png", pngGreen), nil, "f3"),
+			uploadStep("a", file("x.png", pngRed), obj{"name": "a/b.png", "force": true}, ""),
+			uploadStep("a", file("x.png", pngRed), obj{"name": "a..b.png", "force": true}, ""),
+			uploadStep("a", file("x.png", pngRed), obj{"name": `a\b.png`, "force": true}, ""),
+			uploadStep("a", file("x.png", pngRed), obj{"name": strings.Repeat("n", 201), "force": true}, ""),
+			uploadStep("a", file("x.png", pngRed), obj{"name": strings.Repeat("n", 200), "force": true}, ""),
+			uploadStep("a", file("x.png", pngBlue), obj{"folderId": "0000000000"}, ""),
+			uploadStep("a", file("x.png", pngBlue), obj{"folderId": "null"}, ""),
+			uploadStep("a", file("x.png", pngBlue), obj{"folderId": "$bfd.id"}, ""),
+			uploadStep("a", file("x.png", pngBlue), obj{"folderId": "$fd.id", "isSensitive": true, "comment": "c"}, ""),
+			uploadStep("a", file("x.png", pngBlue), obj{"comment": strings.Repeat("c", 513), "force": true}, ""),
+			uploadStep("a", file("x.png", pngBlue), obj{"isSensitive": "yes", "force": true}, ""),
+			uploadStep("a", file("x.png", pngBlue), obj{"force": 1}, ""),
+			step{as: "a", ep: "drive/files/create", form: obj{"force": true, "feeling": "lucky"}, file: file("x.png", pngBlue), unknown: []string{"feeling"}},
+			// Types are sniffed; a name ending .txt/.csv/.json types
+			// unknown content; anything else unknown is refused.
+			uploadStep("a", file("notes.txt", textNotes), nil, ""),
+			uploadStep("a", file("README", []byte("# readme\nplain text here\n")), obj{"force": true}, ""),
+			uploadStep("a", file("table.csv", []byte("a,b\n1,2\n")), nil, ""),
+			uploadStep("a", file("data.json", []byte(`{"k": [1, 2]}`)), nil, ""),
+			uploadStep("a", file("data.JSON", []byte(`{"k": [3]}`)), nil, ""),
+			uploadStep("a", file("photo.jpeg", jpegSmall), nil, ""),
+			uploadStep("a", file("anim.gif", gifSmall), obj{"name": "anim.png"}, ""),
+			uploadStep("a", file("icon.svg", svgIcon), nil, ""),
+			uploadStep("a", file("doc.pdf", pdfTiny), nil, ""),
+			uploadStep("a", file("empty.txt", []byte{}), nil, ""),
+			uploadStep("a", &confFile{field: "attachment", name: "other-field.png", ctype: "text/plain", data: testPNG(5, 5, color.RGBA{1, 2, 3, 255})}, nil, ""),
+			step{as: "a", ep: "drive/files/create", form: obj{}, file: file("bearer.png", testPNG(7, 7, color.RGBA{9, 9, 9, 255})), bearer: true},
+			// No file, or not multipart at all: a bare 400.
+			step{as: "a", ep: "drive/files/create", form: obj{"name": "x"}},
+			step{as: "a", ep: "drive/files/create", body: obj{"name": "x"}},
+			step{ep: "drive/files/create", form: obj{}, file: file("x.png", pngRed)},
+			miauth("ro", "a", "read:drive"),
+			step{as: "$ro.token", ep: "drive/files/create", form: obj{}, file: file("x.png", pngRed)},
+			step{as: "a", ep: "drive"},
+			step{as: "a", ep: "drive/files", body: obj{"limit": 100}},
+			step{as: "a", ep: "drive/files", body: obj{"folderId": "$fd.id"}},
+		)},
+
+		{name: "drive/files/policies", users: "a b c d e", policies: map[string]map[string]any{
+			"a": {"maxFileSizeMb": 1},
+			"b": {"driveCapacityMb": 1},
+			"c": {"uploadableFileTypes": []any{"image/png", "application/pdf"}},
+			"d": {"alwaysMarkNsfw": true},
+			"e": {"canUpdateBioMedia": false},
+		}, steps: []step{
+			uploadStep("a", file("big.txt", bytes.Repeat([]byte("a"), 1<<20+1)), nil, ""),
+			uploadStep("a", file("fits.txt", bytes.Repeat([]byte("a"), 1<<20)), nil, ""),
+			uploadStep("b", file("half.txt", bytes.Repeat([]byte("b"), 600_000)), nil, ""),
+			uploadStep("b", file("half2.txt", bytes.Repeat([]byte("c"), 600_000)), nil, ""),
+			// A deduplicated upload needs no space.
+			uploadStep("b", file("again.txt", bytes.Repeat([]byte("b"), 600_000)), nil, ""),
+			step{as: "b", ep: "drive"},
+			uploadStep("c", file("notes.txt", textNotes), nil, ""),
+			uploadStep("c", file("doc.pdf", pdfTiny), nil, ""),
+			uploadStep("c", file("red.png", pngRed), nil, ""),
+			uploadStep("c", file("anim.gif", gifSmall), nil, ""),
+			uploadStep("d", file("red.png", pngRed), nil, "df"),
+			step{as: "d", ep: "drive/files/update", body: obj{"fileId": "$df.id", "isSensitive": false}},
+			step{as: "d", ep: "drive/files/update", body: obj{"fileId": "$df.id", "isSensitive": true}},
+			step{as: "d", ep: "i/update", body: obj{"alwaysMarkNsfw": true}},
+			uploadStep("e", file("red.png", pngRed), nil, "ef"),
+			step{as: "e", ep: "i/update", body: obj{"avatarId": "$ef.id"}},
+			step{as: "e", ep: "i/update", body: obj{"bannerId": "0000000000"}},
+			step{as: "e", ep: "i/update", body: obj{"avatarId": nil}},
+		}},
+
+		{name: "drive/files", users: "a b", steps: []step{
+			{as: "a", ep: "drive/folders/create", body: obj{"name": "sub"}, save: "fd"},
+			uploadStep("a", file("m.png", pngRed), nil, "f1"),
+			uploadStep("a", file("z.gif", gifSmall), nil, "f2"),
+			uploadStep("a", file("a.txt", textNotes), nil, "f3"),
+			uploadStep("a", file("in-sub.png", pngGreen), obj{"folderId": "$fd.id"}, "f4"),
+			uploadStep("b", file("bobs.png", pngBlue), nil, "bf"),
+			{as: "a", ep: "drive/files"},
+			{as: "a", ep: "drive/files", body: obj{"limit": 2}, save: "p1"},
+			{as: "a", ep: "drive/files", body: obj{"untilId": "$p1.1.id"}},
+			{as: "a", ep: "drive/files", body: obj{"sinceId": "$f1.id"}},
+			{as: "a", ep: "drive/files", body: obj{"folderId": "$fd.id"}},
+			{as: "a", ep: "drive/files", body: obj{"folderId": "0000000000"}},
+			{as: "a", ep: "drive/files", body: obj{"type": "image/*"}},
+			{as: "a", ep: "drive/files", body: obj{"type": "text/*"}},
+			{as: "a", ep: "drive/files", body: obj{"type": "image/gif"}},
+			{as: "a", ep: "drive/files", body: obj{"type": "video/mp4"}},
+			{as: "a", ep: "drive/files", body: obj{"type": "image/svg+xml"}},
+			{as: "a", ep: "drive/files", body: obj{"sort": "+name"}},
+			{as: "a", ep: "drive/files", body: obj{"sort": "-name"}},
+			{as: "a", ep: "drive/files", body: obj{"sort": "+size"}},
+			{as: "a", ep: "drive/files", body: obj{"sort": "-size", "limit": 2}},
+			{as: "a", ep: "drive/files", body: obj{"sort": "+createdAt"}},
+			{as: "a", ep: "drive/files", body: obj{"sort": "-createdAt"}},
+			{as: "a", ep: "drive/files", body: obj{"sort": "-createdAt", "untilId": "$f3.id"}},
+			{as: "a", ep: "drive/files", body: obj{"sort": "name"}},
+			{as: "a", ep: "drive/stream"},
+			{as: "a", ep: "drive/stream", body: obj{"type": "image/*", "limit": 2}},
+			{as: "a", ep: "drive/stream", body: obj{"sinceId": "$f2.id"}},
+			{as: "a", ep: "drive/files/find", body: obj{"name": "m.png"}},
+			{as: "a", ep: "drive/files/find", body: obj{"name": "in-sub.png"}},
+			{as: "a", ep: "drive/files/find", body: obj{"name": "in-sub.png", "folderId": "$fd.id"}},
+			{as: "a", ep: "drive/files/find", body: obj{"name": "bobs.png"}},
+			{as: "a", ep: "drive/files/find-by-hash", body: obj{"md5": "$f1.md5"}, unordered: true},
+			{as: "a", ep: "drive/files/find-by-hash", body: obj{"md5": "$bf.md5"}},
+			{as: "a", ep: "drive/files/find-by-hash", body: obj{"md5": "0123456789ABCDEF0123456789ABCDEF"}},
+			{as: "a", ep: "drive/files/check-existence", body: obj{"md5": "$f2.md5"}},
+			{as: "a", ep: "drive/files/check-existence", body: obj{"md5": "$bf.md5"}},
+			{as: "a", ep: "drive/files/show", body: obj{"fileId": "$f4.id"}},
+			{as: "a", ep: "drive/files/show", body: obj{"url": "$f1.url"}},
+			{as: "a", ep: "drive/files/show", body: obj{"url": "$f1.thumbnailUrl"}},
+			{as: "a", ep: "drive/files/show", body: obj{"url": "http://127.0.0.1:3000/files/nothing"}},
+			{as: "a", ep: "drive/files/show", body: obj{"fileId": "0000000000"}},
+			{as: "a", ep: "drive/files/show", body: obj{"fileId": "$bf.id"}},
+			{as: "a", ep: "drive/files/show", body: obj{}},
+			{as: "a", ep: "drive/files/update", body: obj{"fileId": "$f1.id", "name": "renamed", "folderId": "$fd.id", "comment": "moved", "isSensitive": true}},
+			{as: "a", ep: "drive/files/update", body: obj{"fileId": "$f1.id", "name": "  spaced.png  "}},
+			{as: "a", ep: "drive/files/update", body: obj{"fileId": "$f1.id", "folderId": nil, "comment": nil}},
+			{as: "a", ep: "drive/files/update", body: obj{"fileId": "$f1.id"}},
+			{as: "a", ep: "drive/files/update", body: obj{"fileId": "$f1.id", "name": ""}},
+			{as: "a", ep: "drive/files/update", body: obj{"fileId": "$f1.id", "name": "   "}},
+			{as: "a", ep: "drive/files/update", body: obj{"fileId": "$f1.id", "name": "a/b"}},
+			{as: "a", ep: "drive/files/update", body: obj{"fileId": "$f1.id", "folderId": "0000000000"}},
+			{as: "a", ep: "drive/files/update", body: obj{"fileId": "$f1.id", "comment": strings.Repeat("c", 513)}},
+			{as: "a", ep: "drive/files/update", body: obj{"fileId": "0000000000", "name": "x"}},
+			{as: "b", ep: "drive/files/update", body: obj{"fileId": "$f1.id", "name": "x"}},
+			{as: "a", ep: "drive/files/move-bulk", body: obj{"fileIds": []any{"$f2.id", "$f3.id", "$bf.id"}, "folderId": "$fd.id"}},
+			{as: "a", ep: "drive/files", body: obj{"folderId": "$fd.id"}},
+			{as: "b", ep: "drive/files"},
+			{as: "a", ep: "drive/files/move-bulk", body: obj{"fileIds": []any{"$f2.id"}}},
+			{as: "a", ep: "drive/files/move-bulk", body: obj{"fileIds": []any{}}},
+			{as: "a", ep: "drive/files/delete", body: obj{"fileId": "$f3.id"}},
+			{as: "a", ep: "drive/files/delete", body: obj{"fileId": "$f3.id"}, wait: fileDeleteSettle},
+			{as: "a", ep: "drive/files/delete", body: obj{"fileId": "$bf.id"}},
+			{as: "a", ep: "drive/files/delete", body: obj{"fileId": "0000000000"}},
+			{as: "a", ep: "drive"},
+			{as: "a", ep: "drive/files/show", body: obj{"fileId": "$f3.id"}},
+		}},
+
+		{name: "drive/files/avatar", users: "a b", steps: []step{
+			uploadStep("a", file("face.png", pngRed), nil, "f1"),
+			uploadStep("a", file("notes.txt", textNotes), nil, "t1"),
+			uploadStep("a", file("icon.svg", svgIcon), nil, "s1"),
+			uploadStep("b", file("bobs.png", pngBlue), nil, "bf"),
+			{as: "a", ep: "i/update", body: obj{"avatarId": "$t1.id"}},
+			{as: "a", ep: "i/update", body: obj{"bannerId": "$t1.id"}},
+			{as: "a", ep: "i/update", body: obj{"avatarId": "$bf.id"}},
+			{as: "a", ep: "i/update", body: obj{"bannerId": "$bf.id"}},
+			{as: "a", ep: "i/update", body: obj{"avatarId": "$f1.id", "bannerId": "$f1.id"}},
+			{as: "a", ep: "i"},
+			{as: "b", ep: "users/show", body: obj{"userId": "$a.id"}},
+			{as: "a", ep: "i/update", body: obj{"avatarId": nil}},
+			{as: "a", ep: "i/update", body: obj{"avatarId": "$s1.id", "bannerId": nil}},
+			{as: "a", ep: "i/update", body: obj{"avatarId": "$f1.id", "bannerId": "$s1.id"}},
+			{as: "a", ep: "notes/create", body: obj{"text": "with a picture", "fileIds": []any{"$f1.id", "$t1.id"}, "visibility": "home"}, save: "n1"},
+			{as: "a", ep: "notes/create", body: obj{"fileIds": []any{"$s1.id"}}, save: "n2"},
+			{as: "a", ep: "notes/create", body: obj{"text": "x", "fileIds": []any{"$bf.id"}}},
+			{as: "a", ep: "notes/create", body: obj{"text": "x", "fileIds": []any{"0000000000"}}},
+			{as: "a", ep: "notes/create", body: obj{"text": "x", "fileIds": seventeenIDs()}},
+			{as: "a", ep: "notes/create", body: obj{"text": "x", "fileIds": []any{"$f1.id", "$f1.id"}}},
+			{as: "b", ep: "notes/create", body: obj{"text": "x", "fileIds": []any{"$f1.id"}}},
+			{as: "b", ep: "notes/show", body: obj{"noteId": "$n1.createdNote.id"}},
+			{as: "a", ep: "drive/files/attached-notes", body: obj{"fileId": "$f1.id"}},
+			{as: "a", ep: "drive/files/attached-notes", body: obj{"fileId": "$s1.id", "limit": 1}},
+			{as: "a", ep: "drive/files/attached-notes", body: obj{"fileId": "$bf.id"}},
+			{as: "a", ep: "drive/files/delete", body: obj{"fileId": "$f1.id"}},
+			{as: "a", ep: "notes/show", body: obj{"noteId": "$n1.createdNote.id"}, wait: fileDeleteSettle},
+			{as: "a", ep: "i"},
+			{as: "a", ep: "notes/create", body: obj{"text": "x", "fileIds": []any{"$f1.id"}}},
+			{as: "a", ep: "drive/files/attached-notes", body: obj{"fileId": "$f1.id"}},
+			{as: "a", ep: "i/update", body: obj{"avatarId": "$f1.id"}},
+		}},
+
+		{name: "drive/files/create/limit", users: "a", steps: driveUploadLimit()},
+	}
+}
+
+// seventeenIDs is one id more than notes/create takes.
+func seventeenIDs() []any {
+	out := []any{}
+	for i := range 17 {
+		out = append(out, fmt.Sprintf("000000000%c", 'a'+i))
+	}
+	return out
+}
+
+// driveUploadLimit: 120 uploads an hour, deduplicated ones included, and
+// the 121st is refused with a Retry-After.
+func driveUploadLimit() []step {
+	var out []step
+	for range 120 {
+		out = append(out, uploadStep("a", file("t.png", pngRed), nil, ""))
+	}
+	return append(out, uploadStep("a", file("t.png", pngRed), nil, ""))
+}

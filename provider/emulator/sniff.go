@@ -1,0 +1,333 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/binary"
+	"image/jpeg"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Type detection as FileInfoService.getFileInfo does it: the content's
+// magic bytes (the file-type package) decide, never the part's
+// Content-Type; an unknown content is application/octet-stream unless the
+// name ends in .txt, .csv or .json; an image whose size cannot be read, or
+// wider or taller than 16383 px, is application/octet-stream too.
+
+const typeOctetStream = "application/octet-stream"
+
+// fileInfo is what getFileInfo reports of an upload.
+type fileInfo struct {
+	mime          string
+	ext           string // "" for file-type's null (unknown content)
+	width, height int    // 0: no dimensions
+}
+
+// imageTypesWithSize are the types getFileInfo reads dimensions of.
+var imageTypesWithSize = map[string]bool{
+	"image/png": true, "image/gif": true, "image/jpeg": true, "image/webp": true, "image/avif": true,
+	"image/apng": true, "image/bmp": true, "image/tiff": true, "image/svg+xml": true,
+}
+
+// blurhashTypes get a blurhash; sharp can also make a thumbnail of them
+// (and of bmp, 'sharp-convertible-image-with-bmp').
+var blurhashTypes = map[string]bool{
+	"image/jpeg": true, "image/gif": true, "image/png": true, "image/apng": true, "image/webp": true,
+	"image/avif": true, "image/svg+xml": true,
+}
+
+// detectFile is getFileInfo for the emulator: data is the whole upload,
+// name the name it will get (nil: none).
+func detectFile(data []byte, name *string) fileInfo {
+	info := detectType(data)
+	if info.mime == typeOctetStream && name != nil {
+		parts := strings.Split(*name, ".")
+		switch parts[len(parts)-1] {
+		case "txt":
+			info = fileInfo{mime: "text/plain", ext: "txt"}
+		case "csv":
+			info = fileInfo{mime: "text/csv", ext: "csv"}
+		case "json":
+			info = fileInfo{mime: "application/json", ext: "json"}
+		}
+	}
+	if imageTypesWithSize[info.mime] {
+		w, h, ok := imageSize(info.mime, data)
+		if !ok || w > 16383 || h > 16383 {
+			return fileInfo{mime: typeOctetStream}
+		}
+		info.width, info.height = w, h
+	}
+	return info
+}
+
+// detectType is FileInfoService.detectType: file-type's magic bytes, then
+// an SVG check, else application/octet-stream.
+func detectType(b []byte) fileInfo {
+	if len(b) == 0 {
+		return fileInfo{mime: typeOctetStream}
+	}
+	has := func(off int, sig string) bool {
+		return len(b) >= off+len(sig) && string(b[off:off+len(sig)]) == sig
+	}
+	switch {
+	case has(0, "\x89PNG\r\n\x1a\n"):
+		if pngIsAnimated(b) {
+			return fileInfo{mime: "image/apng", ext: "apng"}
+		}
+		return fileInfo{mime: "image/png", ext: "png"}
+	case has(0, "\xff\xd8\xff"):
+		return fileInfo{mime: "image/jpeg", ext: "jpg"}
+	case has(0, "GIF8"):
+		return fileInfo{mime: "image/gif", ext: "gif"}
+	case has(0, "RIFF") && has(8, "WEBP"):
+		return fileInfo{mime: "image/webp", ext: "webp"}
+	case has(0, "RIFF") && has(8, "WAVE"):
+		return fileInfo{mime: "audio/wav", ext: "wav"}
+	case has(0, "BM") && len(b) >= 26:
+		return fileInfo{mime: "image/bmp", ext: "bmp"}
+	case has(0, "%PDF"):
+		return fileInfo{mime: "application/pdf", ext: "pdf"}
+	case has(4, "ftyp") && len(b) >= 12 && b[8]&0x60 != 0:
+		return isoBrand(strings.TrimSpace(strings.ReplaceAll(string(b[8:12]), "\x00", " ")))
+	case has(0, "\x1a\x45\xdf\xa3"):
+		head := b[:min(len(b), 4096)]
+		if bytes.Contains(head, []byte("webm")) {
+			return fileInfo{mime: "video/webm", ext: "webm"}
+		}
+		return fileInfo{mime: "video/x-matroska", ext: "mkv"}
+	case has(0, "OggS"):
+		return oggType(b)
+	case has(0, "ID3"):
+		return fileInfo{mime: "audio/mpeg", ext: "mp3"}
+	case len(b) >= 2 && b[0] == 0xff && b[1]&0xe0 == 0xe0 && b[1]&0x06 != 0 && b[1]&0x16 != 0x10:
+		switch b[1] & 0x06 {
+		case 0x02:
+			return fileInfo{mime: "audio/mpeg", ext: "mp3"}
+		case 0x04:
+			return fileInfo{mime: "audio/mpeg", ext: "mp2"}
+		default:
+			return fileInfo{mime: "audio/mpeg", ext: "mp1"}
+		}
+	case has(0, "fLaC"):
+		return fileInfo{mime: "audio/flac", ext: "flac"}
+	case has(0, "PK\x03\x04"):
+		return fileInfo{mime: "application/zip", ext: "zip"}
+	case has(0, "\x1f\x8b\x08"):
+		return fileInfo{mime: "application/gzip", ext: "gz"}
+	}
+	if len(b) <= 1<<20 && isSVG(b) {
+		return fileInfo{mime: "image/svg+xml", ext: "svg"}
+	}
+	return fileInfo{mime: typeOctetStream}
+}
+
+// isoBrand is file-type's reading of an ISO BMFF major brand.
+func isoBrand(brand string) fileInfo {
+	switch brand {
+	case "avif", "avis":
+		return fileInfo{mime: "image/avif", ext: "avif"}
+	case "mif1":
+		return fileInfo{mime: "image/heif", ext: "heic"}
+	case "msf1":
+		return fileInfo{mime: "image/heif-sequence", ext: "heic"}
+	case "heic", "heix":
+		return fileInfo{mime: "image/heic", ext: "heic"}
+	case "hevc", "hevx":
+		return fileInfo{mime: "image/heic-sequence", ext: "heic"}
+	case "qt":
+		return fileInfo{mime: "video/quicktime", ext: "mov"}
+	case "M4V", "M4VH", "M4VP":
+		return fileInfo{mime: "video/x-m4v", ext: "m4v"}
+	case "M4P":
+		return fileInfo{mime: "video/mp4", ext: "m4p"}
+	case "M4B":
+		return fileInfo{mime: "audio/mp4", ext: "m4b"}
+	case "M4A":
+		return fileInfo{mime: "audio/x-m4a", ext: "m4a"}
+	case "F4V", "F4P":
+		return fileInfo{mime: "video/mp4", ext: strings.ToLower(brand)}
+	case "F4A", "F4B":
+		return fileInfo{mime: "audio/mp4", ext: strings.ToLower(brand)}
+	}
+	if strings.HasPrefix(brand, "3g2") {
+		return fileInfo{mime: "video/3gpp2", ext: "3g2"}
+	}
+	if strings.HasPrefix(brand, "3g") {
+		return fileInfo{mime: "video/3gpp", ext: "3gp"}
+	}
+	return fileInfo{mime: "video/mp4", ext: "mp4"}
+}
+
+// oggType reads the codec of an Ogg stream's first page. An Ogg stream
+// without video (application/ogg) becomes audio/ogg, as detectType does
+// after asking ffprobe for a video track.
+func oggType(b []byte) fileInfo {
+	head := b[:min(len(b), 64)]
+	switch {
+	case bytes.Contains(head, []byte("OpusHead")):
+		return fileInfo{mime: "audio/ogg; codecs=opus", ext: "opus"}
+	case bytes.Contains(head, []byte("\x80theora")):
+		return fileInfo{mime: "video/ogg", ext: "ogv"}
+	case bytes.Contains(head, []byte("\x01video\x00")):
+		return fileInfo{mime: "video/ogg", ext: "ogm"}
+	case bytes.Contains(head, []byte("\x7fFLAC")):
+		return fileInfo{mime: "audio/ogg", ext: "oga"}
+	case bytes.Contains(head, []byte("Speex  ")):
+		return fileInfo{mime: "audio/ogg", ext: "spx"}
+	case bytes.Contains(head, []byte("\x01vorbis")):
+		return fileInfo{mime: "audio/ogg", ext: "ogg"}
+	}
+	return fileInfo{mime: "audio/ogg", ext: "ogx"}
+}
+
+// pngIsAnimated: an acTL chunk before the first IDAT makes an APNG.
+func pngIsAnimated(b []byte) bool {
+	for off := 8; off+8 <= len(b); {
+		n := int(binary.BigEndian.Uint32(b[off:]))
+		kind := string(b[off+4 : off+8])
+		switch kind {
+		case "acTL":
+			return true
+		case "IDAT", "IEND":
+			return false
+		}
+		off += 12 + n
+		if n < 0 {
+			return false
+		}
+	}
+	return false
+}
+
+var (
+	svgPrologue = regexp.MustCompile(`^(?s:\s*(<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s)*)<svg[\s>/]`)
+)
+
+// isSVG is the is-svg package's test, simplified: after an XML
+// declaration, comments and a doctype, the root element is <svg>.
+func isSVG(b []byte) bool {
+	return svgPrologue.Match(b) && bytes.Contains(b, []byte("</svg>")) || svgPrologue.Match(b) && bytes.Contains(b, []byte("/>"))
+}
+
+// imageSize is the image-size package for the types the emulator
+// detects: ok is false when the size cannot be read.
+func imageSize(mime string, b []byte) (w, h int, ok bool) {
+	switch mime {
+	case "image/png", "image/apng":
+		if len(b) < 24 {
+			return 0, 0, false
+		}
+		return int(binary.BigEndian.Uint32(b[16:])), int(binary.BigEndian.Uint32(b[20:])), true
+	case "image/gif":
+		if len(b) < 10 {
+			return 0, 0, false
+		}
+		return int(binary.LittleEndian.Uint16(b[6:])), int(binary.LittleEndian.Uint16(b[8:])), true
+	case "image/jpeg":
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(b))
+		if err != nil {
+			return 0, 0, false
+		}
+		return cfg.Width, cfg.Height, true
+	case "image/bmp":
+		w, h := int32(binary.LittleEndian.Uint32(b[18:])), int32(binary.LittleEndian.Uint32(b[22:]))
+		return int(w), int(max(h, -h)), true
+	case "image/webp":
+		return webpSize(b)
+	case "image/avif":
+		i := bytes.Index(b, []byte("ispe"))
+		if i < 0 || len(b) < i+16 {
+			return 0, 0, false
+		}
+		return int(binary.BigEndian.Uint32(b[i+8:])), int(binary.BigEndian.Uint32(b[i+12:])), true
+	case "image/svg+xml":
+		return svgSize(b)
+	}
+	return 0, 0, false
+}
+
+func webpSize(b []byte) (int, int, bool) {
+	if len(b) < 30 {
+		return 0, 0, false
+	}
+	switch string(b[12:16]) {
+	case "VP8X":
+		w := int(b[24]) | int(b[25])<<8 | int(b[26])<<16
+		h := int(b[27]) | int(b[28])<<8 | int(b[29])<<16
+		return w + 1, h + 1, true
+	case "VP8L":
+		bits := binary.LittleEndian.Uint32(b[21:])
+		return int(bits&0x3fff) + 1, int(bits>>14&0x3fff) + 1, true
+	case "VP8 ":
+		return int(binary.LittleEndian.Uint16(b[26:]) & 0x3fff), int(binary.LittleEndian.Uint16(b[28:]) & 0x3fff), true
+	}
+	return 0, 0, false
+}
+
+var (
+	svgRoot    = regexp.MustCompile(`(?s)<svg[^>]*>`)
+	svgWidth   = regexp.MustCompile(`\swidth=["']([0-9.]+)(px)?["']`)
+	svgHeight  = regexp.MustCompile(`\sheight=["']([0-9.]+)(px)?["']`)
+	svgViewBox = regexp.MustCompile(`\sviewBox=["']\s*[-0-9.]+[\s,]+[-0-9.]+[\s,]+([0-9.]+)[\s,]+([0-9.]+)\s*["']`)
+)
+
+// svgSize reads the root element's width and height, or its viewBox.
+func svgSize(b []byte) (int, int, bool) {
+	root := svgRoot.Find(b)
+	if root == nil {
+		return 0, 0, false
+	}
+	num := func(s []byte) float64 { f, _ := strconv.ParseFloat(string(s), 64); return f }
+	mw, mh := svgWidth.FindSubmatch(root), svgHeight.FindSubmatch(root)
+	vb := svgViewBox.FindSubmatch(root)
+	switch {
+	case mw != nil && mh != nil:
+		return int(num(mw[1])), int(num(mh[1])), true
+	case vb != nil:
+		vw, vh := num(vb[1]), num(vb[2])
+		if mw != nil && vw > 0 {
+			return int(num(mw[1])), int(num(mw[1]) * vh / vw), true
+		}
+		if mh != nil && vh > 0 {
+			return int(num(mh[1]) * vw / vh), int(num(mh[1])), true
+		}
+		return int(vw), int(vh), true
+	}
+	return 0, 0, false
+}
+
+// correctFilename is misc/correct-filename.ts: the detected extension is
+// appended unless the name already ends with it (jpeg for jpg, tiff for
+// tif) or the content is unknown and the name has an extension.
+func correctFilename(name, ext string) string {
+	dotExt := ".unknown"
+	if ext != "" {
+		dotExt = "." + ext
+	}
+	m := fileExtPattern.FindString(name)
+	if m == "" {
+		return name + dotExt
+	}
+	have := strings.ToLower(m)
+	switch {
+	case ext == "", have == dotExt,
+		dotExt == ".jpg" && have == ".jpeg", dotExt == ".tif" && have == ".tiff", dotExt == ".exe" && have == ".dll":
+		return name
+	}
+	switch dotExt {
+	case ".gz", ".tar", ".tgz", ".bz2", ".xz", ".zip", ".7z":
+		return name
+	}
+	return name + dotExt
+}
+
+var fileExtPattern = regexp.MustCompile(`\.[0-9a-zA-Z]+$`)
+
+// validFileName is DriveFileEntityService.validateFileName; lengths are
+// JavaScript's (UTF-16 units).
+func validFileName(name string) bool {
+	return jsTrim(name) != "" && jsLength(name) <= 200 &&
+		!strings.Contains(name, `\`) && !strings.Contains(name, "/") && !strings.Contains(name, "..")
+}
