@@ -23,10 +23,11 @@ import (
 // executables). Formats file-type knows but mkctl does not are reported as
 // application/octet-stream; they are all outside the default policy too.
 //
-// Known difference: for a video container without a video track Misskey
-// asks ffprobe and reports audio (an MP4 with sound only becomes
-// audio/mp4 with the extension m4a); mkctl cannot tell offline and assumes
-// a video track.
+// Video without a video track: Misskey asks ffprobe and reports audio (an
+// MP4 with sound only becomes audio/mp4 with the extension m4a). mkctl
+// reads the tracks of ISO media files (MP4, MOV, 3GP, M4V) itself; for
+// WebM, Matroska and Ogg it assumes a video track, which changes the type
+// Misskey reports (audio/webm) but not the extension it appends.
 
 // fileType is what file-type answers: a MIME type and the extension
 // Misskey appends to a name that does not end with it.
@@ -361,7 +362,15 @@ func (d *detector) detect(base int64, depth int) (fileType, bool) {
 	case str(0, "gimp xcf "):
 		return t("xcf", "image/x-xcf")
 	case str(4, "ftyp") && len(b) > 8 && b[8]&0x60 != 0:
-		return ftypBrand(b[8:min(12, len(b))])
+		ft, ok := ftypBrand(b[8:min(12, len(b))])
+		if ok && strings.HasPrefix(ft.mime, "video/") && d.isoVideoTrack(base) == noVideo {
+			// detectType: a video without a video track is audio.
+			if ft.mime == "video/mp4" {
+				return fileType{"audio/mp4", "m4a"}, true
+			}
+			ft.mime = "audio/" + strings.TrimPrefix(ft.mime, "video/")
+		}
+		return ft, ok
 	case str(0, "RIFF") && str(8, "WEBP"):
 		return t("webp", "image/webp")
 	case str(0, "RIFF") && str(8, "AVI"):
@@ -595,6 +604,98 @@ func (d *detector) ebmlDocType(base int64) string {
 		pos += int64(n)
 	}
 	return ""
+}
+
+type trackKind int
+
+const (
+	unknownTracks trackKind = iota // not readable: assume video, as Misskey does when ffprobe fails
+	hasVideo
+	noVideo
+)
+
+// isoVideoTrack tells whether ffprobe would see a video stream in an ISO
+// media file: a track whose handler is "vide", or cover art (an iTunes
+// "covr" item, which ffprobe shows as an attached picture, a video stream).
+func (d *detector) isoVideoTrack(base int64) trackKind {
+	moov, moovEnd, ok := d.findBox(base, d.size, "moov")
+	if !ok {
+		return unknownTracks
+	}
+	found := false
+	video := false
+	d.eachBox(moov, moovEnd, func(typ string, start, end int64) {
+		switch typ {
+		case "trak":
+			found = true
+			if mdia, mdiaEnd, ok := d.findBox(start, end, "mdia"); ok {
+				if hdlr, _, ok := d.findBox(mdia, mdiaEnd, "hdlr"); ok && string(d.read(hdlr+8, 4)) == "vide" {
+					video = true
+				}
+			}
+		case "udta":
+			if meta, metaEnd, ok := d.findBox(start, end, "meta"); ok {
+				// meta is a full box in MP4 (4 bytes of version and
+				// flags before its children), a plain box in QuickTime.
+				for _, skip := range []int64{4, 0} {
+					if ilst, ilstEnd, ok := d.findBox(meta+skip, metaEnd, "ilst"); ok {
+						if _, _, ok := d.findBox(ilst, ilstEnd, "covr"); ok {
+							video = true
+						}
+						break
+					}
+				}
+			}
+		}
+	})
+	switch {
+	case video:
+		return hasVideo
+	case found:
+		return noVideo
+	}
+	return unknownTracks
+}
+
+// eachBox calls f with the type and payload range of each box in
+// [start, end), stopping at the first malformed one.
+func (d *detector) eachBox(start, end int64, f func(typ string, payload, payloadEnd int64)) {
+	pos := start
+	for i := 0; i < 10000 && pos+8 <= end; i++ {
+		h := d.read(pos, 16)
+		if len(h) < 8 {
+			return
+		}
+		size := int64(binary.BigEndian.Uint32(h))
+		header := int64(8)
+		switch size {
+		case 0:
+			size = end - pos
+		case 1:
+			if len(h) < 16 {
+				return
+			}
+			size = int64(binary.BigEndian.Uint64(h[8:16]))
+			header = 16
+		}
+		if size < header || pos+size > end {
+			return
+		}
+		f(string(h[4:8]), pos+header, pos+size)
+		pos += size
+	}
+}
+
+// findBox finds the first box of a type in [start, end).
+func (d *detector) findBox(start, end int64, typ string) (int64, int64, bool) {
+	var from, to int64
+	found := false
+	d.eachBox(start, end, func(t string, s, e int64) {
+		if !found && t == typ {
+			from, to, found = s, e, true
+		}
+	})
+	return from, to, found
 }
 
 // ftypBrand maps an ISO BMFF major brand as file-type does.

@@ -82,6 +82,17 @@ func TestSniffType(t *testing.T) {
 	ftyp := func(brand string) []byte {
 		return cat([]byte{0, 0, 0, 0x18}, []byte("ftyp"), []byte(brand), []byte{0, 0, 0, 0}, []byte("isommp42"))
 	}
+	box := func(typ string, parts ...[]byte) []byte {
+		body := cat(parts...)
+		return cat(binary.BigEndian.AppendUint32(nil, uint32(8+len(body))), []byte(typ), body)
+	}
+	trak := func(handler string) []byte {
+		return box("trak", box("tkhd", make([]byte, 20)), box("mdia", box("mdhd", make([]byte, 24)), box("hdlr", make([]byte, 8), []byte(handler), make([]byte, 12))))
+	}
+	mp4 := func(parts ...[]byte) []byte {
+		return cat(ftyp("isom"), box("mdat", make([]byte, 64)), box("moov", parts...))
+	}
+	coverArt := box("udta", box("meta", make([]byte, 4), box("hdlr", make([]byte, 20)), box("ilst", box("covr", box("data", make([]byte, 16))))))
 	riff := func(form string) []byte {
 		return cat([]byte("RIFF"), []byte{0x24, 0, 0, 0}, []byte(form), []byte("fmt "))
 	}
@@ -118,6 +129,10 @@ func TestSniffType(t *testing.T) {
 		{"xml not svg", []byte(`<?xml version="1.0"?><html/>`), "a", "application/xml", "xml"},
 		{"html", []byte(`<!DOCTYPE html><html><body>x</body></html>`), "a.html", octetStream, ""},
 		{"mp4", ftyp("isom"), "a", "video/mp4", "mp4"},
+		{"mp4 with a video track", mp4(box("mvhd", make([]byte, 100)), trak("soun"), trak("vide")), "a", "video/mp4", "mp4"},
+		{"mp4 with sound only", mp4(box("mvhd", make([]byte, 100)), trak("soun")), "a", "audio/mp4", "m4a"},
+		{"mp4 with sound and cover art", mp4(trak("soun"), coverArt), "a", "video/mp4", "mp4"},
+		{"quicktime with sound only", cat(box("ftyp", []byte("qt  "), make([]byte, 4)), box("moov", trak("soun"))), "a", "audio/quicktime", "mov"},
 		{"mp4 mp42", ftyp("mp42"), "a", "video/mp4", "mp4"},
 		{"m4a", ftyp("M4A "), "a", "audio/x-m4a", "m4a"},
 		{"3gp", ftyp("3gp5"), "a", "video/3gpp", "3gp"},
