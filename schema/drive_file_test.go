@@ -300,7 +300,7 @@ func TestDriveFileDiagnostics(t *testing.T) {
     banner = "fake.png"
   }
 `, want: []wantDiag{
-			{"main.mk.hcl", 7, 14, "Not an image", "does not recognise (application/octet-stream)"},
+			{"main.mk.hcl", 7, 14, "Not an image", "content it does not recognise (application/octet-stream)"},
 		}},
 		{name: "note files", body: `
   drive_folder "media" {

@@ -31,12 +31,12 @@ func (s *scope) profileImage(attr *hcl.Attribute) (ProfileImage, bool, hcl.Diagn
 		return img, false, e.diags
 	}
 	if !strings.HasPrefix(src.Type, "image/") {
-		what := "content Misskey does not recognise (application/octet-stream)"
+		what := "content it does not recognise (application/octet-stream)"
 		if src.Type != octetStream {
 			what = src.Type
 		}
 		e.errorf(attr.Expr, ctx, "Not an image",
-			"%s must be an image, but %q is %s by its content; Misskey refuses it (%s_NOT_AN_IMAGE). Misskey decides by the bytes, not by the file name. Hint: use a PNG, JPEG, GIF, WebP, AVIF or SVG image.",
+			"%s must be an image, but Misskey detects %q as %s: it decides by the bytes, not by the file name, and would refuse it (%s_NOT_AN_IMAGE). Hint: use a PNG, JPEG, GIF, WebP, AVIF or SVG image.",
 			attr.Name, src.Path, what, strings.ToUpper(attr.Name))
 		return img, false, e.diags
 	}
