@@ -226,6 +226,9 @@ func (p *Plan) Summary() Summary {
 	var s Summary
 	for _, a := range p.Accounts {
 		for _, c := range a.Changes {
+			if c.Followup {
+				continue // counted with the replace it finishes
+			}
 			switch c.Action {
 			case ActionCreate:
 				s.Add++

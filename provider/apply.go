@@ -32,8 +32,11 @@ type Result struct {
 	Added, Changed, Destroyed int
 }
 
-func (r *Result) count(a planner.Action) {
-	switch a {
+func (r *Result) count(ch *planner.Change) {
+	if ch.Followup {
+		return // counted with the replace it finishes, as in the plan's summary
+	}
+	switch ch.Action {
 	case planner.ActionCreate:
 		r.Added++
 	case planner.ActionUpdate:
@@ -159,7 +162,7 @@ func (run *applyRun) applyAll(ctx, work context.Context, todo []*planner.Change,
 		if err == nil {
 			if rerr := run.recordChange(work, ch, id); rerr != nil {
 				// The server has changed: count it, but fail loudly.
-				res.count(ch.Action)
+				res.count(ch)
 				run.done.Add(1)
 				err = rerr
 			}
@@ -172,7 +175,7 @@ func (run *applyRun) applyAll(ctx, work context.Context, todo []*planner.Change,
 			events(Event{Address: ch.Address, Action: ch.Action, Phase: PhaseFailed, Err: err, Elapsed: elapsed})
 			return res, fmt.Errorf("%s: %w", ch.Address, err)
 		}
-		res.count(ch.Action)
+		res.count(ch)
 		run.done.Add(1)
 		events(Event{Address: ch.Address, Action: ch.Action, Phase: PhaseDone, Elapsed: elapsed})
 	}

@@ -118,7 +118,13 @@ func writeChange(w io.Writer, ch *planner.Change, c Colors) {
 	if ch.Reason != "" {
 		fmt.Fprintf(w, "  # (%s)\n", ch.Reason)
 	}
-	fmt.Fprintf(w, "  %s %s {\n", c.action(ch.Action), ch.Type)
+	name := ch.Type
+	if ch.Type == planner.TypeDriveFile && ch.Key != "" {
+		// drive_file["media/logo.png"]; an old file's retiring key is
+		// drive_file["media/logo.png"]~ID, profile.avatar~ID for an image.
+		name = ch.Key
+	}
+	fmt.Fprintf(w, "  %s %s {\n", c.action(ch.Action), name)
 	width := 0
 	for _, a := range ch.Attrs {
 		width = max(width, len(a.Name))
@@ -126,7 +132,11 @@ func writeChange(w io.Writer, ch *planner.Change, c Colors) {
 	for _, a := range ch.Attrs {
 		if ch.Action == planner.ActionDelete {
 			// The whole object goes: show what it was, Terraform-style.
-			fmt.Fprintf(w, "%s%s %s = %s\n", attrIndent, c.symbol('-'), a.Name+strings.Repeat(" ", width-len(a.Name)), block(a.Before, attrIndent+"  "))
+			before := block(a.Before, attrIndent+"  ")
+			if d, ok := fileValue(a.Before); ok {
+				before = d
+			}
+			fmt.Fprintf(w, "%s%s %s = %s\n", attrIndent, c.symbol('-'), a.Name+strings.Repeat(" ", width-len(a.Name)), before)
 			continue
 		}
 		writeAttr(w, a, width, c)
@@ -142,7 +152,20 @@ func writeAttr(w io.Writer, a planner.AttrChange, width int, c Colors) {
 	as, aMulti := a.After.(string)
 	bMulti = bMulti && strings.Contains(bs, "\n")
 	aMulti = aMulti && strings.Contains(as, "\n")
+	bf, bFile := fileValue(a.Before)
+	af, aFile := fileValue(a.After)
 	switch {
+	case bFile || aFile:
+		// A file's content: its md5 and size, and where the new one comes
+		// from ("images/avatar.png"), never a URL.
+		switch {
+		case a.Before == nil:
+			fmt.Fprintf(w, "%s%s %s = %s\n", attrIndent, c.symbol('+'), name, af)
+		case a.After == nil:
+			fmt.Fprintf(w, "%s%s %s = %s -> null\n", attrIndent, c.symbol('-'), name, bf)
+		default:
+			fmt.Fprintf(w, "%s%s %s = %s -> %s\n", attrIndent, c.symbol('~'), name, bf, af)
+		}
 	case a.Before == nil:
 		fmt.Fprintf(w, "%s%s %s = %s\n", attrIndent, c.symbol('+'), name, block(a.After, attrIndent+"  "))
 	case (bMulti || aMulti) && a.After != nil:
@@ -221,4 +244,50 @@ func Value(v any) string {
 		return "{ " + strings.Join(parts, ", ") + " }"
 	}
 	return fmt.Sprint(v)
+}
+
+// fileValue renders a file's content as the planner describes it
+// ({md5, size, path?}, or {id} for a file it could not read):
+// "(md5 3f2a…, 18 KB) images/avatar.png".
+func fileValue(v any) (string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return "", false
+	}
+	md5, ok := m["md5"].(string)
+	if !ok {
+		if id, ok := m["id"].(string); ok && len(m) == 1 {
+			return "(file " + id + ")", true
+		}
+		return "", false
+	}
+	short := md5
+	if len(short) > 4 {
+		short = short[:4] + "…"
+	}
+	out := "(md5 " + short
+	switch n := m["size"].(type) {
+	case int64:
+		out += ", " + humanSize(float64(n))
+	case int:
+		out += ", " + humanSize(float64(n))
+	case float64:
+		out += ", " + humanSize(n)
+	}
+	out += ")"
+	if p, ok := m["path"].(string); ok && p != "" {
+		out += " " + p
+	}
+	return out, true
+}
+
+// humanSize is a size in bytes as "812 B", "18 KB", "2.4 MB" (1 KB = 1024 B).
+func humanSize(n float64) string {
+	switch {
+	case n < 1024:
+		return strconv.FormatFloat(n, 'f', 0, 64) + " B"
+	case n < 1024*1024:
+		return strconv.FormatFloat(n/1024, 'f', 0, 64) + " KB"
+	}
+	return strconv.FormatFloat(n/(1024*1024), 'f', 1, 64) + " MB"
 }
