@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
@@ -556,5 +557,95 @@ func TestExamplesLoad(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no examples found")
+	}
+}
+
+func TestImageSize(t *testing.T) {
+	vp8x := cat([]byte("RIFF\x00\x00\x00\x00WEBPVP8X"), make([]byte, 8), []byte{0x3F, 0x40, 0x00, 0x1F, 0x00, 0x00})
+	bmp := cat([]byte("BM"), make([]byte, 12), []byte{40, 0, 0, 0}, []byte{0x10, 0, 0, 0}, []byte{0xF0, 0xFF, 0xFF, 0xFF})
+	tests := []struct {
+		name string
+		b    []byte
+		mime string
+		w, h int
+	}{
+		{"png", pngBytes(t, 7, 3), "image/png", 7, 3},
+		{"gif", gifBytes(t, 5, 9), "image/gif", 5, 9},
+		{"jpeg", jpegBytes(t, 17, 4), "image/jpeg", 17, 4},
+		{"tall jpeg", jpegBytes(t, 1, maxImageSide+1), "image/jpeg", 1, maxImageSide + 1},
+		{"webp VP8X", vp8x, "image/webp", 16448, 32},
+		{"top-down bmp", bmp, "image/bmp", 16, 16},
+		{"cut jpeg", []byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00}, "image/jpeg", 0, 0},
+	}
+	for _, tc := range tests {
+		r := bytes.NewReader(tc.b)
+		if w, h := imageSize(r, int64(len(tc.b)), tc.mime); w != tc.w || h != tc.h {
+			t.Errorf("%s: %d×%d, want %d×%d", tc.name, w, h, tc.w, tc.h)
+		}
+	}
+}
+
+func TestDriveFileStructure(t *testing.T) {
+	dir := writeDir(t, map[string][]byte{
+		"a.png": pngBytes(t, 2, 2),
+		"main.mk.hcl": []byte(imagesHeader + `  drive_file "a.png" {
+    source   = "a.png"
+    alt      = "x"
+    name     = "a.png"
+    folder   = "media"
+    for_each = toset(["a"])
+    drive_file "b.png" {}
+    lifecycle { prevent_destroy = true }
+    lifecycle {}
+  }
+  drive_folder "m" {
+    file "c.png" { source = "a.png" }
+  }
+  image "x" {}
+  pinned_note "n" {
+    text    = "x"
+    fileIds = []
+  }
+  profile { avatar_id = "a.png" }
+}
+`),
+	})
+	_, _, diags := Load(dir, LoadOptions{})
+	assertDiags(t, diags, []wantDiag{
+		{"main.mk.hcl", 17, 3, "Unsupported block type", `Did you mean "drive_file"?`},
+		{"main.mk.hcl", 6, 5, "Unsupported argument", `Did you mean "comment"?`},
+		{"main.mk.hcl", 7, 5, "Unsupported argument", "a file's name is its label"},
+		{"main.mk.hcl", 8, 5, "Unsupported argument", "move this block into the folder's block"},
+		{"main.mk.hcl", 9, 5, "Unsupported argument", "for_each is supported on follow blocks"},
+		{"main.mk.hcl", 10, 5, "Unsupported block type", `Blocks of type "drive_file" are not expected in a drive_file block`},
+		{"main.mk.hcl", 12, 5, "Duplicate lifecycle block", "at most one lifecycle block"},
+		{"main.mk.hcl", 15, 5, "Unsupported block type", `Did you mean "drive_file"?`},
+		{"main.mk.hcl", 20, 5, "Unsupported argument", `Did you mean "files"?`},
+		{"main.mk.hcl", 22, 13, "Unsupported argument", `Did you mean "avatar"?`},
+	})
+}
+
+// TestDriveFileFIFOThroughLoad: a source that is a named pipe is an error
+// at its line, and Load returns at once.
+func TestDriveFileFIFOThroughLoad(t *testing.T) {
+	dir := writeDir(t, map[string][]byte{
+		"main.mk.hcl": []byte(imagesHeader + "  profile { banner = \"fifo\" }\n  drive_file \"a.png\" { source = \"fifo\" }\n}\n"),
+	})
+	if makeFIFO(t, dir) == "" {
+		t.Skip("no FIFOs here")
+	}
+	done := make(chan hcl.Diagnostics, 1)
+	go func() {
+		_, _, diags := Load(dir, LoadOptions{})
+		done <- diags
+	}()
+	select {
+	case diags := <-done:
+		assertDiags(t, diags, []wantDiag{
+			{"main.mk.hcl", 4, 22, "Not a regular file", `"fifo" is a named pipe`},
+			{"main.mk.hcl", 5, 33, "Not a regular file", `"fifo" is a named pipe`},
+		})
+	case <-time.After(5 * time.Second):
+		t.Fatal("Load blocked on a FIFO")
 	}
 }
