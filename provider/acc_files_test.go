@@ -219,3 +219,66 @@ func TestAccFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestAccFilesLostRepliesConverge: the replies of both uploads are lost
+// (the server stored the files, mkctl never heard), each failing its apply;
+// the next run finds each file by md5 at its place instead of uploading it
+// again, and the account converges with one copy of each.
+func TestAccFilesLostRepliesConverge(t *testing.T) {
+	srv := acctest.Connect(t)
+	ctx := accCtx(t)
+	u := srv.NewUser(t, "filesk")
+	px := srv.NewProxy(t)
+	c := accClient(t, &acctest.Server{URL: px.URL}, u.MiAuth(t, mkctlPermissions...))
+	dir := t.TempDir()
+	avatar := imageSource(t, dir, "avatar.png", 7)
+	logo := imageSource(t, dir, "logo.png", 8)
+	acct := account(func(a *schema.Account) {
+		a.Username, a.Host = u.Username, px.URL
+		a.Profile = &schema.Profile{Attrs: map[string]schema.ProfileValue{"name": {Value: "Lost replies"}},
+			Images: map[string]schema.ProfileImage{"avatar": {Source: avatar}}}
+		a.DriveFiles = []*schema.DriveFile{{Name: "logo.png", Source: *logo}}
+		a.PinnedNotes = []*schema.PinnedNote{{Label: "top", Text: "files acc: lost replies", Visibility: "public", Files: []string{"logo.png"}}}
+	})
+	uploads := 0
+	for round := 1; round <= 3; round++ {
+		drop := true
+		px.OnAnswer(func(n int, endpoint string, status int) bool {
+			if endpoint == "drive/files/create" && drop {
+				drop = false
+				return false // the server stored it; the reply is lost
+			}
+			return true
+		})
+		px.Reset()
+		_, ap := planReal(t, ctx, c, acct)
+		_, err := Apply(ctx, c, ap, nil)
+		uploads += px.Count("drive/files/create")
+		if round < 3 && err == nil {
+			t.Fatalf("round %d: the apply did not see the lost reply", round)
+		}
+		if round == 3 && err != nil {
+			t.Fatalf("round 3: %v", err)
+		}
+		if round < 3 {
+			t.Logf("round %d failed as meant: %v", round, err)
+		}
+	}
+	px.OnAnswer(nil)
+	if uploads != 2 {
+		t.Errorf("%d uploads in all, want 2 (each file once)", uploads)
+	}
+	for _, s := range []*schema.FileSource{avatar, logo} {
+		var found []apiFile
+		u.Call(t, "drive/files/find-by-hash", map[string]any{"md5": s.MD5}, &found)
+		if len(found) != 1 {
+			t.Errorf("%s: %d files of its bytes, want 1", s.Path, len(found))
+		}
+	}
+	var me accMe
+	u.Call(t, "i", nil, &me)
+	if accFileMD5(t, srv, u, me.AvatarID) != avatar.MD5 || len(me.PinnedNotes) != 1 || len(me.PinnedNotes[0].FileIDs) != 1 {
+		t.Errorf("account after convergence: %+v", me)
+	}
+	accNoChanges(t, ctx, c, px, acct)
+}
