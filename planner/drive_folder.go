@@ -59,8 +59,8 @@ func (p *planState) planFolders(fileDels []*Change) (ups, dels []*Change) {
 	var cands []LiveFolder
 	unmanaged := 0
 	for _, f := range p.live.DriveFolders {
-		if declared[f.Path] {
-			continue
+		if declared[f.Path] || p.owned(ImageFolderKey, f.ID) {
+			continue // the avatar and banner's folder is mkctl's, never deleted
 		}
 		if p.owned(folderKey(f.Path), f.ID) || p.purged("drive_folders") {
 			cands = append(cands, f)
