@@ -8,7 +8,9 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"regexp"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -290,4 +292,31 @@ func driveUploadLimit() []step {
 		out = append(out, uploadStep("a", file("t.png", pngRed), nil, ""))
 	}
 	return append(out, uploadStep("a", file("t.png", pngRed), nil, ""))
+}
+
+// The files of the recorded uploads (samples 51–99), by their recorded
+// md5. The recording kept only names, sizes and hashes: these stand-ins
+// are of the same kind (a PNG, plain text), not the same bytes.
+var sampleContent = map[string][]byte{
+	"81af8914bcfc4c5a07dd4ad7be176085": pngRed,                                  // avatar.png, copy.png, photo.jpg
+	"f672d7294a4f8d41d4cc6630e1d70250": []byte("shopping: milk, eggs, tea"),     // notes.txt
+	"a9380d99b4565cd2fa3179873d4de2ee": []byte("# readme\nno extension here\n"), // README
+	"2973f56e3ddc449a74346ec198680ebf": pngBlue,                                 // t.png
+}
+
+var sampleFileDesc = regexp.MustCompile(`^<file (.*), (\d+) bytes, md5 ([0-9a-f]{32})>$`)
+
+// sampleFile reads a recorded file description, "<file NAME, N bytes, md5
+// X>", into the name and the stand-in content.
+func sampleFile(t *testing.T, desc string) (string, []byte) {
+	t.Helper()
+	m := sampleFileDesc.FindStringSubmatch(desc)
+	if m == nil {
+		t.Fatalf("a recorded file %q", desc)
+	}
+	data, ok := sampleContent[m[3]]
+	if !ok {
+		t.Fatalf("no stand-in for the recorded file %s", desc)
+	}
+	return m[1], data
 }

@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // recordedSample is one exchange with a real Misskey 2026.5.4
@@ -27,6 +30,7 @@ type recordedSample struct {
 type replayEnv struct {
 	t     *testing.T
 	e     *Emulator
+	clock *FakeClock
 	alice *User
 	bob   *User
 	token string
@@ -48,12 +52,15 @@ type replayEnv struct {
 const (
 	recordedAlice = "au12na4bvr920004"
 	recordedBob   = "au12na9qvr920005"
+	// Samples 51–99 were recorded with new accounts.
+	recordedAlice2 = "au6u7ovlaknd0004"
 )
 
 // sampleOptions are the emulator options of samples that need other than
 // the defaults.
 var sampleOptions = map[string]Options{
 	"50": {RateLimits: true},
+	"99": {RateLimits: true},
 }
 
 // volatile are response fields whose values legitimately differ from the
@@ -162,6 +169,80 @@ var sampleSetups = map[string]func(env *replayEnv){
 			env.ok("drive/folders/create", map[string]any{"name": fmt.Sprint("f", i)})
 		}
 	},
+	// Drive files, avatar and banner (samples 51–69): the uploads before
+	// each, in the recording's order; the folder au6uovfa4b16003z was made
+	// between 51 and 52.
+	"51": func(env *replayEnv) {},
+	"52": func(env *replayEnv) { env.uploadSample(sampleAvatar, "51"); env.filesFolder() },
+	"53": func(env *replayEnv) { env.uploadSample(sampleAvatar, "51"); env.filesFolder() },
+	"54": func(env *replayEnv) { env.uploadSample(sampleAvatar, "51") },
+	"55": func(env *replayEnv) {
+		env.uploadSample(sampleAvatar, "51")
+		env.filesFolder()
+		env.uploadSample(sampleAvatar, "52")
+		env.uploadSample(sampleCopy, "53")
+		env.uploadSample(samplePhoto, "54")
+	},
+	"56": func(env *replayEnv) { env.filesFolder(); env.uploadSample(sampleCopy, "53") },
+	"57": func(env *replayEnv) { env.filesFolder(); env.uploadSample(sampleCopy, "53") },
+	"58": func(env *replayEnv) { env.filesFolder(); env.uploadSample(sampleCopy, "53") },
+	"59": func(env *replayEnv) {},
+	"60": func(env *replayEnv) {},
+	"61": func(env *replayEnv) { env.uploadSample(sampleNotes, "59") },
+	"62": func(env *replayEnv) { env.uploadSample(sampleAvatar, "51") },
+	"63": func(env *replayEnv) { env.uploadSample(sampleAvatar, "51"); env.ok("i/update", env.request("62")) },
+	"64": func(env *replayEnv) { env.uploadSample(sampleAvatar, "51"); env.ok("i/update", env.request("62")) },
+	"65": func(env *replayEnv) { env.uploadSample(samplePhoto, "54") },
+	"66": func(env *replayEnv) { env.uploadSample(samplePhoto, "54"); env.noteWithFile() },
+	"67": func(env *replayEnv) { env.uploadSample(samplePhoto, "54"); env.noteWithFile() },
+	"68": func(env *replayEnv) {
+		env.uploadSample(samplePhoto, "54")
+		env.noteWithFile()
+		env.ok("drive/files/delete", env.request("67"))
+	},
+	"69": func(env *replayEnv) {
+		// The avatar was the file 67 deleted; the banner stays.
+		env.uploadSample(sampleAvatar, "51")
+		env.ok("i/update", env.request("62"))
+		env.uploadSample(samplePhoto, "54")
+		env.ok("i/update", map[string]any{"avatarId": env.ids[samplePhoto]})
+		env.ok("drive/files/delete", env.request("67"))
+	},
+	"99": func(env *replayEnv) {
+		// The recording's account had made its 120 uploads of the hour;
+		// the oldest the limiter keeps after the 121st call (the second)
+		// was 2 s before (retry-after 3598).
+		form := loadSample(env.t, "99").Request["multipart"].(map[string]any)
+		for i := range 120 {
+			if a := env.upload(form); a.Status != http.StatusOK {
+				env.t.Fatalf("upload %d: %d %s", i, a.Status, a.Body)
+			}
+			if i == 1 {
+				env.clock.Advance(2 * time.Second)
+			}
+		}
+	},
+}
+
+// The recorded ids of samples 51–69.
+const (
+	sampleFolder = "au6uovfa4b16003z"
+	sampleAvatar = "au6uovds4b16003y" // avatar.png (51)
+	sampleCopy   = "au6uovl14b160040" // copy.png (53)
+	samplePhoto  = "au6uovn14b160041" // photo.jpg.png (54)
+	sampleNotes  = "au6uovpd4b160042" // notes.txt (59)
+	sampleNote65 = "au6uovw84b160046" // the note of 65
+)
+
+func (env *replayEnv) filesFolder() {
+	env.t.Helper()
+	env.ids[sampleFolder] = env.ok("drive/folders/create", map[string]any{"name": "pics"}).json(env.t)["id"].(string)
+}
+
+// noteWithFile is sample 65.
+func (env *replayEnv) noteWithFile() {
+	env.t.Helper()
+	env.ids[sampleNote65] = env.ok("notes/create", env.request("65")).json(env.t)["createdNote"].(map[string]any)["id"].(string)
 }
 
 // ok calls an endpoint with the sample's token and fails the test unless
@@ -320,9 +401,12 @@ func TestReplaySamples(t *testing.T) {
 		}
 		replayed++
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
-			e, _ := newTestEmulator(t, sampleOptions[number])
-			env := &replayEnv{t: t, e: e, alice: e.CreateUser("alice"), bob: e.CreateUser("bob")}
+			e, clock := newTestEmulator(t, sampleOptions[number])
+			env := &replayEnv{t: t, e: e, clock: clock, alice: e.CreateUser("alice"), bob: e.CreateUser("bob")}
 			env.ids = map[string]string{recordedAlice: env.alice.ID, recordedBob: env.bob.ID}
+			if number > "50" {
+				env.ids = map[string]string{recordedAlice2: env.alice.ID}
+			}
 			env.token = e.IssueToken(env.alice.ID, allPermissions)
 			// The recorded account had called `i` that day (sample 01).
 			mustOK(t, post(t, e, "i", env.token, nil))
@@ -357,6 +441,9 @@ func TestReplaySamples(t *testing.T) {
 // environment's token ("_auth": "Bearer <token>" means the header).
 func replay(t *testing.T, env *replayEnv, s recordedSample) answer {
 	t.Helper()
+	if form, ok := s.Request["multipart"].(map[string]any); ok {
+		return env.upload(form)
+	}
 	body := map[string]any{}
 	header := http.Header{"Content-Type": {"application/json"}}
 	for k, v := range mapIDs(s.Request, env.ids).(map[string]any) {
@@ -373,6 +460,44 @@ func replay(t *testing.T, env *replayEnv, s recordedSample) answer {
 	}
 	data, _ := json.Marshal(body)
 	return raw(t, env.e, http.MethodPost, "/api/"+s.Endpoint, header, string(data))
+}
+
+// upload sends a recorded multipart request (samples 51–99): the fields,
+// "<token>" replaced, ids mapped, and the file its description names
+// (sampleFile).
+func (env *replayEnv) upload(form map[string]any) answer {
+	env.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	var desc string
+	for k, v := range mapIDs(form, env.ids).(map[string]any) {
+		switch {
+		case k == "file":
+			desc = v.(string)
+		case k == "i" && v == "<token>":
+			if env.token != "" {
+				w.WriteField("i", env.token)
+			}
+		default:
+			w.WriteField(k, v.(string))
+		}
+	}
+	name, data := sampleFile(env.t, desc)
+	fw, _ := w.CreateFormFile("file", name)
+	fw.Write(data)
+	w.Close()
+	return raw(env.t, env.e, http.MethodPost, "/api/drive/files/create", http.Header{"Content-Type": {w.FormDataContentType()}}, buf.String())
+}
+
+// uploadSample replays sample number's upload as set-up and maps
+// recordedID to the id of the file it made.
+func (env *replayEnv) uploadSample(recordedID, number string) {
+	env.t.Helper()
+	a := env.upload(loadSample(env.t, number).Request["multipart"].(map[string]any))
+	if a.Status != http.StatusOK {
+		env.t.Fatalf("set-up upload %s: %d %s", number, a.Status, a.Body)
+	}
+	env.ids[recordedID] = a.json(env.t)["id"].(string)
 }
 
 func compareAnswer(t *testing.T, env *replayEnv, s recordedSample, got answer) {
