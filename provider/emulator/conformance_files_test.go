@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
@@ -66,6 +68,46 @@ var (
 	svgIcon   = []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="12" height="10"><rect width="12" height="10" fill="red"/></svg>`)
 	textNotes = []byte("remember the milk\nand eggs\n")
 	pdfTiny   = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+)
+
+// testBMP is a 2×2 24-bit BMP.
+func testBMP() []byte {
+	var b bytes.Buffer
+	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("BM")
+	le(uint32(70))
+	le(uint32(0))
+	le(uint32(54))
+	le(uint32(40))
+	le(int32(2))
+	le(int32(2))
+	le(uint16(1))
+	le(uint16(24))
+	le(uint32(0))
+	le(uint32(16))
+	le(int32(2835))
+	le(int32(2835))
+	le(uint32(0))
+	le(uint32(0))
+	for range 2 {
+		b.Write([]byte{0, 0, 255, 255, 0, 0, 0, 0}) // red, blue, padding
+	}
+	return b.Bytes()
+}
+
+// Media headers: enough for the type to be sniffed, not to be played.
+var (
+	webpTiny, _    = base64.StdEncoding.DecodeString("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==") // 1×1, lossless
+	bmpSmall       = testBMP()
+	mp3Frames      = append([]byte("ID3\x03\x00\x00\x00\x00\x00\x00"), bytes.Repeat([]byte{0xff, 0xfb, 0x90, 0x00}, 64)...)
+	wavHeader      = append([]byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00"), make([]byte, 16)...)
+	oggVorbis      = append(append([]byte("OggS\x00\x02"), make([]byte, 22)...), []byte("\x01vorbis\x00\x00\x00\x00\x01\x44\xac\x00\x00")...)
+	mp4Header      = append([]byte("\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"), make([]byte, 32)...)
+	webmHeader     = append([]byte("\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08\x42\x82\x84webm\x42\x87\x81\x02\x42\x85\x81\x02"), make([]byte, 32)...)
+	zipEmpty       = []byte("PK\x05\x06" + strings.Repeat("\x00", 18))
+	xmlNotSVG      = []byte(`<?xml version="1.0"?><note><to>you</to></note>`)
+	svgNoSize      = []byte(`<svg xmlns="http://www.w3.org/2000/svg"><circle r="3"/></svg>`)
+	svgWithViewBox = []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 30 20"><rect width="30" height="20"/></svg>`)
 )
 
 // file is a file part.
@@ -269,6 +311,33 @@ func driveFileCases() []confCase {
 			{as: "a", ep: "notes/create", body: obj{"text": "x", "fileIds": []any{"$f1.id"}}},
 			{as: "a", ep: "drive/files/attached-notes", body: obj{"fileId": "$f1.id"}},
 			{as: "a", ep: "i/update", body: obj{"avatarId": "$f1.id"}},
+		}},
+
+		{name: "drive/files/types", users: "a", policies: map[string]map[string]any{"a": {"uploadableFileTypes": []any{"*"}}}, steps: []step{
+			uploadStep("a", file("tiny.webp", webpTiny), nil, ""),
+			uploadStep("a", file("small.bmp", bmpSmall), nil, ""),
+			uploadStep("a", file("song", mp3Frames), nil, ""),
+			uploadStep("a", file("sound.wav", wavHeader), nil, ""),
+			uploadStep("a", file("voice.ogg", oggVorbis), nil, ""),
+			uploadStep("a", file("clip.mp4", mp4Header), nil, ""),
+			uploadStep("a", file("clip.webm", webmHeader), nil, ""),
+			uploadStep("a", file("doc", pdfTiny), nil, ""),
+			uploadStep("a", file("archive.zip", zipEmpty), nil, ""),
+			uploadStep("a", file("note.xml", xmlNotSVG), nil, ""),
+			uploadStep("a", file("nosize.svg", svgNoSize), nil, ""),
+			uploadStep("a", file("viewbox", svgWithViewBox), nil, ""),
+			uploadStep("a", file("README", []byte("plain words\n")), nil, ""),
+			uploadStep("a", file("empty", []byte{}), nil, ""),
+			uploadStep("a", file("photo.JPG", jpegSmall), nil, ""),
+			uploadStep("a", file("x.tar.gz", append([]byte("\x1f\x8b\x08\x00"), make([]byte, 20)...)), nil, ""),
+			// The form's fields may follow the file part.
+			step{as: "a", ep: "drive/files/create", form: obj{"name": "after.png", "comment": "late"}, file: &confFile{name: "first.png", data: pngGreen, first: true}},
+			// Profile setting alwaysMarkNsfw marks uploads sensitive; a
+			// deduplicated upload stays as it was.
+			{as: "a", ep: "i/update", body: obj{"alwaysMarkNsfw": true}},
+			uploadStep("a", file("nsfw.png", pngBlue), obj{"isSensitive": "false"}, ""),
+			uploadStep("a", file("again.png", pngGreen), nil, ""),
+			{as: "a", ep: "drive/stream", body: obj{"limit": 100}},
 		}},
 
 		{name: "drive/files/create/limit", users: "a", steps: driveUploadLimit()},

@@ -88,6 +88,7 @@ type confFile struct {
 	name  string // its filename
 	ctype string // its Content-Type; default application/octet-stream
 	data  []byte
+	first bool // sent before the fields
 }
 
 // multipart reports whether a step is a multipart request.
@@ -393,8 +394,13 @@ func (s *side) multipartBody(t *testing.T, st step, tok *string, drop []string) 
 		}
 	}
 	sort.Strings(names)
-	for _, k := range names {
-		field(k, form[k])
+	fields := func() {
+		for _, k := range names {
+			field(k, form[k])
+		}
+	}
+	if st.file == nil || !st.file.first {
+		fields()
 	}
 	if f := st.file; f != nil {
 		name, ctype := f.field, f.ctype
@@ -412,6 +418,9 @@ func (s *side) multipartBody(t *testing.T, st step, tok *string, drop []string) 
 			t.Fatal(err)
 		}
 		pw.Write(f.data)
+		if f.first {
+			fields()
+		}
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)

@@ -207,7 +207,9 @@ func (e *Emulator) run(c *call, r *http.Request, body any) (any, *apiError) {
 	if c.upload != nil {
 		// ApiCallService casts the form's strings (upload.go).
 		if apiErr := castUploadFields(ep, params); apiErr != nil {
-			e.violation(Violation{Endpoint: ep.Name, Kind: ViolationInvalidParam, Param: apiErr.Info.(map[string]any)["param"].(string), Reason: "a form field that does not JSON-parse to its type", Body: logged})
+			if !isPermissionProbe(r) {
+				e.violation(Violation{Endpoint: ep.Name, Kind: ViolationInvalidParam, Param: apiErr.Info.(map[string]any)["param"].(string), Reason: "a form field that does not JSON-parse to its type", Body: logged})
+			}
 			return nil, apiErr
 		}
 	}

@@ -112,13 +112,18 @@ func detectType(b []byte) fileInfo {
 		}
 	case has(0, "fLaC"):
 		return fileInfo{mime: "audio/flac", ext: "flac"}
-	case has(0, "PK\x03\x04"):
+	case has(0, "PK\x03\x04"), has(0, "PK\x05\x06"), has(0, "PK\x07\x08"):
 		return fileInfo{mime: "application/zip", ext: "zip"}
 	case has(0, "\x1f\x8b\x08"):
 		return fileInfo{mime: "application/gzip", ext: "gz"}
 	}
+	// XML may be SVG (checkSvg); file-type names other XML by its
+	// declaration.
 	if len(b) <= 1<<20 && isSVG(b) {
 		return fileInfo{mime: "image/svg+xml", ext: "svg"}
+	}
+	if has(0, "<?xml ") || has(0, "\xef\xbb\xbf<?xml ") {
+		return fileInfo{mime: "application/xml", ext: "xml"}
 	}
 	return fileInfo{mime: typeOctetStream}
 }
