@@ -346,6 +346,13 @@ func (p *planState) planProfileImages(c *Change) (*Change, []*Change) {
 		case want.Source == nil && liveID == "":
 			continue
 		case want.Source != nil && hasFile && liveID != "" && lf.MD5 == want.Source.MD5:
+			// Set as declared. When mkctl's record names another file for
+			// it (an apply whose i/update answer was lost), this one is the
+			// file mkctl set: record it, so a later change deletes it.
+			key := ProfileImageKey(name)
+			if o, ok := p.live.Ownership.objects()[key]; ok && o.ID != liveID {
+				p.adopt(key, liveID, map[string]any{"md5": lf.MD5})
+			}
 			continue
 		case want.Source != nil:
 			after = fileDesc(want.Source.MD5, want.Source.Size, want.Source.Path)

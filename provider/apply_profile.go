@@ -71,6 +71,16 @@ func (profileApplier) apply(ctx context.Context, run *applyRun, ch *planner.Chan
 	if len(body) == 0 {
 		return "", nil
 	}
+	// The old images go into the record as retiring before i/update: should
+	// its answer be lost, the record (written when the apply ends) still
+	// says they are mkctl's to delete once they are not in use.
+	for _, name := range []string{"avatar", "banner"} {
+		if old, _ := ch.After[name+"RetireOld"].(string); old != "" && old != images[name] {
+			if _, err := run.put(ctx, planner.RetiringFileKey(planner.ProfileImageKey(name), old), old, nil); err != nil {
+				return "", err
+			}
+		}
+	}
 	if err := run.c.Write(ctx, "i/update", body, nil); err != nil {
 		return "", err
 	}
@@ -80,11 +90,6 @@ func (profileApplier) apply(ctx context.Context, run *applyRun, ch *planner.Chan
 			continue
 		}
 		key := planner.ProfileImageKey(name)
-		if old, _ := ch.After[name+"RetireOld"].(string); old != "" && old != images[name] {
-			if _, err := run.put(ctx, planner.RetiringFileKey(key, old), old, nil); err != nil {
-				return "", err
-			}
-		}
 		if v == nil {
 			if _, err := run.drop(ctx, key); err != nil {
 				return "", err
