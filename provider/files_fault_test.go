@@ -56,7 +56,9 @@ func (w *filesWorld) account(avatar, logo string, banner bool, comment *string, 
 	})
 }
 
-func (w *filesWorld) seed() *schema.Account { return w.account("avatar1.png", "logo1.png", false, nil, true) }
+func (w *filesWorld) seed() *schema.Account {
+	return w.account("avatar1.png", "logo1.png", false, nil, true)
+}
 
 func (w *filesWorld) desired() *schema.Account {
 	c := "a comment"
