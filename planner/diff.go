@@ -85,6 +85,8 @@ type planState struct {
 	fileIDs map[string]string
 	// imageChanges marks "avatar" and "banner" when the plan sets them.
 	imageChanges map[string]bool
+	// fileKeys indexes the record's drive file entries by id (ownedFileKey).
+	fileKeys map[string]string
 }
 
 func (p *planState) add(groups ...[]*Change) {

@@ -188,19 +188,20 @@ func (p *planState) pickFile(key string, files []LiveFile) (LiveFile, bool) {
 }
 
 // ownedFileKey finds the record key of a drive file id among the drive
-// file entries (retiring ones included).
+// file entries (retiring ones included); the first in order when several.
 func (p *planState) ownedFileKey(id string) (string, bool) {
-	var keys []string
-	for k, o := range p.live.Ownership.objects() {
-		if o.ID == id && strings.HasPrefix(k, TypeDriveFile+"[") {
-			keys = append(keys, k)
+	if p.fileKeys == nil {
+		p.fileKeys = map[string]string{}
+		for k, o := range p.live.Ownership.objects() {
+			if strings.HasPrefix(k, TypeDriveFile+"[") {
+				if old, ok := p.fileKeys[o.ID]; !ok || k < old {
+					p.fileKeys[o.ID] = k
+				}
+			}
 		}
 	}
-	if len(keys) == 0 {
-		return "", false
-	}
-	sort.Strings(keys)
-	return keys[0], true
+	k, ok := p.fileKeys[id]
+	return k, ok
 }
 
 func (p *planState) fileDelete(key string, f LiveFile, reason string) *Change {

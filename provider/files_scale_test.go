@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/mkctl/mkctl/planner"
+	"github.com/mkctl/mkctl/schema"
+)
+
+// filesAccount declares n PNG files spread over folders (n/folders each),
+// their sources made in dir once per seed.
+func filesAccount(t testing.TB, dir string, n, nFolders int, seedOf func(i int) int) *schema.Account {
+	paths := make([]string, nFolders)
+	for f := range nFolders {
+		paths[f] = fmt.Sprintf("f%02d", f)
+	}
+	return account(folders(paths...), func(a *schema.Account) {
+		for i := range n {
+			folder := paths[i%nFolders]
+			name := fmt.Sprintf("img%03d.png", i)
+			s := imageSource(t, dir, fmt.Sprintf("src/%d.png", seedOf(i)), seedOf(i))
+			a.DriveFiles = append(a.DriveFiles, &schema.DriveFile{Name: name, Folder: folder, Source: *s})
+		}
+	})
+}
+
+// TestFilesOneOfFiftyChanged: of fifty declared images, new bytes for one
+// are one upload (and the old file's deletion); the other 49 cost nothing.
+func TestFilesOneOfFiftyChanged(t *testing.T) {
+	env := newEmuEnv(t)
+	dir := t.TempDir()
+	acct := filesAccount(t, dir, 50, 5, func(i int) int { return 1000 + i })
+	planAndApply(t, env, acct)
+	if n := len(env.emu.FilesOf(env.me.ID)); n != 50 {
+		t.Fatalf("%d files after the first apply", n)
+	}
+	acct = filesAccount(t, dir, 50, 5, func(i int) int {
+		if i == 17 {
+			return 5000
+		}
+		return 1000 + i
+	})
+	env.resetCounts()
+	ap := planAndApply(t, env, acct)
+	if got := changeSummary(ap); len(got) != 2 {
+		t.Fatalf("plan %v, want the replace of one file and its old file's deletion", got)
+	}
+	if env.count("drive/files/create") != 1 || env.count("drive/files/delete") != 1 || env.count("drive/files/update") != 0 {
+		t.Errorf("uploads %d, deletes %d, updates %d; want 1, 1, 0",
+			env.count("drive/files/create"), env.count("drive/files/delete"), env.count("drive/files/update"))
+	}
+	t.Logf("changing one image of fifty: %d requests in all (read, plan, apply)", env.total())
+}
+
+// BenchmarkPlanDriveFiles: plan of an account with 500 drive files in 20
+// folders, all declared, applied and recorded (emulator in process).
+func BenchmarkPlanDriveFiles(b *testing.B) {
+	env := newEmuEnv(b)
+	dir := b.TempDir()
+	acct := filesAccount(b, dir, 500, 20, func(i int) int { return 1000 + i })
+	live, err := ReadAccount(context.Background(), env.c, acct)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ap, _ := planner.PlanAccount(acct, live)
+	if _, err := Apply(context.Background(), env.c, ap, nil); err != nil {
+		b.Fatal(err)
+	}
+	env.resetCounts()
+	b.ReportAllocs()
+	for b.Loop() {
+		live, err := ReadAccount(context.Background(), env.c, acct)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ap, diags := planner.PlanAccount(acct, live)
+		if diags.HasErrors() || len(ap.Changes) != 0 {
+			b.Fatalf("plan: %v %v", diags, changeSummary(ap))
+		}
+	}
+	b.ReportMetric(float64(env.total())/float64(b.N), "requests/op")
+}
