@@ -226,3 +226,21 @@ func TestIsSVGLimit(t *testing.T) {
 		t.Errorf("SVG over 1 MiB: %q, want %q (Misskey's checkSvg skips it)", got, octetStream)
 	}
 }
+
+// FuzzSniffType: no input makes the detectors panic or loop, and the
+// answer always has a known extension or none.
+func FuzzSniffType(f *testing.F) {
+	f.Add([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), "a.png")
+	f.Add([]byte("\x00\x00\x00\x18ftypisom\x00\x00\x00\x00\x00\x00\x00\x08moov"), "a.mp4")
+	f.Add([]byte("\x1a\x45\xdf\xa3\x84\x42\x82\x84webm"), "a")
+	f.Add([]byte("II*\x00\x08\x00\x00\x00\xff\xff"), "a")
+	f.Add([]byte("ID3\x04\x00\x00\x00\x00\x00\x00ID3"), "a")
+	f.Add([]byte("<?xml version=\"1.0\"?><svg/>"), "a.txt")
+	f.Fuzz(func(t *testing.T, b []byte, name string) {
+		ft := sniff(bytes.NewReader(b), int64(len(b)), name)
+		if ft.mime == "" || (ft.mime == octetStream) != (ft.ext == "") {
+			t.Errorf("sniff = %+v", ft)
+		}
+		imageSize(bytes.NewReader(b), int64(len(b)), ft.mime)
+	})
+}
