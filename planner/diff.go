@@ -63,6 +63,7 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// notes that attach them; old and undeclared files go after the notes
 	// that used them were replaced, and before the folders that held them.
 	p.add(antExtras, antDels, listDels, listUps, antUps, listExtras, folderUps, fileUps, followUps, pinSteps, followDels, fileDels, imageDels, folderExtras, folderDels)
+	p.checkUploads()
 	p.checkPreventDestroy()
 	p.forgetGone()
 	p.estimateWaits()
@@ -87,6 +88,8 @@ type planState struct {
 	imageChanges map[string]bool
 	// fileKeys indexes the record's drive file entries by id (ownedFileKey).
 	fileKeys map[string]string
+	// uploads are the files the plan uploads (checkUploads).
+	uploads []plannedUpload
 }
 
 func (p *planState) add(groups ...[]*Change) {

@@ -1,9 +1,12 @@
 package planner
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/mkctl/mkctl/schema"
 )
@@ -91,6 +94,7 @@ func (p *planState) planDriveFiles() (ups, dels []*Change) {
 				Attrs:   fileAttrs(nil, want)}
 			p.fileRefs(c, want, folderByPath)
 			ups = append(ups, c)
+			p.uploads = append(p.uploads, plannedUpload{what: "drive_file " + strconv.Quote(want.Key()), src: &want.Source, rng: want.Source.Range, decl: want.DeclRange})
 			continue
 		}
 		kept[m.ID] = true
@@ -108,6 +112,7 @@ func (p *planState) planDriveFiles() (ups, dels []*Change) {
 				c.Reason += "; the old file was not uploaded by mkctl, so it stays"
 			}
 			ups = append(ups, c)
+			p.uploads = append(p.uploads, plannedUpload{what: "drive_file " + strconv.Quote(want.Key()), src: &want.Source, rng: want.Source.Range, decl: want.DeclRange})
 			continue
 		}
 		p.fileIDs[want.Key()] = m.ID
@@ -366,6 +371,7 @@ func (p *planState) planProfileImages(c *Change) (*Change, []*Change) {
 		}
 		if want.Source != nil {
 			c.After[name] = uploadAfter(want.Source)
+			p.uploads = append(p.uploads, plannedUpload{what: "the " + name, src: want.Source, rng: want.Range, decl: want.Range})
 		} else {
 			c.After[name] = nil
 		}
@@ -448,4 +454,101 @@ func (p *planState) fileNames(ids []string) []any {
 		}
 	}
 	return out
+}
+
+// plannedUpload is a file the plan uploads, for the checks Misskey makes
+// of drive/files/create, done here before anything changes.
+type plannedUpload struct {
+	what      string // drive_file "media/logo.png", the avatar
+	src       *schema.FileSource
+	rng, decl hcl.Range
+}
+
+// defaultUploadableTypes is Misskey's default uploadableFileTypes policy.
+var defaultUploadableTypes = []any{"text/*", "application/json", "image/*", "video/*", "audio/*"}
+
+// checkUploads refuses, at the block, an upload Misskey would refuse: a
+// type the role's uploadableFileTypes does not allow (UNALLOWED_FILE_TYPE),
+// a file over maxFileSizeMb (MAX_FILE_SIZE_EXCEEDED), and new files that
+// do not fit in the drive's free capacity (NO_FREE_SPACE; old files are
+// deleted only after the new ones are uploaded, so they free nothing
+// before). Moderators and administrators skip these checks, as in Misskey.
+func (p *planState) checkUploads() {
+	if len(p.uploads) == 0 || p.live.Profile["isModerator"] == true || p.live.Profile["isAdmin"] == true {
+		return
+	}
+	types, ok := p.live.Policies["uploadableFileTypes"].([]any)
+	if !ok {
+		types = defaultUploadableTypes
+	}
+	maxMB := p.policy("maxFileSizeMb", 30)
+	var total int64
+	seen := map[string]bool{}
+	for _, u := range p.uploads {
+		rng := u.rng
+		if rng.Filename == "" {
+			rng = u.decl
+		}
+		if !typeAllowed(u.src.Type, types) {
+			p.errorf(rng, "File type not allowed",
+				"%s is %s (%s), which this account may not upload (role policy uploadableFileTypes allows %s): Misskey would refuse it (UNALLOWED_FILE_TYPE). Hint: convert the file, or ask the administrator to allow the type.",
+				u.what, u.src.Path, u.src.Type, typeList(types))
+			continue
+		}
+		if limit := int64(maxMB) << 20; u.src.Size > limit {
+			p.errorf(rng, "File too large",
+				"%s is %s (%s), larger than the %d MB this account may upload (role policy maxFileSizeMb): Misskey would refuse it (MAX_FILE_SIZE_EXCEEDED). Hint: make the file smaller than %d bytes.",
+				u.what, u.src.Path, humanBytes(u.src.Size), maxMB, limit)
+			continue
+		}
+		if !seen[u.src.MD5] {
+			seen[u.src.MD5] = true
+			total += u.src.Size
+		}
+	}
+	if d := p.live.Drive; d != nil && d.Usage+total > d.Capacity {
+		u := p.uploads[len(p.uploads)-1]
+		rng := u.decl
+		if rng.Filename == "" {
+			rng = u.rng
+		}
+		p.errorf(rng, "Drive full",
+			"This plan uploads %s, but the drive has %s free (%s of %s used): Misskey would refuse the uploads (NO_FREE_SPACE). Hint: delete files in the drive, or ask the administrator for more (role policy driveCapacityMb).",
+			humanBytes(total), humanBytes(max(d.Capacity-d.Usage, 0)), humanBytes(d.Usage), humanBytes(d.Capacity))
+	}
+}
+
+// typeAllowed is Misskey's check of a type against uploadableFileTypes.
+func typeAllowed(typ string, allowed []any) bool {
+	for _, a := range allowed {
+		s, _ := a.(string)
+		switch {
+		case s == "*" || s == "*/*":
+			return true
+		case strings.HasSuffix(s, "/*") && strings.HasPrefix(typ, strings.TrimSuffix(s, "*")):
+			return true
+		case s == typ:
+			return true
+		}
+	}
+	return false
+}
+
+func typeList(types []any) string {
+	parts := make([]string, len(types))
+	for i, t := range types {
+		parts[i] = fmt.Sprint(t)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// humanBytes is a size for a message: "812 bytes", "18.0 KiB", "31.5 MiB".
+func humanBytes(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }

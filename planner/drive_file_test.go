@@ -237,3 +237,41 @@ func TestPinnedNoteFiles(t *testing.T) {
 		t.Errorf("note lost its file: %s", got)
 	}
 }
+
+func TestUploadChecks(t *testing.T) {
+	acct := base()
+	txt := declFile("", "notes.txt", md5Of('t'))
+	txt.Source.Type = "text/plain"
+	big := declFile("", "big.png", md5Of('b'))
+	big.Source.Size = 31 << 20
+	acct.DriveFiles = []*schema.DriveFile{txt, big}
+	live := &Live{Profile: map[string]any{}, Policies: map[string]any{"uploadableFileTypes": []any{"image/*"}}}
+	_, diags := PlanAccount(acct, live)
+	if len(diags) != 2 || !strings.Contains(diags[0].Detail, "UNALLOWED_FILE_TYPE") || !strings.Contains(diags[1].Detail, "MAX_FILE_SIZE_EXCEEDED") {
+		t.Errorf("diags: %v", diags)
+	}
+	// Within the limits, but not within the free space: the new bytes
+	// count in full (old files go only after the uploads).
+	big.Source.Size = 20 << 20
+	live.Policies = map[string]any{"maxFileSizeMb": float64(50)}
+	live.Drive = &DriveUsage{Capacity: 100 << 20, Usage: 90 << 20}
+	if _, diags := PlanAccount(acct, live); len(diags) != 1 || !strings.Contains(diags.Error(), "NO_FREE_SPACE") {
+		t.Errorf("diags: %v", diags)
+	}
+	live.Drive.Usage = 10 << 20
+	if _, diags := PlanAccount(acct, live); diags.HasErrors() {
+		t.Errorf("fits: %v", diags)
+	}
+	// Moderators skip Misskey's checks.
+	live.Drive.Usage = 99 << 20
+	live.Profile["isModerator"] = true
+	if _, diags := PlanAccount(acct, live); diags.HasErrors() {
+		t.Errorf("moderator: %v", diags)
+	}
+	// An unchanged file is not uploaded, so not checked.
+	delete(live.Profile, "isModerator")
+	live.DriveFiles = []LiveFile{liveFile("f1", "", "", "big.png", md5Of('b')), liveFile("f2", "", "", "notes.txt", md5Of('t'))}
+	if _, diags := PlanAccount(acct, live); diags.HasErrors() {
+		t.Errorf("nothing uploaded: %v", diags)
+	}
+}

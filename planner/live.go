@@ -47,6 +47,9 @@ type Live struct {
 	// "avatar" and "banner"; absent when the id is null or the file is
 	// gone.
 	ProfileImages map[string]LiveFile
+	// Drive is the drive's capacity and usage in bytes (the `drive`
+	// endpoint), read only when the plan may upload; nil when not read.
+	Drive *DriveUsage
 	Antennas      []LiveAntenna
 	UserLists     []LiveUserList
 	// Ownership is the record mkctl keeps in the account registry; nil
@@ -130,4 +133,11 @@ type LiveUserList struct {
 	Name      string
 	UserIDs   []string
 	CreatedAt time.Time
+}
+
+// DriveUsage is the `drive` endpoint's answer: capacity (policy
+// driveCapacityMb × 1 MiB) and usage, in bytes.
+type DriveUsage struct {
+	Capacity int64
+	Usage    int64
 }

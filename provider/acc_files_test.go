@@ -1,7 +1,11 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"image"
+	"image/png"
 	"slices"
 	"strings"
 	"testing"
@@ -281,4 +285,62 @@ func TestAccFilesLostRepliesConverge(t *testing.T) {
 		t.Errorf("account after convergence: %+v", me)
 	}
 	accNoChanges(t, ctx, c, px, acct)
+}
+
+// TestAccFilesPolicyChecks: with a role allowing only images in a 1 MiB
+// drive, the plan refuses a text file (UNALLOWED_FILE_TYPE) and an avatar
+// larger than the free space (NO_FREE_SPACE) at their blocks, before any
+// write; the same avatar is what the real server refuses.
+func TestAccFilesPolicyChecks(t *testing.T) {
+	srv := acctest.Connect(t)
+	ctx := accCtx(t)
+	u := srv.NewUser(t, "filesp")
+	srv.SetPolicy(t, u, "uploadableFileTypes", []any{"image/*"})
+	srv.SetPolicy(t, u, "driveCapacityMb", 1)
+	px := srv.NewProxy(t)
+	c := accClient(t, &acctest.Server{URL: px.URL}, u.MiAuth(t, mkctlPermissions...))
+	dir := t.TempDir()
+	// Noise does not compress: 600×600 RGBA is about 1.4 MB of PNG.
+	img := image.NewRGBA(image.Rect(0, 0, 600, 600))
+	if _, err := rand.Read(img.Pix); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	big := writeSource(t, dir, "big.png", b.Bytes(), "image/png")
+	txt := writeSource(t, dir, "notes.txt", []byte("some notes\n"), "text/plain")
+	acct := account(func(a *schema.Account) {
+		a.Username, a.Host = u.Username, px.URL
+		a.Profile = &schema.Profile{Attrs: map[string]schema.ProfileValue{}, Images: map[string]schema.ProfileImage{"avatar": {Source: big}}}
+		a.DriveFiles = []*schema.DriveFile{{Name: "notes.txt", Source: *txt}}
+	})
+	live, err := ReadAccount(ctx, c, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.Drive == nil || live.Drive.Capacity != 1<<20 {
+		t.Fatalf("drive usage %+v, want a capacity of 1 MiB", live.Drive)
+	}
+	_, diags := planner.PlanAccount(acct, live)
+	var details []string
+	for _, d := range diags {
+		details = append(details, d.Detail)
+	}
+	all := strings.Join(details, "\n")
+	if !strings.Contains(all, "UNALLOWED_FILE_TYPE") || !strings.Contains(all, "NO_FREE_SPACE") {
+		t.Errorf("diagnostics:\n%s", all)
+	}
+	for _, ep := range []string{"drive/files/create", "i/update", "i/registry/set"} {
+		if px.Count(ep) > 0 {
+			t.Errorf("%s sent while planning", ep)
+		}
+	}
+	// The server agrees: the upload is refused.
+	c2 := accClient(t, srv, u.NativeToken)
+	err = c2.Upload(ctx, "drive/files/create", upload{Fields: [][2]string{{"name", "big.png"}}, Path: big.Abs, Filename: "big.png", Size: big.Size}, nil)
+	if !IsCode(err, "NO_FREE_SPACE") {
+		t.Errorf("the real server answered %v, want NO_FREE_SPACE", err)
+	}
 }

@@ -216,6 +216,9 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 	if err := readDriveFiles(ctx, r, live); err != nil {
 		return nil, err
 	}
+	if err := readDriveUsage(ctx, r, live); err != nil {
+		return nil, err
+	}
 	if err := resolveUsers(ctx, r, live); err != nil {
 		return nil, err
 	}

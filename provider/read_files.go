@@ -226,3 +226,43 @@ func readDriveFiles(ctx context.Context, r *reading, live *planner.Live) error {
 	live.DriveFiles = out
 	return nil
 }
+
+// readDriveUsage reads `drive` ({capacity, usage}, no rate limit) when the
+// plan may upload something — a declared file with no live file of its
+// bytes at its path, or an avatar or banner whose file has other bytes —
+// so the plan can refuse uploads that would not fit (planner.checkUploads).
+// A plan that uploads nothing does not pay for it.
+func readDriveUsage(ctx context.Context, r *reading, live *planner.Live) error {
+	if !mayUpload(r, live) {
+		return nil
+	}
+	var d struct {
+		Capacity int64 `json:"capacity"`
+		Usage    int64 `json:"usage"`
+	}
+	if err := r.read(ctx, "drive", nil, &d); err != nil {
+		return fmt.Errorf("reading the drive's capacity: %w", err)
+	}
+	live.Drive = &planner.DriveUsage{Capacity: d.Capacity, Usage: d.Usage}
+	return nil
+}
+
+func mayUpload(r *reading, live *planner.Live) bool {
+	have := map[string]bool{}
+	for _, f := range live.DriveFiles {
+		have[f.Key()+"\x00"+f.MD5] = true
+	}
+	for _, f := range r.acct.DriveFiles {
+		if !have[f.Key()+"\x00"+f.Source.MD5] {
+			return true
+		}
+	}
+	if r.acct.Profile != nil {
+		for name, img := range r.acct.Profile.Images {
+			if img.Source != nil && live.ProfileImages[name].MD5 != img.Source.MD5 {
+				return true
+			}
+		}
+	}
+	return false
+}
