@@ -49,9 +49,9 @@ type Live struct {
 	ProfileImages map[string]LiveFile
 	// Drive is the drive's capacity and usage in bytes (the `drive`
 	// endpoint), read only when the plan may upload; nil when not read.
-	Drive *DriveUsage
-	Antennas      []LiveAntenna
-	UserLists     []LiveUserList
+	Drive     *DriveUsage
+	Antennas  []LiveAntenna
+	UserLists []LiveUserList
 	// Ownership is the record mkctl keeps in the account registry; nil
 	// when there is none (a new token starts with none).
 	Ownership *Ownership
