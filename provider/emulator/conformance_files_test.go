@@ -182,32 +182,34 @@ func driveFileCases() []confCase {
 			step{as: "a", ep: "drive/files", body: obj{"folderId": "$fd.id"}},
 		)},
 
-		{name: "drive/files/policies", users: "a b c d e", policies: map[string]map[string]any{
-			"a": {"maxFileSizeMb": 1},
-			"b": {"driveCapacityMb": 1},
-			"c": {"uploadableFileTypes": []any{"image/png", "application/pdf"}},
-			"d": {"alwaysMarkNsfw": true},
-			"e": {"canUpdateBioMedia": false},
-		}, steps: []step{
+		// Role policies, one case per role so that their set-ups (which
+		// wait for the role to be in effect) run side by side.
+		{name: "drive/files/policies/size", users: "a b", policies: map[string]map[string]any{"a": {"maxFileSizeMb": 1}, "b": {"driveCapacityMb": 1}}, steps: []step{
 			uploadStep("a", file("big.txt", bytes.Repeat([]byte("a"), 1<<20+1)), nil, ""),
 			uploadStep("a", file("fits.txt", bytes.Repeat([]byte("a"), 1<<20)), nil, ""),
 			uploadStep("b", file("half.txt", bytes.Repeat([]byte("b"), 600_000)), nil, ""),
 			uploadStep("b", file("half2.txt", bytes.Repeat([]byte("c"), 600_000)), nil, ""),
 			// A deduplicated upload needs no space.
 			uploadStep("b", file("again.txt", bytes.Repeat([]byte("b"), 600_000)), nil, ""),
-			step{as: "b", ep: "drive"},
+			{as: "b", ep: "drive"},
+		}},
+		{name: "drive/files/policies/types", users: "c", policies: map[string]map[string]any{"c": {"uploadableFileTypes": []any{"image/png", "application/pdf"}}}, steps: []step{
 			uploadStep("c", file("notes.txt", textNotes), nil, ""),
 			uploadStep("c", file("doc.pdf", pdfTiny), nil, ""),
 			uploadStep("c", file("red.png", pngRed), nil, ""),
 			uploadStep("c", file("anim.gif", gifSmall), nil, ""),
+		}},
+		{name: "drive/files/policies/nsfw", users: "d", policies: map[string]map[string]any{"d": {"alwaysMarkNsfw": true}}, steps: []step{
 			uploadStep("d", file("red.png", pngRed), nil, "df"),
-			step{as: "d", ep: "drive/files/update", body: obj{"fileId": "$df.id", "isSensitive": false}},
-			step{as: "d", ep: "drive/files/update", body: obj{"fileId": "$df.id", "isSensitive": true}},
-			step{as: "d", ep: "i/update", body: obj{"alwaysMarkNsfw": true}},
+			{as: "d", ep: "drive/files/update", body: obj{"fileId": "$df.id", "isSensitive": false}},
+			{as: "d", ep: "drive/files/update", body: obj{"fileId": "$df.id", "isSensitive": true}},
+			{as: "d", ep: "i/update", body: obj{"alwaysMarkNsfw": true}},
+		}},
+		{name: "drive/files/policies/bio", users: "e", policies: map[string]map[string]any{"e": {"canUpdateBioMedia": false}}, steps: []step{
 			uploadStep("e", file("red.png", pngRed), nil, "ef"),
-			step{as: "e", ep: "i/update", body: obj{"avatarId": "$ef.id"}},
-			step{as: "e", ep: "i/update", body: obj{"bannerId": "0000000000"}},
-			step{as: "e", ep: "i/update", body: obj{"avatarId": nil}},
+			{as: "e", ep: "i/update", body: obj{"avatarId": "$ef.id"}},
+			{as: "e", ep: "i/update", body: obj{"bannerId": "0000000000"}},
+			{as: "e", ep: "i/update", body: obj{"avatarId": nil}},
 		}},
 
 		{name: "drive/files", users: "a b", steps: []step{
