@@ -309,6 +309,12 @@ func TestValidateMatchesRecordedSamples(t *testing.T) {
 		if err := json.Unmarshal(data, &s); err != nil {
 			continue // a response that is not an object
 		}
+		if _, isForm := s.Request["multipart"]; isForm {
+			// An upload (drive/files/create): its form fields are strings
+			// that ApiCallService casts before Ajv sees them; the
+			// emulator's upload tests check those against the schema.
+			continue
+		}
 		delete(s.Request, "_auth")
 		verr := Validate(s.Endpoint, s.Request)
 		switch {
