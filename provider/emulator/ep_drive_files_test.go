@@ -403,3 +403,24 @@ func TestDriveFilesControlAndState(t *testing.T) {
 		t.Errorf("after Load: %+v", f)
 	}
 }
+
+func TestDriveFilesModerator(t *testing.T) {
+	w := newWorld(t, Options{})
+	w.e.UpdateUser(w.alice.ID, func(u *User) { u.IsModerator = true })
+	w.e.SetPolicy(w.alice.ID, "maxFileSizeMb", 1)
+	w.e.SetPolicy(w.alice.ID, "uploadableFileTypes", []any{"image/png"})
+	// Moderators skip the type, size and capacity checks.
+	w.upload(nil, "README", bytes.Repeat([]byte("x"), 1<<20+1))
+	if me := w.ok("i", nil); me["isModerator"] != true || me["isAdmin"] != false {
+		t.Errorf("i: isModerator %v isAdmin %v", me["isModerator"], me["isAdmin"])
+	}
+	bobs := mustOK(t, uploadAs(t, w.e, w.bobTok, nil, "b.png", pngBlue))["id"]
+	if got := w.ok("drive/files/show", map[string]any{"fileId": bobs}); got["userId"] != w.bob.ID {
+		t.Errorf("a moderator shows bob's file: %v", got)
+	}
+	w.ok("drive/files/update", map[string]any{"fileId": bobs, "isSensitive": true})
+	w.noContent("drive/files/delete", map[string]any{"fileId": bobs})
+	// Not a moderator: bob may not touch alice's files.
+	mine := w.upload(nil, "a.png", pngRed)["id"]
+	wantError(t, post(t, w.e, "drive/files/delete", w.bobTok, map[string]any{"fileId": mine}), 400, "ACCESS_DENIED", "5eb8d909-2540-4970-90b8-dd6f86088121")
+}

@@ -78,6 +78,13 @@ type User struct {
 	FollowersCount int `json:"followersCount"`
 	FollowingCount int `json:"followingCount"`
 
+	// IsModerator and IsAdmin stand for a moderator's or an
+	// administrator's role (set with UpdateUser): they skip an upload's
+	// type, size and capacity checks and may see, change and delete other
+	// users' drive files.
+	IsModerator bool `json:"isModerator,omitempty"`
+	IsAdmin     bool `json:"isAdmin,omitempty"`
+
 	// PolicyOverrides change this user's role policies (SetPolicy).
 	PolicyOverrides map[string]any `json:"policyOverrides,omitempty"`
 
@@ -91,6 +98,9 @@ type Field struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
+
+// isModerator is RoleService.isModerator: a moderator or administrator.
+func (u *User) isModerator() bool { return u.IsModerator || u.IsAdmin }
 
 // IsLocal reports whether the user belongs to the emulated server.
 func (u *User) IsLocal() bool { return u.Host == nil }
