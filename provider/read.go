@@ -20,9 +20,10 @@ import (
 //	         that kind (see reading.manages): unpinned recorded notes, follows, follow requests, drive
 //	         folders, antennas, user lists, also_known_as. A reader that needs only the record starts as
 //	         soon as the record is there, without waiting for `i`.
-//	stage 2b drive/files for each folder holding declared or recorded files, at the same time
-//	         (readDriveFiles), once the folder walk has given their ids; drive/files/show for the
-//	         avatar and banner runs in stage 2 (readProfileImages).
+//	         The drive files' listings (readDriveFiles) follow the folder walk in the same reader,
+//	         as soon as it has given their folders' ids; drive/files/show for the avatar and banner
+//	         is a reader of its own (readProfileImages). `drive` comes last, only when the plan may
+//	         upload (readDriveUsage).
 //	stage 3  users/show for accts the configuration mentions that stage 2 did not already identify.
 //
 // A profile-only configuration therefore costs exactly two requests. Every
@@ -48,7 +49,7 @@ var liveReaders = []struct {
 	{readAlsoKnownAs, true},        // the profile's alsoKnownAs
 	{readFollows, true},            // followingCount chooses between paging and users/show
 	{readFollowRequests, false},
-	{readDriveFolders, false},
+	{readFoldersAndFiles, false}, // the files' listings follow the folder walk at once
 	{readAntennas, false},
 	{readUserLists, false},
 	{readProfileImages, true}, // avatarId and bannerId
@@ -211,11 +212,8 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 			store(live)
 		}
 	}
-	// Drive files need the folders' ids: their listings start once the
-	// folder walk is done.
-	if err := readDriveFiles(ctx, r, live); err != nil {
-		return nil, err
-	}
+	// The drive's free space, only when the plan may upload: that needs
+	// the files and the images.
 	if err := readDriveUsage(ctx, r, live); err != nil {
 		return nil, err
 	}

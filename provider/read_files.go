@@ -266,3 +266,29 @@ func mayUpload(r *reading, live *planner.Live) bool {
 	}
 	return false
 }
+
+// readFoldersAndFiles is the folder walk followed at once by the listings of
+// the files in those folders, in one reader: the files need the folders'
+// ids, and nothing else.
+func readFoldersAndFiles(ctx context.Context, r *reading) (func(*planner.Live), error) {
+	storeFolders, err := readDriveFolders(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	tmp := &planner.Live{}
+	if storeFolders != nil {
+		storeFolders(tmp)
+	}
+	if err := readDriveFiles(ctx, r, tmp); err != nil {
+		return nil, err
+	}
+	if storeFolders == nil && tmp.DriveFiles == nil {
+		return nil, nil
+	}
+	return func(l *planner.Live) {
+		if storeFolders != nil {
+			l.DriveFolders = tmp.DriveFolders
+		}
+		l.DriveFiles = tmp.DriveFiles
+	}, nil
+}
