@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/mkctl/mkctl/planner"
@@ -81,4 +82,48 @@ func BenchmarkPlanDriveFiles(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(env.total())/float64(b.N), "requests/op")
+}
+
+// TestReadFilesRequests counts a plan's reads of files and images: one
+// listing per folder holding declared files (the root without folderId),
+// one drive/files/show per image, and `drive` only when something would be
+// uploaded.
+func TestReadFilesRequests(t *testing.T) {
+	env := newEmuEnv(t)
+	dir := t.TempDir()
+	acct := account(folders("media"), func(a *schema.Account) {
+		a.Profile = &schema.Profile{Attrs: map[string]schema.ProfileValue{}, Images: map[string]schema.ProfileImage{
+			"avatar": {Source: imageSource(t, dir, "a.png", 1)}, "banner": {Source: imageSource(t, dir, "b.png", 2)}}}
+		a.DriveFiles = []*schema.DriveFile{
+			{Name: "logo.png", Folder: "media", Source: *imageSource(t, dir, "logo.png", 3)},
+			{Name: "doc.txt", Source: *writeSource(t, dir, "doc.txt", []byte("doc\n"), "text/plain")},
+		}
+	})
+	planAndApply(t, env, acct)
+	env.resetCounts()
+	if ap := planAndApply(t, env, acct); len(ap.Changes) != 0 {
+		t.Fatalf("second plan %v", changeSummary(ap))
+	}
+	want := map[string]int{"i": 1, "i/registry/get-detail": 1, "drive/folders": 1, "drive/files": 2, "drive/files/show": 2}
+	check := func(want map[string]int) {
+		t.Helper()
+		env.mu.Lock()
+		defer env.mu.Unlock()
+		if !maps.Equal(env.counts, want) {
+			t.Errorf("requests %v, want %v", env.counts, want)
+		}
+	}
+	check(want)
+	// New avatar bytes: the plan also reads the drive's free space.
+	acct.Profile.Images["avatar"] = schema.ProfileImage{Source: imageSource(t, dir, "a2.png", 4)}
+	env.resetCounts()
+	live, err := ReadAccount(context.Background(), env.c, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want["drive"] = 1
+	check(want)
+	if live.Drive == nil || live.Drive.Capacity == 0 {
+		t.Errorf("drive %+v", live.Drive)
+	}
 }
