@@ -235,13 +235,17 @@ func (p *planState) planPinnedNotes() []*Change {
 			if !ok {
 				old = unpinned[replaces[i]]
 			}
+			reason := "notes cannot be edited"
+			if sameContent(liveContent(old), applied) && !p.sameFiles(want, old.FileIDs) {
+				reason = "notes cannot be edited; its files changed"
+			}
 			c := &Change{Address: p.address(key), Type: TypePinnedNote, Action: ActionReplace, Key: key, ID: replaces[i],
-				After: content, Applied: applied, Refs: refs, Reason: "notes cannot be edited",
+				After: content, Applied: applied, Refs: refs, Reason: reason,
 				Attrs: append(noteAttrs(liveContent(old), content), p.noteFileAttrs(old.FileIDs, want)...)}
 			if p.adopted(key) {
 				c.After = copyMap(content)
 				c.After["keepOld"] = true
-				c.Reason = "notes cannot be edited; the old note was not posted by mkctl, so it is only unpinned"
+				c.Reason = reason + "; the old note was not posted by mkctl, so it is only unpinned"
 			}
 			steps = append(steps, c)
 		default:
@@ -365,8 +369,8 @@ func (p *planState) noteFileAttrs(live []string, want *schema.PinnedNote) []Attr
 	if len(before) == 0 && len(after) == 0 {
 		return nil
 	}
-	if reflect.DeepEqual(before, after) && p.sameFiles(want, live) {
-		return nil
+	if reflect.DeepEqual(before, after) {
+		return nil // the same paths: a file's content changed (see the replace's reason)
 	}
 	a := AttrChange{Name: "files"}
 	if before != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -185,6 +186,7 @@ func putFile(ctx context.Context, run *applyRun, want fileWant) (apiFile, error)
 	if f.MD5 != "" && f.MD5 != want.src.md5 {
 		return f, fmt.Errorf("%s changed since the plan was made (md5 %s, uploaded as file %s with md5 %s); plan again", want.src.path, want.src.md5, f.ID, f.MD5)
 	}
+	run.uploaded = append(run.uploaded, f.ID)
 	if f.Name != want.name {
 		// Misskey appends the detected extension to a name that lacks it
 		// ("logo" → "logo.png"); drive/files/update stores a name as sent.
@@ -222,6 +224,9 @@ func fixMeta(ctx context.Context, run *applyRun, f apiFile, want fileWant) error
 
 // createdID reports whether this apply uploaded or recorded the id.
 func (run *applyRun) createdID(id string) bool {
+	if slices.Contains(run.uploaded, id) {
+		return true
+	}
 	for _, v := range run.created {
 		if v == id {
 			return true

@@ -47,6 +47,8 @@ type applyRun struct {
 	created map[string]string
 	// imageFolderID is the folder avatars and banners go into, once known.
 	imageFolderID string
+	// uploaded are the files this apply uploaded: an image may reuse them.
+	uploaded []string
 
 	// calls are the times of this apply's rate-limited calls, by endpoint,
 	// written into the record with it (see noteCall).

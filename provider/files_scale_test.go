@@ -127,3 +127,25 @@ func TestReadFilesRequests(t *testing.T) {
 		t.Errorf("drive %+v", live.Drive)
 	}
 }
+
+// TestAvatarAndBannerShareBytes: the same bytes as avatar and banner are
+// one upload, one file for both (Misskey allows it).
+func TestAvatarAndBannerShareBytes(t *testing.T) {
+	env := newEmuEnv(t)
+	dir := t.TempDir()
+	data := pngBytes(t, 9)
+	acct := account(func(a *schema.Account) {
+		a.Profile = &schema.Profile{Attrs: map[string]schema.ProfileValue{}, Images: map[string]schema.ProfileImage{
+			"avatar": {Source: writeSource(t, dir, "avatar.png", data, "image/png")},
+			"banner": {Source: writeSource(t, dir, "banner.png", data, "image/png")}}}
+	})
+	planAndApply(t, env, acct)
+	u := env.emu.UserByID(env.me.ID)
+	if env.count("drive/files/create") != 1 || u.AvatarID == nil || u.BannerID == nil || *u.AvatarID != *u.BannerID {
+		t.Errorf("%d uploads, avatar %v banner %v", env.count("drive/files/create"), u.AvatarID, u.BannerID)
+	}
+	env.resetCounts()
+	if ap := planAndApply(t, env, acct); len(ap.Changes) != 0 || env.count("drive/files/show") != 1 {
+		t.Errorf("second plan %v, %d drive/files/show", changeSummary(ap), env.count("drive/files/show"))
+	}
+}
