@@ -5,7 +5,20 @@ package planner
 // updates the ownership record after each one.
 //
 // profile
-//	update   i/update with every AttrChange (HCL names → API names), nil sent as null.
+//	update   i/update with every AttrChange (HCL names → API names), nil sent as null. The avatar and
+//	         banner are in After ("avatar": {source, path, md5, size, type}, or nil to clear): the file is
+//	         found by md5 or uploaded into the ImageFolderName folder first, and its id sent as avatarId /
+//	         bannerId; After["avatarRetireOld"] names the old file, kept in the record under a retiring key
+//	         (profile.avatar~ID) for the follow-up drive_file delete at the end of the plan.
+//
+// drive_file   (Key drive_file["media/logo.png"]; see drive_file.go)
+//	create   drive/files/find-by-hash {md5}; a file of those bytes at the folder and name is used, else
+//	         drive/files/create (multipart, streamed) with After's name, comment, isSensitive, folderId (or
+//	         the folder Refs["folder"] created earlier), force when the account has the bytes elsewhere.
+//	replace  the same upload; with After["retireOld"] the old file ID goes into the record as KEY~ID.
+//	update   drive/files/update {fileId: ID} + After (only what differs: an empty update is a 500).
+//	delete   unless another record entry holds ID or a note attaches it (drive/files/attached-notes),
+//	         drive/files/delete {fileId: ID}. Followup marks the deletion of a replaced file.
 //
 // user_list   (Key user_list.NAME)
 //	create   users/lists/create {name}; then users/lists/push for each id in After["push"].
@@ -30,7 +43,8 @@ package planner
 //	delete   Pending: following/requests/cancel {userId: ID}; otherwise following/delete {userId: ID}.
 //
 // pinned_note   (Key pinned_note.LABEL)
-//	create   record an Intent, notes/create with After (text, cw, visibility, localOnly, reactionAcceptance),
+//	create   record an Intent, notes/create with After (text, cw, visibility, localOnly, reactionAcceptance,
+//	         fileIds: an "" entry N is the id of the file Refs["fileIds.N"] uploaded earlier in the apply),
 //	         record the note, i/pin it. A re-run that finds the Intent looks for the note among the account's
 //	         newest notes before creating it again.
 //	replace  like create, then i/unpin ID and notes/delete ID (notes cannot be edited) — unless
