@@ -90,7 +90,6 @@ func (p *planState) planDriveFiles() (ups, dels []*Change) {
 		if !ok {
 			c := &Change{Address: p.address(key), Type: TypeDriveFile, Action: ActionCreate, Key: key,
 				After:   p.fileAfter(want, folderByPath),
-				Applied: map[string]any{"md5": want.Source.MD5},
 				Attrs:   fileAttrs(nil, want)}
 			p.fileRefs(c, want, folderByPath)
 			ups = append(ups, c)
@@ -101,7 +100,6 @@ func (p *planState) planDriveFiles() (ups, dels []*Change) {
 		if m.MD5 != want.Source.MD5 {
 			c := &Change{Address: p.address(key), Type: TypeDriveFile, Action: ActionReplace, Key: key, ID: m.ID,
 				After:   p.fileAfter(want, folderByPath),
-				Applied: map[string]any{"md5": want.Source.MD5},
 				Reason:  "its content changed; Misskey cannot change a file's bytes",
 				Attrs:   fileAttrs(&m, want)}
 			p.fileRefs(c, want, folderByPath)
@@ -117,7 +115,7 @@ func (p *planState) planDriveFiles() (ups, dels []*Change) {
 		}
 		p.fileIDs[want.Key()] = m.ID
 		if !p.owned(key, m.ID) {
-			p.adopt(key, m.ID, map[string]any{"md5": m.MD5})
+			p.adopt(key, m.ID, nil) // the live md5 is compared, nothing applied is kept: the entry chunks
 		}
 		upd := map[string]any{}
 		var attrs []AttrChange

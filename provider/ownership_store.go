@@ -111,6 +111,7 @@ type kindForm struct {
 var kindForms = []kindForm{
 	{"follow", `follow[`, true},
 	{"drive_folder", `drive_folder[`, true},
+	{"drive_file", `drive_file[`, true},
 	{"antenna", "antenna.", false},
 	{"user_list", "user_list.", false},
 }
