@@ -89,8 +89,8 @@ func (p *planState) planDriveFiles() (ups, dels []*Change) {
 		m, ok := p.pickFile(key, byKey[want.Key()])
 		if !ok {
 			c := &Change{Address: p.address(key), Type: TypeDriveFile, Action: ActionCreate, Key: key,
-				After:   p.fileAfter(want, folderByPath),
-				Attrs:   fileAttrs(nil, want)}
+				After: p.fileAfter(want, folderByPath),
+				Attrs: fileAttrs(nil, want)}
 			p.fileRefs(c, want, folderByPath)
 			ups = append(ups, c)
 			p.uploads = append(p.uploads, plannedUpload{what: "drive_file " + strconv.Quote(want.Key()), src: &want.Source, rng: want.Source.Range, decl: want.DeclRange})
@@ -99,9 +99,9 @@ func (p *planState) planDriveFiles() (ups, dels []*Change) {
 		kept[m.ID] = true
 		if m.MD5 != want.Source.MD5 {
 			c := &Change{Address: p.address(key), Type: TypeDriveFile, Action: ActionReplace, Key: key, ID: m.ID,
-				After:   p.fileAfter(want, folderByPath),
-				Reason:  "its content changed; Misskey cannot change a file's bytes",
-				Attrs:   fileAttrs(&m, want)}
+				After:  p.fileAfter(want, folderByPath),
+				Reason: "its content changed; Misskey cannot change a file's bytes",
+				Attrs:  fileAttrs(&m, want)}
 			p.fileRefs(c, want, folderByPath)
 			if p.owned(key, m.ID) {
 				c.After["retireOld"] = true
