@@ -82,10 +82,16 @@ func (p *planState) planDriveFiles() (ups, dels []*Change) {
 	p.fileIDs = map[string]string{}
 	kept := map[string]bool{} // live ids matched by a declaration
 	declaredFolders := map[string]bool{}
+	forcedSensitive := p.live.Policies["alwaysMarkNsfw"] == true
 	for _, want := range p.acct.DriveFiles {
 		declaredFolders[want.Folder] = true
 		key := DriveFileKey(want.Key())
 		p.protect(key, want.Lifecycle)
+		if forcedSensitive && !want.IsSensitive {
+			p.errorf(want.DeclRange, "Files are always sensitive",
+				"drive_file %q is not sensitive, but this account's role marks every file it uploads as sensitive and forbids unmarking it (role policy alwaysMarkNsfw): every plan would try again and fail (RESTRICTED_BY_ROLE). Hint: set is_sensitive = true.",
+				want.Key())
+		}
 		m, ok := p.pickFile(key, byKey[want.Key()])
 		if !ok {
 			c := &Change{Address: p.address(key), Type: TypeDriveFile, Action: ActionCreate, Key: key,

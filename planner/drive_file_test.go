@@ -275,3 +275,16 @@ func TestUploadChecks(t *testing.T) {
 		t.Errorf("nothing uploaded: %v", diags)
 	}
 }
+
+func TestAlwaysMarkNsfwRefusesNonSensitiveFiles(t *testing.T) {
+	acct := base()
+	acct.DriveFiles = []*schema.DriveFile{declFile("", "a.png", md5Of('a'))}
+	live := &Live{Policies: map[string]any{"alwaysMarkNsfw": true}}
+	if _, diags := PlanAccount(acct, live); !diags.HasErrors() || !strings.Contains(diags[0].Detail, "is_sensitive = true") {
+		t.Errorf("diags: %v", diags)
+	}
+	acct.DriveFiles[0].IsSensitive = true
+	if _, diags := PlanAccount(acct, live); diags.HasErrors() {
+		t.Errorf("sensitive file refused: %v", diags)
+	}
+}

@@ -187,6 +187,12 @@ func putFile(ctx context.Context, run *applyRun, want fileWant) (apiFile, error)
 		return f, fmt.Errorf("%s changed since the plan was made (md5 %s, uploaded as file %s with md5 %s); plan again", want.src.path, want.src.md5, f.ID, f.MD5)
 	}
 	run.uploaded = append(run.uploaded, f.ID)
+	if want.setMeta && f.IsSensitive != want.isSensitive {
+		// The account's "always mark as sensitive" setting marked it.
+		if err := run.c.Write(ctx, "drive/files/update", map[string]any{"fileId": f.ID, "isSensitive": want.isSensitive}, nil); err != nil {
+			return f, fmt.Errorf("the file was uploaded (id %s) but Misskey marked it sensitive, and unmarking it failed: %w", f.ID, err)
+		}
+	}
 	if f.Name != want.name {
 		// Misskey appends the detected extension to a name that lacks it
 		// ("logo" → "logo.png"); drive/files/update stores a name as sent.
