@@ -373,6 +373,11 @@ func (p *planState) planProfileImages(c *Change) (*Change, []*Change) {
 		if c.After == nil {
 			c.After = map[string]any{}
 		}
+		if want.Source != nil && p.live.Policies["canUpdateBioMedia"] == false {
+			p.errorf(want.Range, "Images may not be changed",
+				"This account may not set its %s (role policy canUpdateBioMedia): Misskey would refuse it (RESTRICTED_BY_ROLE). Hint: remove %s from the profile block to leave the image as it is.",
+				name, name)
+		}
 		if want.Source != nil {
 			c.After[name] = uploadAfter(want.Source)
 			p.uploads = append(p.uploads, plannedUpload{what: "the " + name, src: want.Source, rng: want.Range, decl: want.Range})

@@ -288,3 +288,11 @@ func TestAlwaysMarkNsfwRefusesNonSensitiveFiles(t *testing.T) {
 		t.Errorf("sensitive file refused: %v", diags)
 	}
 }
+
+func TestCanUpdateBioMedia(t *testing.T) {
+	s := src("a.png", md5Of('a'))
+	live := &Live{Profile: map[string]any{}, Policies: map[string]any{"canUpdateBioMedia": false}}
+	if _, diags := PlanAccount(imagesAccount(&s), live); !diags.HasErrors() || !strings.Contains(diags[0].Detail, "canUpdateBioMedia") {
+		t.Errorf("diags: %v", diags)
+	}
+}
