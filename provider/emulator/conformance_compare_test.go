@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -160,6 +161,9 @@ func (c *comparer) walk(path, key, arrayKey string, emu, real any, out *[]differ
 			c.next++
 			c.bind(fmt.Sprintf("#%d%s", c.next, path), e, r)
 		case volatileKeys[key] || looksVolatile(e) && looksVolatile(r):
+			if ke, kr := fileURLKind(e), fileURLKind(r); ke != kr {
+				add("%s file URL, %s %s", ke, c.ref, kr)
+			}
 		case e != r:
 			add("%q, %s %q", e, c.ref, r)
 		}
@@ -207,6 +211,26 @@ func symbolOr(sym, v string) string {
 		return sym
 	}
 	return fmt.Sprintf("unbound %q", v)
+}
+
+// fileURLKind tells which copy of a drive file a URL (or a media-proxy
+// URL of one) names — "webpublic", "thumbnail" or "original" — and "" for
+// other values. The keys are random on each server; the copy is not.
+func fileURLKind(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		s = u
+	}
+	i := strings.LastIndex(s, "/files/")
+	if i < 0 {
+		return ""
+	}
+	switch rest := s[i+len("/files/"):]; {
+	case strings.HasPrefix(rest, "webpublic-"):
+		return "webpublic"
+	case strings.HasPrefix(rest, "thumbnail-"):
+		return "thumbnail"
+	}
+	return "original"
 }
 
 // looksVolatile: a date or a URL, whatever the key.
@@ -309,5 +333,17 @@ func TestConformanceGlob(t *testing.T) {
 		if got := globMatch(tc.pattern, tc.s); got != tc.want {
 			t.Errorf("globMatch(%q, %q) = %v", tc.pattern, tc.s, got)
 		}
+	}
+}
+
+func TestConformanceFileURLKinds(t *testing.T) {
+	c := newComparer()
+	proxied := "http://h/proxy/avatar.webp?url=http%3A%2F%2Fh%2Ffiles%2Fwebpublic-1&avatar=1"
+	if ds := c.compare(map[string]any{"url": "http://h/files/webpublic-1", "avatarUrl": proxied}, map[string]any{"url": "http://h/files/webpublic-2", "avatarUrl": proxied}); len(ds) != 0 {
+		t.Errorf("same kinds: %v", ds)
+	}
+	ds := c.compare(map[string]any{"url": "http://h/files/abc", "thumbnailUrl": "http://h/files/thumbnail-1"}, map[string]any{"url": "http://h/files/webpublic-2", "thumbnailUrl": "http://h/files/thumbnail-2"})
+	if len(ds) != 1 || ds[0].key() != ".url: original file URL, real webpublic" {
+		t.Errorf("another copy: %v", ds)
 	}
 }

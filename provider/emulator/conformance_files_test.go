@@ -5,12 +5,14 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +95,30 @@ func testBMP() []byte {
 		b.Write([]byte{0, 0, 255, 255, 0, 0, 0, 0}) // red, blue, padding
 	}
 	return b.Bytes()
+}
+
+// withExif is a JPEG with an Exif segment holding Orientation.
+func withExif(jpg []byte, orientation uint16) []byte {
+	var tiff bytes.Buffer
+	tiff.WriteString("II*\x00")
+	binary.Write(&tiff, binary.LittleEndian, uint32(8))
+	binary.Write(&tiff, binary.LittleEndian, uint16(1))
+	binary.Write(&tiff, binary.LittleEndian, []uint16{0x0112, 3, 1, 0})
+	binary.Write(&tiff, binary.LittleEndian, []uint16{orientation, 0})
+	binary.Write(&tiff, binary.LittleEndian, uint32(0))
+	payload := append([]byte("Exif\x00\x00"), tiff.Bytes()...)
+	seg := []byte{0xff, 0xe1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}
+	return slices.Concat(jpg[:2], seg, payload, jpg[2:])
+}
+
+// withPNGChunk inserts a chunk after a PNG's IHDR.
+func withPNGChunk(png []byte, kind string, data []byte) []byte {
+	var c bytes.Buffer
+	binary.Write(&c, binary.BigEndian, uint32(len(data)))
+	c.WriteString(kind)
+	c.Write(data)
+	binary.Write(&c, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(kind), data...)))
+	return slices.Concat(png[:33], c.Bytes(), png[33:])
 }
 
 // Media headers: enough for the type to be sniffed, not to be played.
@@ -340,6 +366,23 @@ func driveFileCases() []confCase {
 			uploadStep("a", file("nsfw.png", pngBlue), obj{"isSensitive": "false"}, ""),
 			uploadStep("a", file("again.png", pngGreen), nil, ""),
 			{as: "a", ep: "drive/stream", body: obj{"limit": 100}},
+		}},
+
+		// What others see of an image (a note's files, the banner): the
+		// webpublic copy of one with metadata, over 2048 px, SVG or AVIF,
+		// and an EXIF orientation applied to the dimensions.
+		{name: "drive/files/public", users: "a b", steps: []step{
+			uploadStep("a", file("turned.jpg", withExif(testJPEG(8, 4), 6)), nil, "ex"),
+			uploadStep("a", file("upright.jpg", withExif(testJPEG(6, 4), 1)), nil, "ex1"),
+			uploadStep("a", file("wide.png", testPNG(2049, 1, color.RGBA{1, 1, 1, 255})), nil, "wide"),
+			uploadStep("a", file("meta.png", withPNGChunk(pngGreen, "eXIf", []byte("II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00"))), nil, "mp"),
+			uploadStep("a", file("icon.svg", svgIcon), nil, "svg"),
+			{as: "a", ep: "notes/create", body: obj{"text": "files", "fileIds": []any{"$ex.id", "$ex1.id", "$wide.id", "$mp.id", "$svg.id"}}, save: "n"},
+			{as: "b", ep: "notes/show", body: obj{"noteId": "$n.createdNote.id"}},
+			{as: "a", ep: "drive/files/show", body: obj{"url": "$n.createdNote.files.0.url"}},
+			{as: "a", ep: "drive/files/show", body: obj{"url": "$n.createdNote.files.4.url"}},
+			{as: "a", ep: "i/update", body: obj{"bannerId": "$ex.id", "avatarId": "$svg.id"}},
+			{as: "b", ep: "users/show", body: obj{"userId": "$a.id"}},
 		}},
 
 		{name: "drive/files/create/limit", users: "a", steps: driveUploadLimit()},

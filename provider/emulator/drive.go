@@ -35,13 +35,17 @@ type DriveFile struct {
 	IsSensitive bool    `json:"isSensitive"`
 	Comment     *string `json:"comment"`
 	Blurhash    *string `json:"blurhash"`
-	// Width and Height are properties.width/height of an image (0: none).
-	Width  int `json:"width,omitempty"`
-	Height int `json:"height,omitempty"`
+	// Width and Height are properties.width/height of an image (0: none),
+	// Orientation its EXIF orientation (0: none).
+	Width       int `json:"width,omitempty"`
+	Height      int `json:"height,omitempty"`
+	Orientation int `json:"orientation,omitempty"`
 	// AccessKey names the file under /files/ (url); ThumbnailKey its
-	// thumbnail ("": none, thumbnailUrl null).
+	// thumbnail ("": none, thumbnailUrl null); WebpublicKey the copy
+	// others see ("": none, they see the original).
 	AccessKey    string `json:"accessKey,omitempty"`
 	ThumbnailKey string `json:"thumbnailKey,omitempty"`
+	WebpublicKey string `json:"webpublicKey,omitempty"`
 	// Data is the uploaded content, unchanged.
 	Data []byte `json:"data,omitempty"`
 }
@@ -179,32 +183,56 @@ func (e *Emulator) fileURL(f *DriveFile) string {
 	return e.opts.URL + "/files/" + key
 }
 
+// publicURL is DriveFileEntityService.getPublicUrl: the webpublic copy,
+// else the original.
+func (e *Emulator) publicURL(f *DriveFile) string {
+	if f.WebpublicKey != "" {
+		return e.opts.URL + "/files/" + f.WebpublicKey
+	}
+	return e.fileURL(f)
+}
+
 // avatarProxyURL is DriveFileEntityService.getPublicUrl(file, 'avatar'):
 // the media proxy's avatar.webp of the file's public URL.
 func (e *Emulator) avatarProxyURL(f *DriveFile) string {
-	return e.opts.URL + "/proxy/avatar.webp?url=" + url.QueryEscape(e.fileURL(f)) + "&avatar=1"
+	return e.opts.URL + "/proxy/avatar.webp?url=" + url.QueryEscape(e.publicURL(f)) + "&avatar=1"
 }
 
 // fileView is how a DriveFile is packed (DriveFileEntityService):
 // withUserID sets userId (pack with withUser, or packNullable — listings,
-// find-by-hash, notes); detail adds the detailed folder (show).
+// find-by-hash, notes); detail adds the detailed folder (show); public is
+// a pack without self (a note's files): the webpublic url, and the
+// orientation applied to the dimensions.
 type fileView struct {
 	withUserID bool
 	detail     bool
 	withUser   bool
+	public     bool
 }
 
-// packDriveFile is DriveFileEntityService.pack/packNullable. The emulator
-// makes no webpublic copy, so the owner and everyone else see the same url
-// and properties.
+// packDriveFile is DriveFileEntityService.pack/packNullable.
 func (e *Emulator) packDriveFile(f *DriveFile, v fileView) map[string]any {
 	props := map[string]any{}
 	if f.Width > 0 {
 		props["width"], props["height"] = f.Width, f.Height
 	}
+	fileURL := e.fileURL(f)
+	if f.Orientation != 0 {
+		props["orientation"] = f.Orientation
+	}
+	if v.public {
+		// getPublicProperties: orientations 5–8 turn the image.
+		if f.Orientation >= 5 {
+			props["width"], props["height"] = f.Height, f.Width
+		}
+		delete(props, "orientation")
+		fileURL = e.publicURL(f)
+	}
 	var thumb any
 	if f.ThumbnailKey != "" {
 		thumb = e.opts.URL + "/files/" + f.ThumbnailKey
+	} else if thumbnailFallback[f.mime()] {
+		thumb = e.publicURL(f) // getThumbnailUrl: an image sharp reads stands for its own thumbnail
 	}
 	m := map[string]any{
 		"id":           f.ID,
@@ -216,7 +244,7 @@ func (e *Emulator) packDriveFile(f *DriveFile, v fileView) map[string]any {
 		"isSensitive":  f.IsSensitive,
 		"blurhash":     optString(f.Blurhash),
 		"properties":   props,
-		"url":          e.fileURL(f),
+		"url":          fileURL,
 		"thumbnailUrl": thumb,
 		"comment":      optString(f.Comment),
 		"folderId":     optString(f.FolderID),

@@ -162,7 +162,8 @@ func handleDriveFilesShow(c *call) (any, *apiError) {
 		file = c.e.st.driveFile(id)
 	} else if u, ok := c.str("url"); ok {
 		for _, f := range c.e.st.DriveFiles {
-			if c.e.fileURL(f) == u || (f.ThumbnailKey != "" && c.e.opts.URL+"/files/"+f.ThumbnailKey == u) {
+			if c.e.fileURL(f) == u || (f.ThumbnailKey != "" && c.e.opts.URL+"/files/"+f.ThumbnailKey == u) ||
+				(f.WebpublicKey != "" && c.e.opts.URL+"/files/"+f.WebpublicKey == u) {
 				file = f
 				break
 			}

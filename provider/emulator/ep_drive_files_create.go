@@ -115,8 +115,11 @@ func typeAllowed(policy any, mime string) bool {
 func (s *state) storeFile(u *User, folder *string, name string, data []byte, sum string, info fileInfo, now time.Time) *DriveFile {
 	f := &DriveFile{
 		ID: s.IDs.next(now), CreatedAt: now, UserID: u.ID, FolderID: folder, Name: name,
-		Type: info.mime, MD5: sum, Size: int64(len(data)), Width: info.width, Height: info.height,
+		Type: info.mime, MD5: sum, Size: int64(len(data)), Width: info.width, Height: info.height, Orientation: info.orientation,
 		AccessKey: newUUID(), Data: data,
+	}
+	if hasWebpublic(info, data) {
+		f.WebpublicKey = "webpublic-" + newUUID()
 	}
 	if hasThumbnail(info.mime) {
 		f.ThumbnailKey = "thumbnail-" + newUUID()
@@ -127,6 +130,13 @@ func (s *state) storeFile(u *User, folder *string, name string, data []byte, sum
 	}
 	s.DriveFiles = append(s.DriveFiles, f)
 	return f
+}
+
+// thumbnailFallback is 'sharp-convertible-image': without a thumbnail,
+// getThumbnailUrl gives the image's own public URL.
+var thumbnailFallback = map[string]bool{
+	"image/jpeg": true, "image/tiff": true, "image/png": true, "image/gif": true, "image/apng": true,
+	"image/vnd.mozilla.apng": true, "image/webp": true, "image/avif": true, "image/svg+xml": true,
 }
 
 // hasThumbnail: DriveService.generateAlts makes a thumbnail of what sharp

@@ -183,7 +183,7 @@ func (e *Emulator) packNote(n *Note, me *User, detail bool) map[string]any {
 	files := []any{}
 	for _, id := range n.FileIDs {
 		if f := e.st.driveFile(id); f != nil {
-			files = append(files, e.packDriveFile(f, fileView{withUserID: true}))
+			files = append(files, e.packDriveFile(f, fileView{withUserID: true, public: true}))
 		}
 	}
 	m := map[string]any{

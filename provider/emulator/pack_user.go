@@ -71,7 +71,7 @@ func (e *Emulator) blurhashOf(id *string) any {
 // bannerURL is the banner file's public URL (not proxied), null without.
 func (e *Emulator) bannerURL(u *User) any {
 	if f := e.profileFile(u.BannerID); f != nil {
-		return e.fileURL(f)
+		return e.publicURL(f)
 	}
 	return nil
 }

@@ -22,6 +22,7 @@ type fileInfo struct {
 	mime          string
 	ext           string // "" for file-type's null (unknown content)
 	width, height int    // 0: no dimensions
+	orientation   int    // the EXIF orientation of a JPEG, 0: none
 }
 
 // imageTypesWithSize are the types getFileInfo reads dimensions of.
@@ -58,8 +59,117 @@ func detectFile(data []byte, name *string) fileInfo {
 			return fileInfo{mime: typeOctetStream}
 		}
 		info.width, info.height = w, h
+		if info.mime == "image/jpeg" {
+			info.orientation = jpegOrientation(data)
+		}
 	}
 	return info
+}
+
+// jpegSegments calls fn with each marker segment's marker and payload
+// before the image data.
+func jpegSegments(b []byte, fn func(marker byte, payload []byte)) {
+	for i := 2; i+4 <= len(b) && b[i] == 0xff; {
+		marker := b[i+1]
+		if marker == 0xda || marker == 0xd9 { // start of scan, end of image
+			return
+		}
+		n := int(binary.BigEndian.Uint16(b[i+2:]))
+		if n < 2 || i+2+n > len(b) {
+			return
+		}
+		fn(marker, b[i+4:i+2+n])
+		i += 2 + n
+	}
+}
+
+// jpegOrientation is the Orientation tag (0x0112) of a JPEG's Exif
+// segment, as image-size reads it; 0 when there is none.
+func jpegOrientation(b []byte) int {
+	orientation := 0
+	jpegSegments(b, func(marker byte, p []byte) {
+		if marker != 0xe1 || !bytes.HasPrefix(p, []byte("Exif\x00\x00")) || len(p) < 14 {
+			return
+		}
+		tiff := p[6:]
+		var order binary.ByteOrder
+		switch string(tiff[:2]) {
+		case "II":
+			order = binary.LittleEndian
+		case "MM":
+			order = binary.BigEndian
+		default:
+			return
+		}
+		ifd := int(order.Uint32(tiff[4:]))
+		if ifd+2 > len(tiff) {
+			return
+		}
+		count := int(order.Uint16(tiff[ifd:]))
+		for k := 0; k < count; k++ {
+			e := ifd + 2 + 12*k
+			if e+12 > len(tiff) {
+				return
+			}
+			if order.Uint16(tiff[e:]) == 0x0112 {
+				orientation = int(order.Uint16(tiff[e+8:]))
+				return
+			}
+		}
+	})
+	return orientation
+}
+
+// hasMetadata is sharp's metadata().exif ?? iptc ?? xmp ?? tifftagPhotoshop
+// for the formats the emulator reads: a JPEG's Exif, XMP or Photoshop
+// segment, a PNG's eXIf or XMP chunk, a WebP's EXIF or XMP flag.
+func hasMetadata(mime string, b []byte) bool {
+	switch mime {
+	case "image/jpeg":
+		found := false
+		jpegSegments(b, func(marker byte, p []byte) {
+			if marker == 0xe1 && (bytes.HasPrefix(p, []byte("Exif\x00")) || bytes.HasPrefix(p, []byte("http://ns.adobe.com/xap/1.0/\x00"))) ||
+				marker == 0xed && bytes.HasPrefix(p, []byte("Photoshop 3.0\x00")) {
+				found = true
+			}
+		})
+		return found
+	case "image/png":
+		for off := 8; off+8 <= len(b); {
+			n := int(binary.BigEndian.Uint32(b[off:]))
+			kind := string(b[off+4 : off+8])
+			if kind == "eXIf" || kind == "iTXt" && bytes.HasPrefix(b[off+8:], []byte("XML:com.adobe.xmp\x00")) {
+				return true
+			}
+			if kind == "IDAT" || n < 0 {
+				return false
+			}
+			off += 12 + n
+		}
+	case "image/webp":
+		return len(b) > 20 && string(b[12:16]) == "VP8X" && b[20]&0x0c != 0
+	}
+	return false
+}
+
+// animated reports an animated WebP (sharp's pages > 1); GIF and APNG
+// never get a webpublic copy anyway.
+func animated(mime string, b []byte) bool {
+	return mime == "image/webp" && len(b) > 20 && string(b[12:16]) == "VP8X" && b[20]&0x02 != 0
+}
+
+// hasWebpublic is DriveService.generateAlts' choice of a webpublic copy:
+// for JPEG, WebP, AVIF, PNG, BMP and SVG that are not animated, when the
+// original does not "satisfy" the web — SVG and AVIF always, others when
+// they carry metadata or exceed 2048 px.
+func hasWebpublic(info fileInfo, b []byte) bool {
+	switch info.mime {
+	case "image/svg+xml", "image/avif":
+		return true
+	case "image/jpeg", "image/webp", "image/png", "image/bmp":
+		return !animated(info.mime, b) && (hasMetadata(info.mime, b) || info.width > 2048 || info.height > 2048)
+	}
+	return false
 }
 
 // detectType is FileInfoService.detectType: file-type's magic bytes, then
