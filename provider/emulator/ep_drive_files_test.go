@@ -424,3 +424,31 @@ func TestDriveFilesModerator(t *testing.T) {
 	mine := w.upload(nil, "a.png", pngRed)["id"]
 	wantError(t, post(t, w.e, "drive/files/delete", w.bobTok, map[string]any{"fileId": mine}), 400, "ACCESS_DENIED", "5eb8d909-2540-4970-90b8-dd6f86088121")
 }
+
+func TestDriveFilesPublicView(t *testing.T) {
+	w := newWorld(t, Options{})
+	turned := w.upload(nil, "t.jpg", withExif(testJPEG(8, 4), 6))
+	if p := turned["properties"].(map[string]any); p["width"] != 8.0 || p["height"] != 4.0 || p["orientation"] != 6.0 {
+		t.Errorf("own properties %v", p)
+	}
+	plain := w.upload(nil, "p.png", pngGreen)
+	note := w.ok("notes/create", map[string]any{"fileIds": []any{turned["id"], plain["id"]}})["createdNote"].(map[string]any)
+	files := note["files"].([]any)
+	pub := files[0].(map[string]any)
+	if p := pub["properties"].(map[string]any); p["width"] != 4.0 || p["height"] != 8.0 || p["orientation"] != nil {
+		t.Errorf("public properties %v", p)
+	}
+	if !strings.Contains(pub["url"].(string), "/files/webpublic-") || pub["url"] == turned["url"] {
+		t.Errorf("public url %v, own %v", pub["url"], turned["url"])
+	}
+	if files[1].(map[string]any)["url"] != plain["url"] {
+		t.Errorf("a plain PNG has no webpublic copy: %v", files[1])
+	}
+	if got := w.ok("drive/files/show", map[string]any{"url": pub["url"]}); got["id"] != turned["id"] {
+		t.Errorf("show by webpublic url: %v", got["id"])
+	}
+	me := w.ok("i/update", map[string]any{"bannerId": turned["id"], "avatarId": turned["id"]})
+	if me["bannerUrl"] != pub["url"] || !strings.Contains(me["avatarUrl"].(string), "webpublic-") {
+		t.Errorf("banner %v avatar %v", me["bannerUrl"], me["avatarUrl"])
+	}
+}
