@@ -452,3 +452,16 @@ func TestDriveFilesPublicView(t *testing.T) {
 		t.Errorf("banner %v avatar %v", me["bannerUrl"], me["avatarUrl"])
 	}
 }
+
+func TestDriveFilesServed(t *testing.T) {
+	w := newWorld(t, Options{})
+	f := w.upload(nil, "p.png", pngGreen)
+	path := strings.TrimPrefix(f["url"].(string), "http://127.0.0.1:3000")
+	a := raw(t, w.e, http.MethodGet, path, nil, "")
+	if a.Status != 200 || !bytes.Equal(a.Body, pngGreen) || a.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("GET %s: %d %s %d bytes", path, a.Status, a.Header.Get("Content-Type"), len(a.Body))
+	}
+	if a := raw(t, w.e, http.MethodGet, "/files/nothing", nil, ""); a.Status != 404 {
+		t.Errorf("an unknown file: %d", a.Status)
+	}
+}

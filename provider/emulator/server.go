@@ -61,7 +61,7 @@ func fastifyError(status int, code, errText, message string) *reply {
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutPrefix(r.URL.Path, "/api/")
 	if !ok {
-		if !e.serveWebPage(w, r) {
+		if !e.serveWebPage(w, r) && !e.serveDriveFile(w, r) {
 			http.NotFound(w, r)
 		}
 		return

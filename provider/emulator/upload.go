@@ -156,3 +156,37 @@ func castUploadFields(ep *endpoint, params map[string]any) *apiError {
 	params["file"] = ""
 	return nil
 }
+
+// serveDriveFile answers GET /files/KEY (FileServerService) with a
+// stored file's bytes: its url, and — since the emulator makes no copies —
+// its thumbnail and webpublic URLs too.
+func (e *Emulator) serveDriveFile(w http.ResponseWriter, r *http.Request) bool {
+	key, ok := strings.CutPrefix(r.URL.Path, "/files/")
+	if !ok || key == "" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return false
+	}
+	e.mu.Lock()
+	var found *DriveFile
+	for _, f := range e.st.DriveFiles {
+		if f.AccessKey == key || f.ThumbnailKey == key || f.WebpublicKey == key || (f.AccessKey == "" && f.ID == key) {
+			found = f
+			break
+		}
+	}
+	var data []byte
+	var ctype string
+	if found != nil {
+		data, ctype = found.Data, found.mime()
+	}
+	e.mu.Unlock()
+	if found == nil {
+		return false
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodGet {
+		w.Write(data)
+	}
+	return true
+}
