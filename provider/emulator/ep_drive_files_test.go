@@ -227,7 +227,7 @@ func TestDriveFilesCreatePolicies(t *testing.T) {
 	if d := w.ok("drive", nil); d["capacity"] != float64(1<<20) || d["usage"] != float64(1<<20) {
 		t.Errorf("drive %v", d)
 	}
-	w.e.SetPolicy(w.bob.ID, "uploadableFileTypes", []any{"image/png"})
+	w.e.SetPolicy(w.bob.ID, "uploadableFileTypes", []string{"image/png"})
 	wantError(t, uploadAs(t, w.e, w.bobTok, nil, "a.txt", textNotes), 400, "UNALLOWED_FILE_TYPE", "4becd248-7f2c-48c4-a9f0-75edc4f9a1ea")
 	mustOK(t, uploadAs(t, w.e, w.bobTok, nil, "a.png", pngRed))
 	w.e.SetPolicy(w.bob.ID, "alwaysMarkNsfw", true)

@@ -233,7 +233,7 @@ func (e *Emulator) UpdateUser(id string, change func(u *User)) {
 
 // SetPolicy overrides one role policy of a user (pinLimit, antennaLimit,
 // rateLimitFactor, …), as a role assigned to them would. Numbers may be
-// given as any Go integer or float type.
+// given as any Go integer or float type, lists as []string or []any.
 func (e *Emulator) SetPolicy(userID, key string, value any) {
 	switch v := value.(type) {
 	case int:
@@ -242,6 +242,12 @@ func (e *Emulator) SetPolicy(userID, key string, value any) {
 		value = float64(v)
 	case float32:
 		value = float64(v)
+	case []string: // uploadableFileTypes
+		list := make([]any, len(v))
+		for i, x := range v {
+			list[i] = x
+		}
+		value = list
 	}
 	e.UpdateUser(userID, func(u *User) {
 		if u.PolicyOverrides == nil {
