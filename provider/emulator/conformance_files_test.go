@@ -298,6 +298,7 @@ func driveFileCases() []confCase {
 			{as: "a", ep: "drive/files", body: obj{"folderId": "$fd.id"}},
 			{as: "b", ep: "drive/files"},
 			{as: "a", ep: "drive/files/move-bulk", body: obj{"fileIds": []any{"$f2.id"}}},
+			{as: "a", ep: "drive/files/move-bulk", body: obj{"fileIds": []any{"$f2.id"}, "folderId": "0000000000"}},
 			{as: "a", ep: "drive/files/move-bulk", body: obj{"fileIds": []any{}}},
 			{as: "a", ep: "drive/files/delete", body: obj{"fileId": "$f3.id"}},
 			{as: "a", ep: "drive/files/delete", body: obj{"fileId": "$f3.id"}, wait: fileDeleteSettle},
