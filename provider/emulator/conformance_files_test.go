@@ -213,6 +213,10 @@ func driveFileCases() []confCase {
 		{name: "drive/files/policies/size", users: "a b", policies: map[string]map[string]any{"a": {"maxFileSizeMb": 1}, "b": {"driveCapacityMb": 1}}, steps: []step{
 			uploadStep("a", file("big.txt", bytes.Repeat([]byte("a"), 1<<20+1)), nil, ""),
 			uploadStep("a", file("fits.txt", bytes.Repeat([]byte("a"), 1<<20)), nil, ""),
+			// The type is checked before the size.
+			uploadStep("a", file("BIG", bytes.Repeat([]byte("d"), 1<<20+1)), nil, ""),
+			// Bytes already uploaded are returned before any check.
+			uploadStep("a", file("again.txt", bytes.Repeat([]byte("a"), 1<<20)), obj{"name": "README"}, ""),
 			uploadStep("b", file("half.txt", bytes.Repeat([]byte("b"), 600_000)), nil, ""),
 			uploadStep("b", file("half2.txt", bytes.Repeat([]byte("c"), 600_000)), nil, ""),
 			// A deduplicated upload needs no space.
