@@ -32,6 +32,9 @@ const ImageFolderKey = "image_folder"
 // DriveFileKey is a drive file's record key: drive_file["media/logo.png"].
 func DriveFileKey(path string) string { return "drive_file[" + strconv.Quote(path) + "]" }
 
+// DriveFolderKey is a drive folder's record key: drive_folder["media"].
+func DriveFolderKey(path string) string { return folderKey(path) }
+
 // ProfileImageKey is the record key of the file mkctl uploaded as the
 // avatar or banner: profile.avatar, profile.banner.
 func ProfileImageKey(name string) string { return "profile." + name }

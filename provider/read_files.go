@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -106,15 +107,17 @@ func (r *reading) managesFiles() bool {
 // (moved in the web UI) costs one drive/files/show; NO_SUCH_FILE means it
 // is gone. Nothing is read when no file is declared, purged or recorded.
 func readDriveFiles(ctx context.Context, r *reading, live *planner.Live) error {
-	if !r.managesFiles() {
-		return nil
-	}
-	owned := ownedOfKind(r.rec, planner.TypeDriveFile)
+	return readDriveFilesWith(ctx, r, live, nil)
+}
+
+// filePaths are the folder paths whose files the plan needs: those of
+// declared files and of recorded ones ("" for the root).
+func filePaths(r *reading) map[string]bool {
 	paths := map[string]bool{}
 	for _, f := range r.acct.DriveFiles {
 		paths[f.Folder] = true
 	}
-	for _, o := range owned {
+	for _, o := range ownedOfKind(r.rec, planner.TypeDriveFile) {
 		name := keyName(strings.SplitN(o.Key, "~", 2)[0])
 		if i := strings.LastIndex(name, "/"); i >= 0 {
 			paths[name[:i]] = true
@@ -122,6 +125,65 @@ func readDriveFiles(ctx context.Context, r *reading, live *planner.Live) error {
 			paths[""] = true
 		}
 	}
+	return paths
+}
+
+// fileListing is the files of one folder, listed ahead of the folder walk.
+type fileListing struct {
+	done  chan struct{}
+	files []apiFile
+	err   error
+}
+
+// prefetchFileListings starts, before the folder walk, the listings it
+// will want whose folder is known without it: the root, and folders the
+// record holds at a path that needs its files. The walk still decides
+// which listing belongs to which path: one of a folder moved elsewhere
+// costs a request and is not used.
+func prefetchFileListings(ctx context.Context, r *reading, wg *sync.WaitGroup) map[string]*fileListing {
+	out := map[string]*fileListing{}
+	for p := range filePaths(r) {
+		id := ""
+		if p != "" {
+			if r.rec == nil {
+				continue
+			}
+			o, ok := r.rec.Objects[planner.DriveFolderKey(p)]
+			if !ok || o.ID == "" {
+				continue
+			}
+			id = o.ID
+		}
+		if out[id] != nil {
+			continue
+		}
+		l := &fileListing{done: make(chan struct{})}
+		out[id] = l
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(l.done)
+			l.files, l.err = listFiles(ctx, r, id)
+		}()
+	}
+	return out
+}
+
+// listFiles lists the files of a folder ("" for the root), every page.
+func listFiles(ctx context.Context, r *reading, folderID string) ([]apiFile, error) {
+	params := map[string]any{}
+	if folderID != "" {
+		params["folderId"] = folderID
+	}
+	return readPages(ctx, r, "drive/files", params, func(f *apiFile) string { return f.ID })
+}
+
+func readDriveFilesWith(ctx context.Context, r *reading, live *planner.Live, pre map[string]*fileListing) error {
+	if !r.managesFiles() {
+		return nil
+	}
+	owned := ownedOfKind(r.rec, planner.TypeDriveFile)
+	paths := filePaths(r)
 	byID := map[string]*planner.LiveFolder{}
 	byPath := map[string][]*planner.LiveFolder{}
 	for i := range live.DriveFolders {
@@ -147,11 +209,18 @@ func readDriveFiles(ctx context.Context, r *reading, live *planner.Live) error {
 	g, gctx := errgroup.WithContext(ctx)
 	for i, j := range jobs {
 		g.Go(func() error {
-			params := map[string]any{}
-			if j.id != "" {
-				params["folderId"] = j.id
+			var files []apiFile
+			var err error
+			if l := pre[j.id]; l != nil {
+				select {
+				case <-l.done:
+					files, err = l.files, l.err
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			} else {
+				files, err = listFiles(gctx, r, j.id)
 			}
-			files, err := readPages(gctx, r, "drive/files", params, func(f *apiFile) string { return f.ID })
 			if err != nil {
 				if IsCode(err, "NO_SUCH_FOLDER") {
 					return nil
@@ -271,6 +340,12 @@ func mayUpload(r *reading, live *planner.Live) bool {
 // the files in those folders, in one reader: the files need the folders'
 // ids, and nothing else.
 func readFoldersAndFiles(ctx context.Context, r *reading) (func(*planner.Live), error) {
+	var pre map[string]*fileListing
+	var wg sync.WaitGroup
+	defer wg.Wait() // none outlives the read
+	if r.managesFiles() {
+		pre = prefetchFileListings(ctx, r, &wg)
+	}
 	storeFolders, err := readDriveFolders(ctx, r)
 	if err != nil {
 		return nil, err
@@ -279,7 +354,7 @@ func readFoldersAndFiles(ctx context.Context, r *reading) (func(*planner.Live), 
 	if storeFolders != nil {
 		storeFolders(tmp)
 	}
-	if err := readDriveFiles(ctx, r, tmp); err != nil {
+	if err := readDriveFilesWith(ctx, r, tmp, pre); err != nil {
 		return nil, err
 	}
 	if storeFolders == nil && tmp.DriveFiles == nil {
