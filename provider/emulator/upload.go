@@ -98,6 +98,9 @@ func (e *Emulator) readMultipart(r *http.Request, name string) (*upload, map[str
 			up = &upload{name: &fileName}
 			h := md5.New()
 			var buf bytes.Buffer
+			if r.ContentLength > 0 { // the file is most of the body: one allocation
+				buf.Grow(int(min(r.ContentLength, maxFileSize+1)))
+			}
 			n, err := io.Copy(io.MultiWriter(h, &buf), io.LimitReader(part, maxFileSize+1))
 			if err != nil {
 				e.violation(Violation{Endpoint: name, Kind: ViolationBadRequest, Reason: "reading the file part: " + err.Error()})
