@@ -465,3 +465,21 @@ func TestDriveFilesServed(t *testing.T) {
 		t.Errorf("an unknown file: %d", a.Status)
 	}
 }
+
+// A field sent twice is an array upstream, which the endpoint sees as
+// absent (checked on the real server): the part's filename names the file.
+func TestDriveFilesCreateRepeatedField(t *testing.T) {
+	w := newWorld(t, Options{})
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("i", w.aliceTok)
+	mw.WriteField("name", "one.txt")
+	mw.WriteField("name", "two.txt")
+	fw, _ := mw.CreateFormFile("file", "part.txt")
+	fw.Write(textNotes)
+	mw.Close()
+	a := raw(t, w.e, http.MethodPost, "/api/drive/files/create", http.Header{"Content-Type": {mw.FormDataContentType()}}, buf.String())
+	if got := mustOK(t, a)["name"]; got != "part.txt" {
+		t.Errorf("name %v", got)
+	}
+}
