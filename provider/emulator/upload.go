@@ -94,7 +94,11 @@ func (e *Emulator) readMultipart(r *http.Request, name string) (*upload, map[str
 				io.Copy(io.Discard, part)
 				continue
 			}
+			// busboy keeps the base name, after "/" or "\\".
 			fileName := part.FileName()
+			if i := strings.LastIndexByte(fileName, '\\'); i >= 0 {
+				fileName = fileName[i+1:]
+			}
 			up = &upload{name: &fileName}
 			h := md5.New()
 			var buf bytes.Buffer
