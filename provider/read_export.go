@@ -87,7 +87,7 @@ func ReadForExport(ctx context.Context, c *Client, username string, kinds map[st
 		Unresolved: map[string]string{},
 	}
 	if want("pinned_notes") {
-		if live.PinnedNotes, err = pinnedNotes(me); err != nil {
+		if live.PinnedNotes, err = exportPinnedNotes(me); err != nil {
 			return nil, err
 		}
 	}
@@ -99,8 +99,13 @@ func ReadForExport(ctx context.Context, c *Client, username string, kinds map[st
 	if want("follows") {
 		readers = append(readers, readFollows, readFollowRequests)
 	}
-	if want("drive_folders") {
+	if want("drive_folders") || want("drive_files") {
+		// The files' blocks go in their folders' blocks: their paths.
 		readers = append(readers, readAllFolders)
+	}
+	files := &exportFiles{urls: map[string]string{}}
+	if want("drive_files") {
+		readers = append(readers, files.readStream)
 	}
 	if want("antennas") {
 		readers = append(readers, readAntennas)
@@ -127,6 +132,13 @@ func ReadForExport(ctx context.Context, c *Client, username string, kinds map[st
 		}
 	}
 
+	files.place(live)
+	if want("profile") {
+		if err := files.readImages(ctx, r, live); err != nil {
+			return nil, err
+		}
+	}
+
 	accts := map[string]string{}
 	if want("user_lists") || want("antennas") {
 		if accts, err = memberAccts(ctx, r, live); err != nil {
@@ -137,7 +149,7 @@ func ReadForExport(ctx context.Context, c *Client, username string, kinds map[st
 	if h, ok := strings.CutPrefix(host, "https://"); ok {
 		host = h // what a configuration writes: https is assumed
 	}
-	return &export.Account{Host: host, Username: name, Live: live, UserAccts: accts}, nil
+	return &export.Account{Host: host, Username: name, Live: live, UserAccts: accts, FileURLs: files.urls}, nil
 }
 
 // memberAccts maps the user ids the live lists hold to accts: from the

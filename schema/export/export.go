@@ -10,7 +10,7 @@ import "github.com/mkctl/mkctl/planner"
 
 // Kinds are the kinds export can write, in the order the files are written;
 // `mkctl export --kinds` takes a comma-separated subset.
-var Kinds = []string{"profile", "pinned_notes", "follows", "drive_folders", "antennas", "user_lists"}
+var Kinds = []string{"profile", "pinned_notes", "follows", "drive_folders", "drive_files", "antennas", "user_lists"}
 
 // Account is what export needs of one live account.
 type Account struct {
@@ -26,6 +26,11 @@ type Account struct {
 	// ("@user" on the same instance, "@user@host" elsewhere). A member
 	// whose acct is unknown (the user is gone) is left out with a comment.
 	UserAccts map[string]string
+	// FileURLs maps the ids of the drive files read (Live.DriveFiles,
+	// Live.ProfileImages) to their url as the owner sees it: the original
+	// bytes, which cmd downloads next to the files (Result.Downloads).
+	// A file without one is not exported.
+	FileURLs map[string]string
 }
 
 // Options choose what to write.
@@ -35,6 +40,10 @@ type Options struct {
 	// Label is the account block's label; "" derives one from the
 	// username.
 	Label string
+	// SkipFiles are drive files (by id) not to declare, with why: cmd
+	// downloads the files, checks them as Load will (schema.CheckSourceFile)
+	// and generates again without those Load would refuse.
+	SkipFiles map[string]string
 }
 
 // File is one file to write, named relative to the output directory.
@@ -56,6 +65,28 @@ type Result struct {
 	// of each kind counts where it decides to declare or skip an object,
 	// so these are the numbers of the files, not of the live account.
 	Counts []KindCount
+	// Downloads are the files the configuration names as source, avatar
+	// or banner: cmd writes each file's bytes at its Path before the
+	// configuration is usable. Sorted by Path, one per path.
+	Downloads []Download
+}
+
+// Download is one drive file to fetch into the output directory.
+type Download struct {
+	FileID string
+	URL    string // the owner's url: the original bytes
+	// Path is where the bytes go, relative to the output directory,
+	// separated by "/": "files/media/logo.png", "images/avatar.png".
+	Path string
+	MD5  string // what the downloaded bytes must hash to
+	Size int64
+	Type string // the type Misskey detected
+	// Name is the drive_file label the file is declared under ("" when it
+	// is only the avatar or banner); Image: it is the avatar or banner too.
+	// They say how schema.CheckSourceFile must check the bytes.
+	Name  string
+	Image bool
+	What  string // for messages: drive_file "media/logo.png", the avatar
 }
 
 // KindCount is what Generate made of the objects of one kind.

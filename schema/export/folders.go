@@ -41,14 +41,29 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 		}
 		return n
 	}
-	cnt := g.count("drive_folders")
-	for _, f := range orphans {
-		inside := ""
-		if n := subtreeSize(f.ID); n > 0 {
-			inside = fmt.Sprintf(" with the %d folder(s) in it", n)
+	// all: the drive folders are exported; otherwise only the folders that
+	// hold exported drive files (and their parents) are written, counted
+	// under drive_folders as they are written.
+	all := g.wants("drive_folders")
+	var cnt *KindCount
+	if all {
+		cnt = g.count("drive_folders")
+	}
+	declared := func() {
+		if cnt == nil {
+			cnt = g.count("drive_folders")
 		}
-		g.note("drive folder %s (id %s) is not exported%s: its parent folder %s was not read.", quoteName(f.Path), f.ID, inside, f.ParentID)
-		cnt.Skipped += 1 + subtreeSize(f.ID)
+		cnt.Declared++
+	}
+	if all {
+		for _, f := range orphans {
+			inside := ""
+			if n := subtreeSize(f.ID); n > 0 {
+				inside = fmt.Sprintf(" with the %d folder(s) in it", n)
+			}
+			g.note("drive folder %s (id %s) is not exported%s: its parent folder %s was not read.", quoteName(f.Path), f.ID, inside, f.ParentID)
+			cnt.Skipped += 1 + subtreeSize(f.ID)
+		}
 	}
 	skip := func(b *hclwrite.Body, f planner.LiveFolder, path, why string) {
 		why = stays(why)
@@ -72,13 +87,16 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 		}
 		for _, name := range sortedStrings(byName) {
 			group := byName[name]
+			if !all && (len(group) != 1 || !g.fileFolders[group[0].ID]) {
+				continue
+			}
 			sort.Slice(group, func(i, j int) bool { return older(group[i].CreatedAt, group[i].ID, group[j].CreatedAt, group[j].ID) })
 			path := name
 			if parentPath != "" {
 				path = parentPath + "/" + name
 			}
 			// A comment (a folder left out) stands apart, as a block does.
-			leaf := len(group) == 1 && len(children[group[0].ID]) == 0 && folderNameProblem(name) == ""
+			leaf := len(group) == 1 && len(children[group[0].ID]) == 0 && len(g.fileEntries[group[0].ID]) == 0 && folderNameProblem(name) == ""
 			if !first && !(leaf && prevLeaf) {
 				b.AppendNewline()
 			}
@@ -93,7 +111,7 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 				g.skipDuplicateFolders(b, group, path, subtreeSize)
 				continue
 			}
-			if len(children[group[0].ID]) == 0 {
+			if leaf {
 				// A leaf as `drive_folder "x" {}` on one line, as a person
 				// writes it; hclwrite's blocks always open a new line.
 				toks := hclwrite.Tokens{{Type: hclsyntax.TokenIdent, Bytes: []byte("drive_folder")}}
@@ -103,18 +121,30 @@ func (g *gen) driveFolders(body *hclwrite.Body) {
 					&hclwrite.Token{Type: hclsyntax.TokenCBrace, Bytes: []byte("}")},
 					newline())
 				b.AppendUnstructuredTokens(toks)
-				cnt.Declared++
+				declared()
 				continue
 			}
 			fb := b.AppendNewBlock("drive_folder", []string{name}).Body()
-			cnt.Declared++
-			walk(fb, group[0].ID, path, true)
+			declared()
+			walk(fb, group[0].ID, path, g.writeFiles(fb, group[0].ID, true))
 		}
 	}
-	if len(children[""]) > 0 {
+	first := true
+	if len(g.fileEntries[""]) > 0 {
+		body.AppendNewline()
+		first = g.writeFiles(body, "", true)
+	}
+	rootFolders := len(children[""]) > 0
+	if !all {
+		rootFolders = false
+		for _, f := range children[""] {
+			rootFolders = rootFolders || g.fileFolders[f.ID]
+		}
+	}
+	if rootFolders && first {
 		body.AppendNewline()
 	}
-	walk(body, "", "", true)
+	walk(body, "", "", first)
 }
 
 // folderNameProblem says why a drive_folder label cannot be name, as Load

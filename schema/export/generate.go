@@ -142,6 +142,17 @@ type gen struct {
 	// counts are Result.Counts by kind, kept by the writers as they
 	// declare or skip (see count).
 	counts map[string]*KindCount
+
+	// Drive files (planFiles): the entries of each folder by folder id
+	// ("" the root), the drive path and local path of each declared file
+	// by id, the folders that hold declared files (with their parents),
+	// and the downloads.
+	fileEntries map[string][]fileEntry
+	fileKeys    map[string]string
+	filePaths   map[string]string
+	fileFolders map[string]bool
+	downloads   []Download
+	imagePaths  *pathAllocator
 }
 
 type unknownVar struct{ name, typ, description string }
@@ -188,6 +199,10 @@ func (g *gen) generate() (*Result, error) {
 	body.SetAttributeValue("username", cty.StringVal(g.username))
 
 	var followsFile []byte
+	// Files first: the profile's images and the pinned notes refer to them.
+	if g.wants("drive_files") {
+		g.planFiles()
+	}
 	if g.wants("profile") {
 		g.profile(body)
 	}
@@ -197,7 +212,7 @@ func (g *gen) generate() (*Result, error) {
 	if g.wants("follows") {
 		followsFile = g.follows(body)
 	}
-	if g.wants("drive_folders") {
+	if g.wants("drive_folders") || g.wants("drive_files") {
 		g.driveFolders(body)
 	}
 	// Lists before antennas: an antenna refers to its list.
@@ -244,6 +259,8 @@ func (g *gen) generate() (*Result, error) {
 		res.Files = append(res.Files, File{Name: FollowsFile, Content: followsFile})
 	}
 	res.Notes = g.notes
+	sort.Slice(g.downloads, func(i, j int) bool { return g.downloads[i].Path < g.downloads[j].Path })
+	res.Downloads = g.downloads
 	for _, k := range Kinds {
 		if c, ok := g.counts[k]; ok {
 			res.Counts = append(res.Counts, *c)

@@ -33,6 +33,10 @@ func (g *gen) pinnedNotes(body *hclwrite.Body) {
 	for i, n := range g.acc.Live.PinnedNotes {
 		body.AppendNewline()
 		why := noteProblem(n)
+		var files []string
+		if why == "" && len(n.FileIDs) > 0 {
+			files, why = g.noteFiles(n)
+		}
 		if why == "" {
 			if j, ok := skipped[noteContentKey(n)]; ok {
 				why = fmt.Sprintf("pinned note %d, which is not exported, has the same content, and mkctl matches pinned notes by content", j)
@@ -63,14 +67,51 @@ func (g *gen) pinnedNotes(body *hclwrite.Body) {
 		if n.ReactionAcceptance != nil {
 			b.SetAttributeRaw("reaction_acceptance", str(*n.ReactionAcceptance))
 		}
+		if len(files) > 0 {
+			refs := make([]hclwrite.Tokens, len(files))
+			for i, k := range files {
+				refs[i] = driveFileRef(k)
+			}
+			b.SetAttributeRaw("files", hclwrite.TokensForTuple(refs))
+		}
 	}
 }
 
+// noteFiles is the drive paths of the files n attaches, in order, or why
+// its block could not attach them: each must be an exported drive file.
+func (g *gen) noteFiles(n planner.LiveNote) ([]string, string) {
+	if !g.wants("drive_files") {
+		return nil, "it has attached files, and the drive files are not exported (--kinds)"
+	}
+	if len(n.FileIDs) > 16 {
+		return nil, fmt.Sprintf("it has %d attached files, more than the 16 a pinned_note block takes", len(n.FileIDs))
+	}
+	var keys []string
+	seen := map[string]bool{}
+	for _, id := range n.FileIDs {
+		k, ok := g.fileKeys[id]
+		if !ok {
+			for _, f := range g.acc.Live.DriveFiles {
+				if f.ID == id {
+					return nil, fmt.Sprintf("its file %s (id %s) is not exported", quoteName(f.Key()), id)
+				}
+			}
+			return nil, fmt.Sprintf("its file %s is not in the account's drive (deleted, or not the account's own)", id)
+		}
+		if seen[k] {
+			return nil, fmt.Sprintf("it attaches the file %s twice", quoteName(k))
+		}
+		seen[k] = true
+		keys = append(keys, k)
+	}
+	return keys, ""
+}
+
 // noteContentKey is what the planner compares of two notes (text, cw,
-// visibility, localOnly, reactionAcceptance).
+// visibility, localOnly, reactionAcceptance, and the attached files).
 func noteContentKey(n planner.LiveNote) string {
-	return fmt.Sprintf("%q %t %q %q %t %t %q", n.Text, n.CW != nil, deref(n.CW), n.Visibility, n.LocalOnly,
-		n.ReactionAcceptance != nil, deref(n.ReactionAcceptance))
+	return fmt.Sprintf("%q %t %q %q %t %t %q %q", n.Text, n.CW != nil, deref(n.CW), n.Visibility, n.LocalOnly,
+		n.ReactionAcceptance != nil, deref(n.ReactionAcceptance), n.FileIDs)
 }
 
 func deref(s *string) string {

@@ -110,6 +110,18 @@ func (g *gen) profile(body *hclwrite.Body) {
 		}
 		attrs = append(attrs, attr{f.Name, "", toks})
 	}
+	for _, name := range schema.ProfileImages {
+		toks, why := g.profileImage(name)
+		switch {
+		case why != "":
+			why = stays(why)
+			attrs = append(attrs, attr{comment: fmt.Sprintf("%s is not exported: %s.", name, why)})
+			g.note("profile %s is not exported: %s.", name, why)
+			g.count("profile").Skipped++
+		case toks != nil:
+			attrs = append(attrs, attr{name, "", toks})
+		}
+	}
 	if len(attrs) == 0 {
 		// Nothing differs from a new account: no profile block, so the
 		// profile stays unmanaged rather than pinned to the defaults.
@@ -126,6 +138,37 @@ func (g *gen) profile(body *hclwrite.Body) {
 		pb.SetAttributeRaw(a.name, a.toks)
 	}
 }
+
+// profileImage is the avatar or banner as a path its bytes are downloaded
+// to (nil when the account has none: a new account's, left out), or why
+// it cannot be declared.
+func (g *gen) profileImage(name string) (hclwrite.Tokens, string) {
+	id, _ := g.acc.Live.Profile[name+"Id"].(string)
+	if id == "" {
+		return nil, ""
+	}
+	f, ok := g.acc.Live.ProfileImages[name]
+	switch {
+	case !ok:
+		return nil, fmt.Sprintf("its file %s could not be read", id)
+	case g.opts.SkipFiles[ImageSkipKey(f.ID)] != "":
+		return nil, g.opts.SkipFiles[ImageSkipKey(f.ID)]
+	case !strings.HasPrefix(f.Type, "image/"):
+		return nil, fmt.Sprintf("its file is %s, not an image, which mkctl refuses as the %s", f.Type, name)
+	case g.acc.FileURLs[f.ID] == "":
+		return nil, "Misskey gave no URL to download its file from"
+	case f.MD5 == "":
+		return nil, "Misskey gave no md5 of its file"
+	case f.Size > schema.MaxUploadBytes:
+		return nil, fmt.Sprintf("its file is larger than the %d bytes mkctl uploads", int64(schema.MaxUploadBytes))
+	}
+	return str(g.imageSource(name, &f)), ""
+}
+
+// ImageSkipKey is the key of Options.SkipFiles that leaves out the avatar
+// or banner whose file has id (the file's id alone leaves out its
+// drive_file block).
+func ImageSkipKey(id string) string { return "image:" + id }
 
 // unknownValue declares a variable without a default for a value export
 // cannot read, and tells the user to set it.

@@ -16,7 +16,15 @@ import (
 // would and plans it against live.
 func loadAndPlan(t testing.TB, res *Result, live *planner.Live) (*schema.Config, *planner.AccountPlan, hcl.Diagnostics) {
 	t.Helper()
+	return loadAndPlanFiles(t, res, live, nil)
+}
+
+// loadAndPlanFiles is loadAndPlan with the downloads written too, from
+// data (file id → bytes), as cmd writes them.
+func loadAndPlanFiles(t testing.TB, res *Result, live *planner.Live, data map[string][]byte) (*schema.Config, *planner.AccountPlan, hcl.Diagnostics) {
+	t.Helper()
 	dir := t.TempDir()
+	writeDownloads(t, dir, res, data)
 	for _, f := range res.Files {
 		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Content, 0o644); err != nil {
 			t.Fatal(err)

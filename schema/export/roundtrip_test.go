@@ -75,6 +75,11 @@ type world struct {
 	// want* count what must be declared.
 	wantNotes, wantFollows, wantFolders, wantLists, wantAntennas int
 	wantProfile                                                  []string // HCL names
+	// Drive files (roundtrip_files_test.go): the bytes of each file by
+	// id, the folders export declares, and how many files it must declare.
+	fileData        map[string][]byte
+	declaredFolders map[string]bool
+	wantFiles       int
 	// duplicates: the account has folders, lists or antennas that share a
 	// name (none of them is declared); for the failure message.
 	duplicates bool
@@ -178,6 +183,8 @@ func randWorld(seed int64) *world {
 	w.folders(r, live, few)
 	w.lists(r, live, newUser, few)
 	w.antennas(r, live, ownHost, few)
+	// Files from a source of their own: the worlds above stay as they were.
+	w.files(rand.New(rand.NewSource(seed^0x5eed)), live)
 	return w
 }
 
@@ -386,6 +393,10 @@ func (w *world) folders(r *rand.Rand, live *planner.Live, few bool) {
 				continue
 			}
 			w.wantFolders++
+			if w.declaredFolders == nil {
+				w.declaredFolders = map[string]bool{}
+			}
+			w.declaredFolders[f.ID] = true
 			count(f.ID)
 		}
 	}
@@ -525,13 +536,14 @@ func TestRoundTripProperty(t *testing.T) {
 	if testing.Short() {
 		seeds = 30
 	}
-	withDuplicates := 0
+	withDuplicates, files, downloads := 0, 0, 0
 	for seed := int64(1); seed <= int64(seeds); seed++ {
 		w := randWorld(seed)
+		files += w.wantFiles
 		if w.duplicates {
 			withDuplicates++
 		}
-		res, err := Generate(w.acc, Options{})
+		res, err := w.generate(t, Options{})
 		if err != nil {
 			t.Fatalf("seed %d: Generate: %v", seed, err)
 		}
@@ -540,6 +552,7 @@ func TestRoundTripProperty(t *testing.T) {
 				t.Fatalf("seed %d: %s is not canonically formatted:\n%s", seed, f.Name, f.Content)
 			}
 		}
+		downloads += len(res.Downloads)
 		if msg := w.check(t, res, nil, true); msg != "" {
 			t.Fatalf("seed %d: %s\n%s\nnotes: %q", seed, msg, dumpFiles(res), res.Notes)
 		}
@@ -551,7 +564,7 @@ func TestRoundTripProperty(t *testing.T) {
 				kinds[k] = true
 			}
 		}
-		res, err = Generate(w.acc, Options{Kinds: kinds})
+		res, err = w.generate(t, Options{Kinds: kinds})
 		if err != nil {
 			t.Fatalf("seed %d, kinds %v: Generate: %v", seed, kinds, err)
 		}
@@ -564,6 +577,10 @@ func TestRoundTripProperty(t *testing.T) {
 		t.Errorf("only %d of %d accounts have folders, lists or antennas that share a name", withDuplicates, seeds)
 	}
 	t.Logf("%d of %d accounts have folders, lists or antennas that share a name", withDuplicates, seeds)
+	t.Logf("%d drive files declared, %d files downloaded", files, downloads)
+	if files < seeds {
+		t.Errorf("only %d drive files declared in %d accounts", files, seeds)
+	}
 }
 
 // planLive is the account as a plan reads it: the same, except that
@@ -594,7 +611,7 @@ func (w *world) planLive() *planner.Live {
 // declared objects are known too. Result.Counts must agree with what
 // Load finds whatever the kinds (checkCounts).
 func (w *world) check(t *testing.T, res *Result, kinds map[string]bool, all bool) string {
-	cfg, ap, diags := loadAndPlan(t, res, w.planLive())
+	cfg, ap, diags := loadAndPlanFiles(t, res, w.planLive(), w.fileData)
 	if cfg == nil {
 		return fmt.Sprintf("Load: %v", diags)
 	}
@@ -636,6 +653,7 @@ func (w *world) check(t *testing.T, res *Result, kinds map[string]bool, all bool
 		{"pinned notes", len(a.PinnedNotes), w.wantNotes},
 		{"follows", len(a.Follows), w.wantFollows},
 		{"drive folders", len(a.DriveFolders), w.wantFolders},
+		{"drive files", len(a.DriveFiles), w.wantFiles},
 		{"user lists", len(a.UserLists), w.wantLists},
 		{"antennas", len(a.Antennas), w.wantAntennas},
 	} {
@@ -645,7 +663,7 @@ func (w *world) check(t *testing.T, res *Result, kinds map[string]bool, all bool
 	}
 	// Every declared object matched a live one: without a record, each is
 	// adopted (none created).
-	want := w.wantNotes + w.wantFollows + w.wantFolders + w.wantLists + w.wantAntennas
+	want := w.wantNotes + w.wantFollows + w.wantFolders + w.wantLists + w.wantAntennas + w.wantFiles
 	if len(ap.Adopt) != want {
 		return fmt.Sprintf("%d adoptions, want %d", len(ap.Adopt), want)
 	}
