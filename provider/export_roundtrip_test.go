@@ -50,12 +50,20 @@ func TestExportRoundTrip(t *testing.T) {
 		}
 		seeds = []uint64{n}
 	}
+	var st exportStats
 	for _, seed := range seeds {
-		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) { exportRoundTrip(t, seed) })
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) { exportRoundTrip(t, seed, &st) })
+	}
+	t.Logf("of %d accounts: %d with drive files exported, %d with an avatar, %d with a pinned note attaching files", len(seeds), st.files, st.images, st.noteFiles)
+	if st.files == 0 || st.images == 0 || st.noteFiles == 0 {
+		t.Errorf("no seed exported drive files, an avatar or a note with files: %+v", st)
 	}
 }
 
-func exportRoundTrip(t *testing.T, seed uint64) {
+// exportStats count what the seeds exported.
+type exportStats struct{ files, images, noteFiles int }
+
+func exportRoundTrip(t *testing.T, seed uint64, st *exportStats) {
 	env := newEmuEnv(t)
 	rng := rand.New(rand.NewPCG(seed, 0x6d6b63746c))
 	shared := seed%2 == 0
@@ -66,11 +74,8 @@ func exportRoundTrip(t *testing.T, seed uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := export.Generate(*acc, export.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
+	res := exportWithFiles(t, env.c, acc, export.Options{}, dir)
 	var all strings.Builder
 	for _, f := range res.Files {
 		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Content, 0o644); err != nil {
@@ -122,6 +127,18 @@ func exportRoundTrip(t *testing.T, seed uint64) {
 		}
 	}
 	env.mu.Unlock()
+	if n := env.count("drive/files/create") + env.count("i/update"); n != 0 {
+		t.Errorf("seed %d: the adopting apply uploaded or set images: %d request(s)", seed, n)
+	}
+	if len(acct.DriveFiles) > 0 {
+		st.files++
+	}
+	if acct.Profile != nil && acct.Profile.Images["avatar"].Source != nil {
+		st.images++
+	}
+	if slices.ContainsFunc(acct.PinnedNotes, func(n *schema.PinnedNote) bool { return len(n.Files) > 0 }) {
+		st.noteFiles++
+	}
 
 	// Owned now: dropping objects from the configuration deletes them.
 	rec, err := readOwnership(ctx, env.c.Read, acct.Address())
@@ -213,6 +230,28 @@ func withoutSome(acct *schema.Account, live *planner.Live) (*schema.Account, []s
 	for _, f := range live.DriveFolders {
 		if f.ParentID != "" {
 			parents[live.DriveFolders[slices.IndexFunc(live.DriveFolders, func(g planner.LiveFolder) bool { return g.ID == f.ParentID })].Path] = true
+		}
+	}
+	for _, f := range live.DriveFiles {
+		parents[f.Folder] = true // a folder holding files stays: not emptied by the plan
+	}
+	// A drive file no note attaches and that is not the avatar or banner.
+	attached := map[string]bool{}
+	for _, n := range a.PinnedNotes {
+		for _, k := range n.Files {
+			attached[k] = true
+		}
+	}
+	for _, name := range []string{"avatar", "banner"} {
+		if img, ok := live.ProfileImages[name]; ok {
+			attached[img.Key()] = true
+		}
+	}
+	for i, f := range a.DriveFiles {
+		if !attached[f.Key()] {
+			removed = append(removed, planner.DriveFileKey(f.Key()))
+			a.DriveFiles = slices.Delete(slices.Clone(a.DriveFiles), i, i+1)
+			break
 		}
 	}
 	for i, f := range a.DriveFolders {
@@ -401,6 +440,11 @@ func randomAccount(t *testing.T, env *emuEnv, rng *rand.Rand, shared bool) strin
 		folders = append(folders, folder{f.ID, path})
 	}
 	summary = append(summary, fmt.Sprintf("%d folders", len(folders)))
+	var folderIDs []string
+	for _, f := range folders {
+		folderIDs = append(folderIDs, f.id)
+	}
+	summary = append(summary, randomFiles(t, env, rng, folderIDs))
 
 	// Lists of followed, remote and unfollowed users.
 	var lists []string
