@@ -121,6 +121,23 @@ func withPNGChunk(png []byte, kind string, data []byte) []byte {
 	return slices.Concat(png[:33], c.Bytes(), png[33:])
 }
 
+// isoBoxBytes is an ISO BMFF box.
+func isoBoxBytes(typ string, payload ...[]byte) []byte {
+	body := slices.Concat(payload...)
+	out := binary.BigEndian.AppendUint32(nil, uint32(8+len(body)))
+	return append(append(out, typ...), body...)
+}
+
+// testMP4 is an MP4 with one track of each handler given ("vide", "soun").
+func testMP4(handlers ...string) []byte {
+	var traks [][]byte
+	for _, h := range handlers {
+		hdlr := isoBoxBytes("hdlr", make([]byte, 8), []byte(h), make([]byte, 13))
+		traks = append(traks, isoBoxBytes("trak", isoBoxBytes("mdia", hdlr)))
+	}
+	return slices.Concat(isoBoxBytes("ftyp", []byte("isom\x00\x00\x02\x00isomiso2mp41")), isoBoxBytes("moov", traks...), isoBoxBytes("mdat"))
+}
+
 // Media headers: enough for the type to be sniffed, not to be played.
 var (
 	webpTiny, _    = base64.StdEncoding.DecodeString("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==") // 1×1, lossless
@@ -354,6 +371,8 @@ func driveFileCases() []confCase {
 			uploadStep("a", file("voice.ogg", oggVorbis), nil, ""),
 			uploadStep("a", file("clip.mp4", mp4Header), nil, ""),
 			uploadStep("a", file("clip.webm", webmHeader), nil, ""),
+			// Sound only: audio/mp4 where ffprobe runs (see the allow-list).
+			uploadStep("a", file("sound.mp4", testMP4("soun")), nil, ""),
 			uploadStep("a", file("doc", pdfTiny), nil, ""),
 			uploadStep("a", file("archive.zip", zipEmpty), nil, ""),
 			uploadStep("a", file("note.xml", xmlNotSVG), nil, ""),

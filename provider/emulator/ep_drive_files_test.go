@@ -65,6 +65,8 @@ func TestDetectType(t *testing.T) {
 		"wav":          {wavHeader, "", "audio/wav", "wav", 0, 0},
 		"ogg":          {oggVorbis, "", "audio/ogg", "ogg", 0, 0},
 		"mp4":          {mp4Header, "", "video/mp4", "mp4", 0, 0},
+		"mp4 video":    {testMP4("soun", "vide"), "", "video/mp4", "mp4", 0, 0},
+		"mp4 sound":    {testMP4("soun"), "", "audio/mp4", "m4a", 0, 0},
 		"webm":         {webmHeader, "", "video/webm", "webm", 0, 0},
 		"pdf":          {pdfTiny, "", "application/pdf", "pdf", 0, 0},
 		"avif":         {[]byte("\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miafispe\x00\x00\x00\x00\x00\x00\x00\x05\x00\x00\x00\x04"), "", "image/avif", "avif", 5, 4},

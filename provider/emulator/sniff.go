@@ -200,7 +200,16 @@ func detectType(b []byte) fileInfo {
 	case has(0, "%PDF"):
 		return fileInfo{mime: "application/pdf", ext: "pdf"}
 	case has(4, "ftyp") && len(b) >= 12 && b[8]&0x60 != 0:
-		return isoBrand(strings.TrimSpace(strings.ReplaceAll(string(b[8:12]), "\x00", " ")))
+		t := isoBrand(strings.TrimSpace(strings.Replace(string(b[8:12]), "\x00", " ", 1)))
+		if strings.HasPrefix(t.mime, "video/") && isoTracks(b) == tracksNoVideo {
+			// detectType asks ffprobe for a video track: a file with
+			// sound only is audio (an MP4 is audio/mp4, extension m4a).
+			if t.mime == "video/mp4" {
+				return fileInfo{mime: "audio/mp4", ext: "m4a"}
+			}
+			return fileInfo{mime: "audio/" + strings.TrimPrefix(t.mime, "video/"), ext: t.ext}
+		}
+		return t
 	case has(0, "\x1a\x45\xdf\xa3"):
 		head := b[:min(len(b), 4096)]
 		if bytes.Contains(head, []byte("webm")) {
@@ -273,6 +282,89 @@ func isoBrand(brand string) fileInfo {
 		return fileInfo{mime: "video/3gpp", ext: "3gp"}
 	}
 	return fileInfo{mime: "video/mp4", ext: "mp4"}
+}
+
+type isoTrackKind int
+
+const (
+	tracksUnknown isoTrackKind = iota // unreadable: ffprobe fails, and Misskey assumes video
+	tracksVideo
+	tracksNoVideo
+)
+
+// isoBoxes calls f with the type and payload of each box in b, stopping at
+// a malformed one.
+func isoBoxes(b []byte, f func(typ string, payload []byte)) {
+	for pos := 0; pos+8 <= len(b); {
+		size := int(binary.BigEndian.Uint32(b[pos:]))
+		header := 8
+		switch size {
+		case 0:
+			size = len(b) - pos
+		case 1:
+			if pos+16 > len(b) {
+				return
+			}
+			big := binary.BigEndian.Uint64(b[pos+8:])
+			if big > uint64(len(b)) {
+				return
+			}
+			size, header = int(big), 16
+		}
+		if size < header || pos+size > len(b) {
+			return
+		}
+		f(string(b[pos+4:pos+8]), b[pos+header:pos+size])
+		pos += size
+	}
+}
+
+func isoBox(b []byte, typ string) []byte {
+	var out []byte
+	isoBoxes(b, func(t string, p []byte) {
+		if out == nil && t == typ {
+			out = p
+		}
+	})
+	return out
+}
+
+// isoTracks is what ffprobe would say of an ISO media file's streams: a
+// video track is a trak whose handler is "vide", and cover art (an iTunes
+// "covr" item) shows as a video stream too.
+func isoTracks(b []byte) isoTrackKind {
+	moov := isoBox(b, "moov")
+	if moov == nil {
+		return tracksUnknown
+	}
+	traks, video := 0, false
+	isoBoxes(moov, func(t string, p []byte) {
+		switch t {
+		case "trak":
+			traks++
+			if hdlr := isoBox(isoBox(p, "mdia"), "hdlr"); len(hdlr) >= 12 && string(hdlr[8:12]) == "vide" {
+				video = true
+			}
+		case "udta":
+			if meta := isoBox(p, "meta"); meta != nil {
+				for _, skip := range []int{4, 0} { // a full box in MP4, a plain one in QuickTime
+					if len(meta) >= skip {
+						if ilst := isoBox(meta[skip:], "ilst"); ilst != nil {
+							video = video || isoBox(ilst, "covr") != nil
+							break
+						}
+					}
+				}
+			}
+		}
+	})
+	switch {
+	case video:
+		return tracksVideo
+	case traks > 0:
+		return tracksNoVideo
+	}
+	return tracksUnknown
 }
 
 // oggType reads the codec of an Ogg stream's first page. An Ogg stream
