@@ -294,6 +294,10 @@ func (g *gen) header() []string {
 		"pinned note is only unpinned, and a drive folder that holds files stays); objects",
 		"not declared here are left alone unless their collection is listed in purge.",
 	)
+	if len(g.downloads) > 0 {
+		h = append(h, "The files that source, avatar and banner name are copies of the drive's files,",
+			"downloaded by export: keep them with this configuration.")
+	}
 	if len(g.notes) > 0 {
 		h = append(h, "What could not be declared is left out, with a comment where it would be that says", "why and what `mkctl plan` makes of it.")
 	}
