@@ -22,7 +22,10 @@ import (
 // on users, and copies Misskey allows but mkctl cannot tell apart (two
 // folders "twin" in "media", one holding a folder, two lists "dup" and an
 // antenna on one of them) — is exported, loaded and planned: no changes;
-// the poll, the reply and the copies are skipped with a note; the apply writes nothing but the
+// drive files (a logo in a folder that a pinned note attaches, notes at
+// the root) and an avatar and a banner are downloaded next to the files;
+// the poll, the reply and the copies are skipped with a note; the apply
+// uploads nothing and writes nothing but the
 // ownership record; a follow and an antenna removed from the
 // configuration are then planned as deletions, and the whole configuration
 // plans to nothing.
@@ -118,6 +121,34 @@ func TestAccExportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	// Files: a logo in media (with a comment, sensitive) that a pinned
+	// note attaches, notes at the root, the avatar at the root and the
+	// banner in "thumbs ${x}" (a folder whose name the local path keeps).
+	src := t.TempDir()
+	put := func(name, folderID string, data []byte, fields ...[2]string) string {
+		p := filepath.Join(src, fmt.Sprintf("%d", len(fields))+name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		fields = append(fields, [2]string{"name", name})
+		if folderID != "" {
+			fields = append(fields, [2]string{"folderId", folderID})
+		}
+		var f struct{ ID string }
+		if err := c.Upload(ctx, "drive/files/create", upload{Fields: fields, Path: p, Filename: name, Size: int64(len(data))}, &f); err != nil {
+			t.Fatalf("upload %s: %v", name, err)
+		}
+		return f.ID
+	}
+	logo := put("logo.png", media, pngBytes(t, 21), [2]string{"comment", "The logo ${x}"}, [2]string{"isSensitive", "true"})
+	put("notes.txt", "", []byte("Some notes ${x}\n"))
+	avatar := put("face.png", "", pngBytes(t, 22))
+	banner := put("banner.png", thumbs, pngBytes(t, 23))
+	u.Call(t, "i/update", map[string]any{"avatarId": avatar, "bannerId": banner}, nil)
+	note(map[string]any{"text": "Our logo", "fileIds": []string{logo}}, true)
+
+	proxy.Reset()
 	acc, err := ReadForExport(ctx, c, u.Username, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -128,18 +159,22 @@ func TestAccExportRoundTrip(t *testing.T) {
 		reasons = append(reasons, n.Unsupported)
 	}
 	// Top first: the last pinned.
-	if want := []string{"", "it is a reply (replyId)", "it has a poll", ""}; strings.Join(reasons, "|") != strings.Join(want, "|") {
+	if want := []string{"", "", "it is a reply (replyId)", "it has a poll", ""}; strings.Join(reasons, "|") != strings.Join(want, "|") {
 		t.Errorf("Unsupported of the pinned notes: %q, want %q", reasons, want)
 	}
 	if acc.UserAccts[member.ID] != "@"+member.Username || acc.UserAccts[friend.ID] != "@"+friend.Username {
 		t.Errorf("UserAccts %v", acc.UserAccts)
 	}
 
-	res, err := export.Generate(*acc, export.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
+	res := exportWithFiles(t, c, acc, export.Options{}, dir)
+	var downloads []string
+	for _, d := range res.Downloads {
+		downloads = append(downloads, d.Path)
+	}
+	if want := "[files/face.png files/media/logo.png files/media/thumbs ${x}/banner.png files/notes.txt]"; fmt.Sprint(downloads) != want {
+		t.Errorf("downloads %v, want %s", downloads, want)
+	}
 	var all strings.Builder
 	for _, f := range res.Files {
 		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Content, 0o644); err != nil {
@@ -152,6 +187,16 @@ func TestAccExportRoundTrip(t *testing.T) {
 	for _, want := range []string{"poll", "reply", `"a/b"`, `drive folders "media/twin" (ids `, `user lists "dup" (ids `, `antenna "on dup"`} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("no note mentions %s: %q", want, res.Notes)
+		}
+	}
+	for _, want := range []string{
+		`avatar = "files/face.png"`, `banner = "files/media/thumbs $${x}/banner.png"`,
+		`files = [drive_file["media/logo.png"]]`, `comment      = "The logo $${x}"`, "is_sensitive = true",
+		`drive_file "notes.txt" {`,
+	} {
+		// Compared with runs of spaces as one: hclwrite aligns the "=".
+		if !strings.Contains(strings.Join(strings.Fields(all.String()), " "), strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("the files do not say %s", want)
 		}
 	}
 	if !strings.Contains(all.String(), "# ") || !strings.Contains(all.String(), "poll") {
@@ -188,7 +233,7 @@ func TestAccExportRoundTrip(t *testing.T) {
 	for _, ep := range []string{"i/update", "notes/create", "notes/delete", "i/pin", "i/unpin", "following/create", "following/delete",
 		"following/update", "following/requests/cancel", "drive/folders/create", "drive/folders/update", "drive/folders/delete",
 		"antennas/create", "antennas/update", "antennas/delete", "users/lists/create", "users/lists/update", "users/lists/delete",
-		"users/lists/push", "users/lists/pull"} {
+		"users/lists/push", "users/lists/pull", "drive/files/create", "drive/files/update", "drive/files/delete"} {
 		if n := proxy.Count(ep); n != 0 {
 			t.Errorf("the adopting apply called %s %d time(s)", ep, n)
 		}
