@@ -138,6 +138,29 @@ func testMP4(handlers ...string) []byte {
 	return slices.Concat(isoBoxBytes("ftyp", []byte("isom\x00\x00\x02\x00isomiso2mp41")), isoBoxBytes("moov", traks...), isoBoxBytes("mdat"))
 }
 
+// tiffSized is an uncompressed 3×2 grey TIFF.
+var tiffSized = func() []byte {
+	var b bytes.Buffer
+	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("II*\x00")
+	le(uint32(8))
+	tags := [][2]uint32{{256, 3}, {257, 2}, {258, 8}, {259, 1}, {262, 1}, {273, 8 + 2 + 9*12 + 4}, {277, 1}, {278, 2}, {279, 6}}
+	le(uint16(len(tags)))
+	for _, tg := range tags {
+		le(uint16(tg[0]))
+		le(uint16(4)) // LONG
+		le(uint32(1))
+		le(tg[1])
+	}
+	le(uint32(0))
+	b.Write([]byte{0, 128, 255, 255, 128, 0})
+	return b.Bytes()
+}()
+
+// icoPNG is an icon holding one 4×4 PNG.
+var icoPNG = slices.Concat([]byte{0, 0, 1, 0, 1, 0, 4, 4, 0, 0, 1, 0, 32, 0},
+	binary.LittleEndian.AppendUint32(nil, uint32(len(pngRed))), binary.LittleEndian.AppendUint32(nil, 22), pngRed)
+
 // Media headers: enough for the type to be sniffed, not to be played.
 var (
 	webpTiny, _    = base64.StdEncoding.DecodeString("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==") // 1×1, lossless
@@ -371,6 +394,23 @@ func driveFileCases() []confCase {
 			uploadStep("a", file("voice.ogg", oggVorbis), nil, ""),
 			uploadStep("a", file("clip.mp4", mp4Header), nil, ""),
 			uploadStep("a", file("clip.webm", webmHeader), nil, ""),
+			// An ID3 tag is skipped: what follows decides; a tag longer than
+			// the file is taken for MP3.
+			uploadStep("a", file("tagged", append([]byte("ID3\x03\x00\x00\x00\x00\x00\x00"), make([]byte, 40)...)), nil, ""),
+			uploadStep("a", file("cut", append([]byte("ID3\x03\x00\x00\x00\x00\x7f\x7f"), make([]byte, 40)...)), nil, ""),
+			// Rarer formats; an image whose size cannot be read is
+			// application/octet-stream.
+			uploadStep("a", file("empty.tif", append([]byte("II*\x00\x08\x00\x00\x00\x00\x00"), make([]byte, 40)...)), nil, ""),
+			uploadStep("a", file("sized", tiffSized), nil, ""),
+			uploadStep("a", file("icon", icoPNG), nil, ""),
+			uploadStep("a", file("layers", append([]byte("8BPS\x00\x01\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x05\x00\x00\x00\x07\x00\x08\x00\x03"), make([]byte, 40)...)), nil, ""),
+			uploadStep("a", file("movie", append([]byte("RIFF\x00\x00\x00\x00AVI LIST"), make([]byte, 32)...)), nil, ""),
+			uploadStep("a", file("flash", append([]byte("FLV\x01\x05\x00\x00\x00\x09"), make([]byte, 32)...)), nil, ""),
+			uploadStep("a", file("adts", append([]byte{0xff, 0xf1, 0x50, 0x80}, make([]byte, 40)...)), nil, ""),
+			uploadStep("a", file("aiff", append([]byte("FORM\x00\x00\x00\x00AIFFCOMM"), make([]byte, 32)...)), nil, ""),
+			uploadStep("a", file("tune", append([]byte("MThd\x00\x00\x00\x06"), make([]byte, 32)...)), nil, ""),
+			uploadStep("a", file("film", append([]byte("\x1a\x45\xdf\xa3\x93\x42\x82\x88matroska"), make([]byte, 32)...)), nil, ""),
+			uploadStep("a", file("packed", append([]byte("7z\xbc\xaf\x27\x1c"), make([]byte, 32)...)), nil, ""),
 			// Sound only: audio/mp4 where ffprobe runs (see the allow-list).
 			uploadStep("a", file("sound.mp4", testMP4("soun")), nil, ""),
 			uploadStep("a", file("doc", pdfTiny), nil, ""),

@@ -67,6 +67,12 @@ func TestDetectType(t *testing.T) {
 		"mp4":          {mp4Header, "", "video/mp4", "mp4", 0, 0},
 		"mp4 video":    {testMP4("soun", "vide"), "", "video/mp4", "mp4", 0, 0},
 		"mp4 sound":    {testMP4("soun"), "", "audio/mp4", "m4a", 0, 0},
+		"tiff":         {tiffSized, "", "image/tiff", "tif", 3, 2},
+		"ico":          {icoPNG, "", "image/x-icon", "ico", 0, 0}, // no dimensions read
+		"aac":          {[]byte{0xff, 0xf1, 0x50, 0x80, 0, 0}, "", "audio/aac", "aac", 0, 0},
+		"mkv":          {[]byte("\x1a\x45\xdf\xa3\x93\x42\x82\x88matroska"), "", "video/matroska", "mkv", 0, 0},
+		"id3 then mp3": {append([]byte("ID3\x03\x00\x00\x00\x00\x00\x00"), mp3Frames[10:]...), "", "audio/mpeg", "mp3", 0, 0},
+		"id3 then 0s":  {append([]byte("ID3\x03\x00\x00\x00\x00\x00\x00"), make([]byte, 40)...), "", typeOctetStream, "", 0, 0},
 		"webm":         {webmHeader, "", "video/webm", "webm", 0, 0},
 		"pdf":          {pdfTiny, "", "application/pdf", "pdf", 0, 0},
 		"avif":         {[]byte("\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miafispe\x00\x00\x00\x00\x00\x00\x00\x05\x00\x00\x00\x04"), "", "image/avif", "avif", 5, 4},

@@ -29,6 +29,7 @@ type fileInfo struct {
 var imageTypesWithSize = map[string]bool{
 	"image/png": true, "image/gif": true, "image/jpeg": true, "image/webp": true, "image/avif": true,
 	"image/apng": true, "image/bmp": true, "image/tiff": true, "image/svg+xml": true,
+	"image/vnd.adobe.photoshop": true,
 }
 
 // blurhashTypes get a blurhash; sharp can also make a thumbnail of them
@@ -195,6 +196,28 @@ func detectType(b []byte) fileInfo {
 		return fileInfo{mime: "image/webp", ext: "webp"}
 	case has(0, "RIFF") && has(8, "WAVE"):
 		return fileInfo{mime: "audio/wav", ext: "wav"}
+	case has(0, "RIFF") && has(8, "AVI"):
+		return fileInfo{mime: "video/vnd.avi", ext: "avi"}
+	case has(0, "II*\x00"), has(0, "MM\x00*"):
+		return fileInfo{mime: "image/tiff", ext: "tif"}
+	case has(0, "\x00\x00\x01\x00") && len(b) >= 22:
+		return fileInfo{mime: "image/x-icon", ext: "ico"}
+	case has(0, "8BPS"):
+		return fileInfo{mime: "image/vnd.adobe.photoshop", ext: "psd"}
+	case has(0, "FLV\x01"):
+		return fileInfo{mime: "video/x-flv", ext: "flv"}
+	case has(0, "FORM") && (has(8, "AIFF") || has(8, "AIFC")):
+		return fileInfo{mime: "audio/aiff", ext: "aif"}
+	case has(0, "MThd"):
+		return fileInfo{mime: "audio/midi", ext: "mid"}
+	case has(0, "MZ"):
+		return fileInfo{mime: "application/x-msdownload", ext: "exe"}
+	case has(0, "7z\xbc\xaf\x27\x1c"):
+		return fileInfo{mime: "application/x-7z-compressed", ext: "7z"}
+	case has(0, "Rar!\x1a\x07"):
+		return fileInfo{mime: "application/x-rar-compressed", ext: "rar"}
+	case has(0, "BZh"):
+		return fileInfo{mime: "application/x-bzip2", ext: "bz2"}
 	case has(0, "BM") && len(b) >= 26:
 		return fileInfo{mime: "image/bmp", ext: "bmp"}
 	case has(0, "%PDF"):
@@ -215,12 +238,23 @@ func detectType(b []byte) fileInfo {
 		if bytes.Contains(head, []byte("webm")) {
 			return fileInfo{mime: "video/webm", ext: "webm"}
 		}
-		return fileInfo{mime: "video/x-matroska", ext: "mkv"}
+		return fileInfo{mime: "video/matroska", ext: "mkv"}
 	case has(0, "OggS"):
 		return oggType(b)
-	case has(0, "ID3"):
-		return fileInfo{mime: "audio/mpeg", ext: "mp3"}
-	case len(b) >= 2 && b[0] == 0xff && b[1]&0xe0 == 0xe0 && b[1]&0x06 != 0 && b[1]&0x16 != 0x10:
+	case has(0, "ID3") && len(b) >= 10:
+		// file-type skips the tag (its size is syncsafe) and reads what
+		// follows; a tag running past the end is taken for MP3.
+		size := int(b[6]&0x7f)<<21 | int(b[7]&0x7f)<<14 | int(b[8]&0x7f)<<7 | int(b[9]&0x7f)
+		if 10+size > len(b) {
+			return fileInfo{mime: "audio/mpeg", ext: "mp3"}
+		}
+		if t := detectType(b[10+size:]); t.mime != "image/svg+xml" && t.mime != "application/xml" {
+			return t
+		}
+		return fileInfo{mime: typeOctetStream}
+	case len(b) >= 2 && b[0] == 0xff && b[1]&0xf6 == 0xf0: // ADTS
+		return fileInfo{mime: "audio/aac", ext: "aac"}
+	case len(b) >= 2 && b[0] == 0xff && b[1]&0xe0 == 0xe0 && b[1]&0x06 != 0:
 		switch b[1] & 0x06 {
 		case 0x02:
 			return fileInfo{mime: "audio/mpeg", ext: "mp3"}
@@ -451,8 +485,48 @@ func imageSize(mime string, b []byte) (w, h int, ok bool) {
 		return int(binary.BigEndian.Uint32(b[i+8:])), int(binary.BigEndian.Uint32(b[i+12:])), true
 	case "image/svg+xml":
 		return svgSize(b)
+	case "image/tiff":
+		return tiffSize(b)
+	case "image/vnd.adobe.photoshop":
+		if len(b) < 22 {
+			return 0, 0, false
+		}
+		return int(binary.BigEndian.Uint32(b[18:])), int(binary.BigEndian.Uint32(b[14:])), true
 	}
 	return 0, 0, false
+}
+
+// tiffSize reads ImageWidth (256) and ImageLength (257) of the first IFD.
+func tiffSize(b []byte) (int, int, bool) {
+	if len(b) < 8 {
+		return 0, 0, false
+	}
+	var order binary.ByteOrder = binary.LittleEndian
+	if b[0] == 'M' {
+		order = binary.BigEndian
+	}
+	ifd := int(order.Uint32(b[4:]))
+	if ifd+2 > len(b) {
+		return 0, 0, false
+	}
+	w, h := 0, 0
+	for k := range int(order.Uint16(b[ifd:])) {
+		e := ifd + 2 + 12*k
+		if e+12 > len(b) {
+			break
+		}
+		v := int(order.Uint32(b[e+8:]))
+		if order.Uint16(b[e+2:]) == 3 { // SHORT
+			v = int(order.Uint16(b[e+8:]))
+		}
+		switch order.Uint16(b[e:]) {
+		case 256:
+			w = v
+		case 257:
+			h = v
+		}
+	}
+	return w, h, w > 0 && h > 0
 }
 
 func webpSize(b []byte) (int, int, bool) {
