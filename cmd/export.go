@@ -37,14 +37,19 @@ func newExportCmd(g *globalOptions) *cobra.Command {
 		Use:   "export --host HOST [--username NAME] [--out DIR]",
 		Short: "Write the configuration of an existing account",
 		Long: `Reads an account from its instance and writes *.mk.hcl files that declare it
-as it is: the profile, pinned notes, follows, drive folders, antennas and user
-lists. "mkctl plan --chdir DIR" of the result says "No changes", and the first
+as it is: the profile (with the avatar and banner), pinned notes, follows, drive
+folders and files, antennas and user lists. The drive files' original bytes are
+downloaded next to them (files/<folder path>/<name>; images/ for an avatar or
+banner whose drive file is not exported), checked against Misskey's md5.
+"mkctl plan --chdir DIR" of the result says "No changes", and the first
 apply adopts what was exported (records it as owned) without changing it.
 
 The token comes from MKCTL_TOKEN or from "mkctl login --host HOST"; --username
 must be the token's account (without it, the token's account is exported).
-Existing files are never overwritten without --force. Things a block cannot
-describe (a pinned note with a poll, ...) are skipped and named.`,
+Existing files (downloads included) are never overwritten without --force, and
+a failed download writes nothing. Things a block cannot describe (a pinned note
+with a poll, a file Misskey would store under another name, ...) are skipped
+and named.`,
 		Args: cobra.NoArgs,
 		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runExport(cmd.Context(), opts) }),
 	}

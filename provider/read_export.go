@@ -47,12 +47,19 @@ func (e *ExportUserError) Error() string {
 //     show the whole tree: a listing is the only way to see that a folder
 //     has no subfolders);
 //   - list members among the follows need no lookup; the others are asked
-//     about with users/show {userIds}, 100 per request.
+//     about with users/show {userIds}, 100 per request;
+//   - drive files: every file of the drive with drive/stream, whatever its
+//     folder (⌊files/100⌋+1 pages; per-folder drive/files listings would
+//     cost folders+1 at least), with the url of its original bytes
+//     (export.Account.FileURLs); the avatar and banner are found in it, or
+//     cost one drive/files/show each when the files are not read. Pinned
+//     notes with files are not marked unsupported: export declares those
+//     whose files it exports.
 //
 // Requests: `i`, ⌊follows/100⌋+1 pages of follows and of sent requests,
-// folders+1 listings, 1 antennas/list, 1 users/lists/list, ⌈members not
-// followed/100⌉ users/show, and 1 users/show when the profile has
-// alsoKnownAs.
+// folders+1 listings, ⌊files/100⌋+1 pages of drive/stream, 1
+// antennas/list, 1 users/lists/list, ⌈members not followed/100⌉
+// users/show, and 1 users/show when the profile has alsoKnownAs.
 func ReadForExport(ctx context.Context, c *Client, username string, kinds map[string]bool) (*export.Account, error) {
 	want := func(kind string) bool { return len(kinds) == 0 || kinds[kind] }
 	me, err := readMe(ctx, c)

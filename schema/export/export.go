@@ -59,9 +59,11 @@ type Result struct {
 	// skipped and why, variables they must set. cmd prints them.
 	Notes []string
 	// Counts says what the files declare and what they leave out, one
-	// entry per kind written, in Kinds order: every kind asked for, and
+	// entry per kind written, in Kinds order: every kind asked for,
 	// user_lists when only the lists the antennas use were written (an
-	// antenna can use only a list of its own account block). The writer
+	// antenna can use only a list of its own account block), and
+	// drive_folders when only the folders holding exported drive files
+	// were written. The writer
 	// of each kind counts where it decides to declare or skip an object,
 	// so these are the numbers of the files, not of the live account.
 	Counts []KindCount
@@ -93,7 +95,8 @@ type Download struct {
 type KindCount struct {
 	Kind string // one of Kinds
 	// Declared is the number of objects the files declare: one per block
-	// (pinned_note, drive_folder at any depth, user_list, antenna), and
+	// (pinned_note, drive_folder and drive_file at any depth, user_list,
+	// antenna), and
 	// for follows one per account, those in the for_each list of
 	// FollowsFile included. The profile is one object: Declared is 1
 	// when a profile block is written, 0 when nothing differs from a new
