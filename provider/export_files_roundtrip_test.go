@@ -161,3 +161,79 @@ func exportWithFiles(t *testing.T, c *Client, acc *export.Account, opts export.O
 	}
 	return res
 }
+
+// TestReadForExportFiles: the drive is listed with drive/stream whatever
+// the folders (one page for 150 files costs 2 requests, not one listing per
+// folder), the avatar and banner come from that listing, and without the
+// drive files one drive/files/show reads an image that is both; a pinned
+// note with files is not marked unsupported.
+func TestReadForExportFiles(t *testing.T) {
+	env := newEmuEnv(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	var folders []string
+	for i := range 3 {
+		var f struct{ ID string }
+		if err := env.c.Write(ctx, "drive/folders/create", map[string]any{"name": fmt.Sprint("f", i)}, &f); err != nil {
+			t.Fatal(err)
+		}
+		folders = append(folders, f.ID)
+	}
+	var ids []string
+	for i := range 150 {
+		p := filepath.Join(dir, strconv.Itoa(i))
+		data := pngBytes(t, i)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var f struct{ ID string }
+		up := upload{Fields: [][2]string{{"name", fmt.Sprintf("img%d.png", i)}, {"folderId", folders[i%3]}, {"force", "true"}}, Path: p, Filename: "x.png", Size: int64(len(data))}
+		if err := env.c.Upload(ctx, "drive/files/create", up, &f); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, f.ID)
+	}
+	if err := env.c.Write(ctx, "i/update", map[string]any{"avatarId": ids[7], "bannerId": ids[7]}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var n struct{ CreatedNote struct{ ID string } }
+	if err := env.c.Write(ctx, "notes/create", map[string]any{"text": "files", "fileIds": ids[:2]}, &n); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.c.Write(ctx, "i/pin", map[string]any{"noteId": n.CreatedNote.ID}, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	env.resetCounts()
+	acc, err := ReadForExport(ctx, env.c, "", map[string]bool{"drive_files": true, "profile": true, "pinned_notes": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := env.count("drive/stream"); got != 2 {
+		t.Errorf("drive/stream: %d requests, want 2", got)
+	}
+	if got := env.count("drive/files") + env.count("drive/files/show"); got != 0 {
+		t.Errorf("drive/files, drive/files/show: %d requests, want none", got)
+	}
+	if len(acc.Live.DriveFiles) != 150 || acc.Live.DriveFiles[0].Folder != "f0" || len(acc.FileURLs) != 150 {
+		t.Fatalf("%d files, first %+v, %d urls", len(acc.Live.DriveFiles), acc.Live.DriveFiles[0], len(acc.FileURLs))
+	}
+	if a, b := acc.Live.ProfileImages["avatar"], acc.Live.ProfileImages["banner"]; a.ID != ids[7] || b.ID != ids[7] || a.Folder != "f1" {
+		t.Errorf("images %+v %+v", a, b)
+	}
+	if pn := acc.Live.PinnedNotes; len(pn) != 1 || pn[0].Unsupported != "" || len(pn[0].FileIDs) != 2 {
+		t.Errorf("pinned notes %+v", pn)
+	}
+
+	env.resetCounts()
+	acc, err = ReadForExport(ctx, env.c, "", map[string]bool{"profile": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := env.total(); got != 2 || env.count("drive/files/show") != 1 {
+		t.Errorf("profile alone: %d requests (%v), want i and one drive/files/show", got, env.counts)
+	}
+	if acc.Live.ProfileImages["avatar"].ID != ids[7] || acc.FileURLs[ids[7]] == "" || len(acc.Live.DriveFiles) != 0 {
+		t.Errorf("profile alone: images %+v, urls %v", acc.Live.ProfileImages, acc.FileURLs)
+	}
+}
