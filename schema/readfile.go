@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
@@ -49,33 +47,9 @@ func refused(reason error, format string, args ...any) error {
 // checked again on the open descriptor (the path may have been swapped in
 // between). CRLF line endings become LF (see normaliseNewlines).
 func readLimitedFile(path string) ([]byte, error) {
-	info, err := os.Stat(path)
+	b, err := ReadFileAsIs(path)
 	if err != nil {
 		return nil, err
-	}
-	if err := checkRegular(path, info); err != nil {
-		return nil, err
-	}
-	f, err := openNonBlocking(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err = f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkRegular(path, info); err != nil {
-		return nil, err
-	}
-	// Read one byte more than allowed: a file that grows after Stat is
-	// still caught, and nothing beyond the limit is ever held in memory.
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > MaxFileBytes {
-		return nil, refused(errTooBig, "%s is larger than %d MiB, the most mkctl reads", path, MaxFileBytes>>20)
 	}
 	return normaliseNewlines(b), nil
 }
