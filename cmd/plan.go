@@ -9,6 +9,7 @@ import (
 type planOptions struct {
 	*globalOptions
 	JSON             bool
+	Markdown         bool
 	DetailedExitCode bool
 	Sandbox          bool
 }
@@ -25,6 +26,8 @@ between the configuration and the live account. Changes nothing.`,
 	}
 	f := cmd.Flags()
 	f.BoolVar(&opts.JSON, "json", false, "print the plan as versioned JSON")
+	f.BoolVar(&opts.Markdown, "markdown", false, "print the plan as GitHub Markdown for a pull request comment")
+	cmd.MarkFlagsMutuallyExclusive("json", "markdown")
 	f.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 0 with no changes, 1 on error, 2 when there are changes")
 	addMaxWaitFlag(f, g)
 	f.BoolVar(&opts.Sandbox, "sandbox", false, "plan against the local emulator (.mkctl/sandbox.json) instead of the real instances")
@@ -39,6 +42,10 @@ func runPlan(cmd *cobra.Command, opts *planOptions) error {
 	defer sb.close() // plan saves nothing: an unlock error changes nothing
 	if opts.JSON {
 		if err := view.JSONPlan(opts.IO.Out, plan, Version); err != nil {
+			return err
+		}
+	} else if opts.Markdown {
+		if err := view.MarkdownPlan(opts.IO.Out, plan, view.MarkdownOptions{Version: Version}); err != nil {
 			return err
 		}
 	} else {
