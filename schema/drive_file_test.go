@@ -295,13 +295,33 @@ func TestDriveFileDiagnostics(t *testing.T) {
 			{"main.mk.hcl", 6, 14, "Not an image", "AVATAR_NOT_AN_IMAGE"},
 			{"main.mk.hcl", 7, 14, "Image too large", "16384×1 px"},
 		}},
-		{name: "profile image svg by content", extra: map[string][]byte{"logo.png": []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`), "fake.png": []byte("not an image")}, body: `
+		{name: "profile image svg by content", extra: map[string][]byte{"logo.png": []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"/>`), "fake.png": []byte("not an image")}, body: `
   profile {
     avatar = "logo.png"
     banner = "fake.png"
   }
 `, want: []wantDiag{
 			{"main.mk.hcl", 7, 14, "Not an image", "content it does not recognise (application/octet-stream)"},
+		}},
+		// Misskey stores an image whose size it cannot read as
+		// application/octet-stream: an SVG without width and height or a
+		// viewBox, a TIFF without ImageWidth and ImageLength.
+		{name: "images without a readable size", extra: map[string][]byte{
+			"nosize.svg": []byte(`<svg xmlns="http://www.w3.org/2000/svg"><circle r="3"/></svg>`),
+			"nosize.tif": append([]byte("II*\x00\x08\x00\x00\x00\x00\x00"), make([]byte, 40)...),
+			"box.svg":    []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 30 20"/>`),
+		}, body: `
+  profile {
+    avatar = "nosize.svg"
+    banner = "box.svg"
+  }
+  drive_file "nosize.svg" { source = "nosize.svg" }
+  drive_file "nosize.tif" { source = "nosize.tif" }
+  drive_file "box.svg" { source = "box.svg" }
+`, want: []wantDiag{
+			{"main.mk.hcl", 6, 14, "Image size unreadable", `"nosize.svg" (image/svg+xml)`},
+			{"main.mk.hcl", 9, 38, "Image size unreadable", "<svg viewBox="},
+			{"main.mk.hcl", 10, 38, "Image size unreadable", "ImageWidth and ImageLength"},
 		}},
 		{name: "note files", body: `
   drive_folder "media" {

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"crypto/md5"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -189,101 +188,4 @@ func siblingHint(full string) string {
 		return fmt.Sprintf(" Did you mean %q?", s)
 	}
 	return ""
-}
-
-// checkImageSize applies Misskey's rule that an image wider or taller than
-// 16383 px is stored as application/octet-stream (and so refused under the
-// default policy). PNG, GIF, JPEG, BMP and WebP are measured from their
-// headers, as probe-image-size does; other image types, and headers that
-// cannot be read, are not checked here (Misskey also turns an image it
-// cannot measure into application/octet-stream, but mkctl would rather
-// not refuse a file the server accepts).
-func checkImageSize(r io.ReaderAt, size int64, t fileType, p string) *sourceError {
-	w, h := imageSize(r, size, t.mime)
-	if w > maxImageSide || h > maxImageSide {
-		return srcErr("Image too large", "%q is %d×%d px; Misskey stores an image wider or taller than %d px as application/octet-stream, which its default role policy refuses (UNALLOWED_FILE_TYPE). Hint: scale the image down.", p, w, h, maxImageSide)
-	}
-	return nil
-}
-
-// imageSize reads an image's dimensions from its header; 0, 0 when it
-// cannot.
-func imageSize(r io.ReaderAt, size int64, mime string) (int, int) {
-	b := make([]byte, 30)
-	n, _ := r.ReadAt(b, 0)
-	b = b[:n]
-	switch mime {
-	case "image/png", "image/apng":
-		if len(b) >= 24 && string(b[12:16]) == "IHDR" {
-			return int(binary.BigEndian.Uint32(b[16:20])), int(binary.BigEndian.Uint32(b[20:24]))
-		}
-	case "image/gif":
-		if len(b) >= 10 {
-			return int(binary.LittleEndian.Uint16(b[6:8])), int(binary.LittleEndian.Uint16(b[8:10]))
-		}
-	case "image/bmp":
-		if len(b) >= 26 {
-			if binary.LittleEndian.Uint32(b[14:18]) == 12 { // BITMAPCOREHEADER
-				return int(binary.LittleEndian.Uint16(b[18:20])), int(binary.LittleEndian.Uint16(b[20:22]))
-			}
-			w := int(int32(binary.LittleEndian.Uint32(b[18:22])))
-			h := int(int32(binary.LittleEndian.Uint32(b[22:26])))
-			return max(w, -w), max(h, -h) // a top-down BMP has a negative height
-		}
-	case "image/webp":
-		return webpSize(b)
-	case "image/jpeg":
-		return jpegSize(r, size)
-	}
-	return 0, 0
-}
-
-// jpegSize walks a JPEG's segments to its frame header (SOFn).
-func jpegSize(r io.ReaderAt, size int64) (int, int) {
-	pos := int64(2)
-	h := make([]byte, 9)
-	for i := 0; i < 10000 && pos+4 <= size; i++ {
-		if n, _ := r.ReadAt(h, pos); n < 4 {
-			return 0, 0
-		}
-		if h[0] != 0xFF {
-			return 0, 0
-		}
-		marker := h[1]
-		switch {
-		case marker == 0xFF: // fill byte
-			pos++
-			continue
-		case marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7):
-			pos += 2 // no length
-			continue
-		case marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC:
-			if n, _ := r.ReadAt(h, pos); n < 9 {
-				return 0, 0
-			}
-			return int(binary.BigEndian.Uint16(h[7:9])), int(binary.BigEndian.Uint16(h[5:7]))
-		}
-		pos += 2 + int64(binary.BigEndian.Uint16(h[2:4]))
-	}
-	return 0, 0
-}
-
-// webpSize reads the canvas size from a WebP's first chunk (b is the
-// file's first 30 bytes).
-func webpSize(b []byte) (int, int) {
-	if len(b) < 30 {
-		return 0, 0
-	}
-	switch string(b[12:16]) {
-	case "VP8 ":
-		return int(binary.LittleEndian.Uint16(b[26:28]) & 0x3FFF), int(binary.LittleEndian.Uint16(b[28:30]) & 0x3FFF)
-	case "VP8L":
-		v := binary.LittleEndian.Uint32(b[21:25])
-		return int(v&0x3FFF) + 1, int(v>>14&0x3FFF) + 1
-	case "VP8X":
-		w := int(b[24]) | int(b[25])<<8 | int(b[26])<<16
-		h := int(b[27]) | int(b[28])<<8 | int(b[29])<<16
-		return w + 1, h + 1
-	}
-	return 0, 0
 }

@@ -55,7 +55,9 @@ const maxImageSide = 16383
 // SniffType returns the MIME type Misskey would give a file whose bytes
 // start with head (the whole file when it is shorter than a few KiB) and
 // that is uploaded under name. It decides by content; the name matters only
-// for content nothing recognises (see above).
+// for content nothing recognises (see above). It does not measure images:
+// Load also refuses an image Misskey stores as application/octet-stream
+// because its size is unreadable or over 16383 px (checkImageSize).
 func SniffType(head []byte, name string) string {
 	return sniff(bytes.NewReader(head), int64(len(head)), name).mime
 }
