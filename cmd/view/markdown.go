@@ -103,7 +103,8 @@ func MarkdownPlan(w io.Writer, p *planner.Plan, opts MarkdownOptions) error {
 			longest = a.Address
 		}
 	}
-	reserve := len(truncationNotice(total, total, longest, limit, opts.PlanFileHash)) + len(trailer)
+	n := len(p.Accounts)
+	reserve := len(truncationNotice(n, n, total, total, longest, limit, opts.PlanFileHash)) + len(trailer)
 
 	shown := 0
 	for i, a := range p.Accounts {
@@ -119,21 +120,37 @@ func MarkdownPlan(w io.Writer, p *planner.Plan, opts MarkdownOptions) error {
 		}
 		// Cut inside this account: its lines while they fit with the
 		// closing lines and the notice.
-		doneChanges := 0
+		// A change cut in the middle is left out whole, unless none of the
+		// account's changes fits: then as many of its lines as fit.
+		var part strings.Builder
+		doneChanges, good, goodClose := 0, -1, ""
 		var closing string
+		midChange, emitted := false, 0
 		for _, l := range sec.lines {
-			if out.Len()+len(l.text)+len(l.close)+reserve > limit {
+			if out.Len()+part.Len()+len(l.text)+len(l.close)+reserve > limit {
 				break
 			}
-			out.WriteString(l.text)
+			part.WriteString(l.text)
+			emitted++
 			closing = l.close
+			midChange = l.inChange && !l.endsChange
 			if l.endsChange {
 				doneChanges++
+				good, goodClose = part.Len(), l.close
 			}
 		}
-		out.WriteString(closing)
+		switch {
+		case emitted <= 1:
+			// Only the <summary>: the account is left out altogether.
+		case midChange && good >= 0:
+			out.WriteString(part.String()[:good])
+			out.WriteString(goodClose)
+		default:
+			out.WriteString(part.String())
+			out.WriteString(closing)
+		}
 		shown += doneChanges
-		out.WriteString(truncationNotice(shown, total, a.Address, limit, opts.PlanFileHash))
+		out.WriteString(truncationNotice(i, n, shown, total, a.Address, limit, opts.PlanFileHash))
 		out.WriteString(trailer)
 		_, err := io.WriteString(w, out.String())
 		return err
@@ -170,9 +187,9 @@ func markdownTrailer(opts MarkdownOptions) string {
 	return "\n<sub>" + strings.Join(parts, " · ") + "</sub>\n"
 }
 
-func truncationNotice(shown, total int, from string, limit int, hash string) string {
+func truncationNotice(accounts, allAccounts, shown, total int, from string, limit int, hash string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n> [!WARNING]\n> **Truncated:** this comment shows %d of %d resource changes; ", shown, total)
+	fmt.Fprintf(&b, "\n> [!WARNING]\n> **Truncated:** this comment shows %d of %d accounts in full and %d of %d resource changes; ", accounts, allAccounts, shown, total)
 	fmt.Fprintf(&b, "the rest, from %s on, did not fit in %d bytes. ", mdCode(from), limit)
 	if hash != "" {
 		fmt.Fprintf(&b, "The full plan is the saved plan file %s (`mkctl show` renders it).\n", mdCode(hash))
@@ -188,6 +205,7 @@ func truncationNotice(shown, total int, from string, limit int, hash string) str
 type mdLine struct {
 	text       string
 	close      string
+	inChange   bool // a line of a change's diff
 	endsChange bool // the last line of a change
 }
 
@@ -200,6 +218,10 @@ func markdownAccount(a *planner.AccountPlan) mdSection {
 	var sec mdSection
 	add := func(text, close string, ends bool) {
 		sec.lines = append(sec.lines, mdLine{text: text, close: close, endsChange: ends})
+		sec.size += len(text)
+	}
+	addChange := func(text, close string, ends bool) {
+		sec.lines = append(sec.lines, mdLine{text: text, close: close, inChange: true, endsChange: ends})
 		sec.size += len(text)
 	}
 	s := planner.New(a).Summary()
@@ -243,7 +265,7 @@ func markdownAccount(a *planner.AccountPlan) mdSection {
 				add("\n", closeFence, false)
 			}
 			for j, l := range lines {
-				add(l+"\n", closeFence, j == len(lines)-1)
+				addChange(l+"\n", closeFence, j == len(lines)-1)
 			}
 		}
 		add(fence+"\n", endDetails, false)
