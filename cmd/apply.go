@@ -27,12 +27,25 @@ type applyOptions struct {
 func newApplyCmd(g *globalOptions) *cobra.Command {
 	opts := &applyOptions{globalOptions: g}
 	cmd := &cobra.Command{
-		Use:   "apply",
+		Use:   "apply [FILE]",
 		Short: "Make the accounts match the configuration",
 		Long: `Plans, shows the plan, asks for confirmation, then makes the changes.
-Only "yes" confirms. Without a terminal, --auto-approve is required.`,
-		Args: cobra.NoArgs,
-		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runApply(cmd, opts) }),
+Only "yes" confirms. Without a terminal, --auto-approve is required.
+
+With FILE, a plan saved by "mkctl plan -out FILE", applies exactly the
+changes it holds, without asking (the saved plan is the approval), and
+refuses before any change when the plan is stale: the configuration, a
+file it reads or a variable changed, an object the plan touches changed
+on the server, or another mkctl version made the plan.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: wrapRun(func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				ctx, cancel := context.WithCancel(cmd.Context())
+				defer cancel()
+				return runApplyFile(ctx, opts, args[0], cancel)
+			}
+			return runApply(cmd, opts)
+		}),
 	}
 	f := cmd.Flags()
 	f.BoolVar(&opts.AutoApprove, "auto-approve", false, "apply without asking for confirmation")

@@ -43,7 +43,7 @@ func (g *globalOptions) loadConfigDiags() (*schema.Config, map[string]*hcl.File,
 		}
 		vars[name] = value
 	}
-	cfg, files, diags := schema.Load(g.Chdir, schema.LoadOptions{Vars: vars, VarFiles: g.VarFiles, Env: g.Env()})
+	cfg, files, diags := schema.Load(g.Chdir, schema.LoadOptions{Vars: vars, VarFiles: g.VarFiles, Env: g.Env(), ReadLog: g.readLog})
 	g.files = files
 	return cfg, files, diags, nil
 }

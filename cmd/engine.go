@@ -22,6 +22,13 @@ func (g *globalOptions) planConfig(ctx context.Context, useSandbox bool) (*plann
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	return g.planLoaded(ctx, cfg, useSandbox)
+}
+
+// planLoaded is planConfig once the configuration is loaded (apply FILE
+// compares it with the saved plan's first).
+func (g *globalOptions) planLoaded(ctx context.Context, cfg *schema.Config, useSandbox bool) (*planner.Plan, []target, *sandbox, error) {
+	var err error
 	var sb *sandbox
 	if useSandbox {
 		// The sandbox stays locked until the caller closes it (after

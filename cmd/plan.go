@@ -12,6 +12,7 @@ type planOptions struct {
 	Markdown         bool
 	DetailedExitCode bool
 	Sandbox          bool
+	Out              string // -out FILE: save the plan (planfile_cmd.go)
 }
 
 func newPlanCmd(g *globalOptions) *cobra.Command {
@@ -31,26 +32,33 @@ between the configuration and the live account. Changes nothing.`,
 	f.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 0 with no changes, 1 on error, 2 when there are changes")
 	addMaxWaitFlag(f, g)
 	f.BoolVar(&opts.Sandbox, "sandbox", false, "plan against the local emulator (.mkctl/sandbox.json) instead of the real instances")
+	f.StringVar(&opts.Out, "out", "", "save the plan to `FILE` for mkctl apply FILE and mkctl show FILE")
 	return cmd
 }
 
 func runPlan(cmd *cobra.Command, opts *planOptions) error {
+	opts.recordInputs() // for -out
 	plan, _, sb, err := opts.planConfig(cmd.Context(), opts.Sandbox)
 	if err != nil {
 		return err
 	}
 	defer sb.close() // plan saves nothing: an unlock error changes nothing
+	planHash, err := opts.savePlan(plan)
+	if err != nil {
+		return err
+	}
 	if opts.JSON {
 		if err := view.JSONPlan(opts.IO.Out, plan, Version); err != nil {
 			return err
 		}
 	} else if opts.Markdown {
-		if err := view.MarkdownPlan(opts.IO.Out, plan, view.MarkdownOptions{Version: Version}); err != nil {
+		if err := view.MarkdownPlan(opts.IO.Out, plan, view.MarkdownOptions{Version: Version, PlanFileHash: planHash}); err != nil {
 			return err
 		}
 	} else {
 		view.HumanPlan(opts.IO.Out, plan, opts.IO.Colors())
 	}
+	opts.savedPlanNote()
 	if opts.DetailedExitCode && plan.HasChanges() {
 		return exitCodeError{ExitChanges}
 	}

@@ -16,6 +16,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
+
+	"github.com/mkctl/mkctl/schema"
 )
 
 // Version is set at build time with -ldflags "-X github.com/mkctl/mkctl/cmd.Version=…";
@@ -46,6 +48,9 @@ type globalOptions struct {
 	// beforeRead, when set, runs after the accounts' clients are made and
 	// before they are read (apply takes its locks there).
 	beforeRead func(ctx context.Context, targets []target) error
+	// readLog, when set, collects what the configuration is read from
+	// (plan -out and apply FILE hash it: see planfile.go).
+	readLog *schema.ReadLog
 
 	// files are the loaded configuration files, for diagnostics that
 	// come after loading (the planner's).
@@ -89,6 +94,7 @@ the difference with the live account and "mkctl apply" makes it so.`,
 		newForceUnlockCmd(g),
 		newExportCmd(g),
 		newFmtCmd(g),
+		newShowCmd(g),
 	)
 	return root
 }

@@ -18,7 +18,11 @@ import (
 // common pure functions plus file, fileexists and templatefile, which
 // read paths relative to dir. Nothing here depends on the time or on
 // randomness, so two plans of the same config always agree.
-func functions(dir string) map[string]function.Function {
+func functions(dir string) map[string]function.Function { return functionsLogged(dir, nil) }
+
+// functionsLogged is functions whose file() and templatefile() record
+// what they read in log (nil: nothing recorded).
+func functionsLogged(dir string, log *ReadLog) map[string]function.Function {
 	fs := map[string]function.Function{
 		// strings
 		"chomp":       stdlib.ChompFunc,
@@ -102,7 +106,7 @@ func functions(dir string) map[string]function.Function {
 		"try": tryfunc.TryFunc,
 
 		// files
-		"file":       fileFunc(dir),
+		"file":       fileFunc(dir, log),
 		"fileexists": fileExistsFunc(dir),
 	}
 	// Every function's arguments and result are bounded (limits.go); can
@@ -121,7 +125,7 @@ func functions(dir string) map[string]function.Function {
 		inner[k] = v
 	}
 	inner["templatefile"] = noRecursiveTemplateFunc
-	fs["templatefile"] = limitFunc(templateFileFunc(dir, inner), nil)
+	fs["templatefile"] = limitFunc(templateFileFunc(dir, log, inner), nil)
 	return fs
 }
 

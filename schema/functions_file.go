@@ -27,9 +27,12 @@ func resolvePath(dir, p string) string {
 
 // readConfigFile reads a file named in the config as UTF-8 text. Its
 // errors are written for a person: they name the path tried.
-func readConfigFile(dir, p string) (string, error) {
+func readConfigFile(dir, p string, log *ReadLog) (string, error) {
 	full := resolvePath(dir, p)
 	b, err := readLimitedFile(full)
+	if err == nil {
+		log.addBytes(ReadFile, dir, full, b)
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "", fmt.Errorf("no file exists at %q: looked for %s. Hint: relative paths start at the configuration directory %s", p, full, dir)
@@ -46,13 +49,13 @@ func readConfigFile(dir, p string) (string, error) {
 	return string(b), nil
 }
 
-func fileFunc(dir string) function.Function {
+func fileFunc(dir string, log *ReadLog) function.Function {
 	return function.New(&function.Spec{
 		Description: "Reads a UTF-8 text file; relative paths start at the configuration directory.",
 		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			s, err := readConfigFile(dir, args[0].AsString())
+			s, err := readConfigFile(dir, args[0].AsString(), log)
 			if err != nil {
 				return cty.NilVal, function.NewArgError(0, err)
 			}
@@ -88,7 +91,7 @@ func fileExistsFunc(dir string) function.Function {
 
 // templateFileFunc renders a file as an HCL template (${...} and %{...})
 // with vars as its only variables, like Terraform's templatefile.
-func templateFileFunc(dir string, funcs map[string]function.Function) function.Function {
+func templateFileFunc(dir string, log *ReadLog, funcs map[string]function.Function) function.Function {
 	return function.New(&function.Spec{
 		Description: "Renders a template file with the given variables; relative paths start at the configuration directory.",
 		Params: []function.Parameter{
@@ -98,7 +101,7 @@ func templateFileFunc(dir string, funcs map[string]function.Function) function.F
 		Type: function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			path := args[0].AsString()
-			src, err := readConfigFile(dir, path)
+			src, err := readConfigFile(dir, path, log)
 			if err != nil {
 				return cty.NilVal, function.NewArgError(0, err)
 			}

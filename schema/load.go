@@ -32,6 +32,9 @@ type LoadOptions struct {
 	// --var does. Undeclared names are ignored, as the environment is
 	// shared with other configurations.
 	Env []string
+	// ReadLog, when set, collects every file the configuration is read
+	// from and every variable's value, hashed (see ReadLog).
+	ReadLog *ReadLog
 }
 
 // Loader loads configurations and remembers every file it parsed (config
@@ -137,7 +140,7 @@ func (l *Loader) Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	values, varDiags := resolveVariables(l.parser, vars, opts)
 	diags = append(diags, varDiags...)
 
-	s := &scope{vars: values, locals: map[string]cty.Value{}, localNames: map[string]bool{}, funcs: functions(dir), files: newFileSources(dir)}
+	s := &scope{vars: values, locals: map[string]cty.Value{}, localNames: map[string]bool{}, funcs: functionsLogged(dir, opts.ReadLog), files: newFileSources(dir)}
 	for _, lv := range locals {
 		s.localNames[lv.Name] = true
 	}
@@ -155,6 +158,7 @@ func (l *Loader) Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	logInputs(opts.ReadLog, l.parser, dir, paths, opts.VarFiles, values, s.files)
 	return cfg, diags
 }
 
