@@ -50,6 +50,7 @@ on the server, or another mkctl version made the plan.`,
 	f := cmd.Flags()
 	f.BoolVar(&opts.AutoApprove, "auto-approve", false, "apply without asking for confirmation")
 	addMaxWaitFlag(f, g)
+	addTargetFlags(f, &g.target)
 	f.BoolVar(&opts.Lock.Enabled, "lock", true, "lock each account while applying (--lock=false: only when you know no other apply runs)")
 	f.DurationVar(&opts.Lock.Timeout, "lock-timeout", 0, "wait up to `DURATION` for another apply's lock on an account (0: fail at once)")
 	f.BoolVar(&opts.Sandbox, "sandbox", false, "apply to the local emulator (.mkctl/sandbox.json) instead of the real instances")

@@ -69,7 +69,14 @@ func (g *globalOptions) targets(cfg *schema.Config, sb *sandbox) ([]target, erro
 	var out []target
 	var missing []error // every account without a token, not just the first
 	tokens := g.tokenResolver(len(cfg.Accounts), true)
+	selected, err := g.target.accountFilter(cfg) // --target, --exclude: see target.go
+	if err != nil {
+		return nil, err
+	}
 	for _, acct := range cfg.Accounts {
+		if !selected(acct) {
+			continue // not read: needs no token
+		}
 		base, token := acct.Host, ""
 		var httpClient *http.Client
 		if sb != nil {
@@ -122,12 +129,16 @@ func (g *globalOptions) buildPlan(ctx context.Context, targets []target) (*plann
 				errs[i] = fmt.Errorf("%s: reading @%s on %s: %w", t.acct.Address(), t.acct.Username, t.acct.Host, err)
 				return nil
 			}
-			plans[i], diags[i] = planner.PlanAccount(t.acct, live)
+			plans[i], diags[i] = g.target.planAccount(t.acct, live) // planner.PlanAccount, targeting, deletion guard
 			return nil
 		})
 	}
 	_ = eg.Wait()
 	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	plan := planner.New(plans...)
+	if err := g.target.finish(plan); err != nil {
 		return nil, err
 	}
 	var all hcl.Diagnostics
@@ -140,5 +151,5 @@ func (g *globalOptions) buildPlan(ctx context.Context, targets []target) (*plann
 	if all.HasErrors() {
 		return nil, silentError{errors.New("the plan cannot be made")}
 	}
-	return planner.New(plans...), nil
+	return plan, nil
 }

@@ -31,6 +31,7 @@ between the configuration and the live account. Changes nothing.`,
 	cmd.MarkFlagsMutuallyExclusive("json", "markdown")
 	f.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 0 with no changes, 1 on error, 2 when there are changes")
 	addMaxWaitFlag(f, g)
+	addTargetFlags(f, &g.target)
 	f.BoolVar(&opts.Sandbox, "sandbox", false, "plan against the local emulator (.mkctl/sandbox.json) instead of the real instances")
 	f.StringVar(&opts.Out, "out", "", "save the plan to `FILE` for mkctl apply FILE and mkctl show FILE")
 	return cmd

@@ -48,6 +48,8 @@ type globalOptions struct {
 	// beforeRead, when set, runs after the accounts' clients are made and
 	// before they are read (apply takes its locks there).
 	beforeRead func(ctx context.Context, targets []target) error
+	// target is --target, --exclude and --allow-mass-delete (target.go).
+	target targetOptions
 	// readLog, when set, collects what the configuration is read from
 	// (plan -out and apply FILE hash it: see planfile.go).
 	readLog *schema.ReadLog

@@ -37,6 +37,9 @@ func (a Action) Symbol() string {
 type Plan struct {
 	FormatVersion string         `json:"format_version"`
 	Accounts      []*AccountPlan `json:"accounts"`
+	// Partial is set when --target or --exclude limited the plan (see
+	// target.go): other changes may be pending.
+	Partial *Partial `json:"partial,omitempty"`
 }
 
 // AccountPlan is the part of a plan that concerns one account.

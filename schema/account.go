@@ -19,6 +19,7 @@ type accountBlock struct {
 	attrs     hcl.Attributes
 	profile   *profileBlock
 	resources resourceBlocks
+	guard     *deletionGuardBlock // deletion_guard.go
 }
 
 var accountDesc = bodyDesc{
@@ -30,7 +31,7 @@ var accountDesc = bodyDesc{
 			{Name: "for_each"},
 			{Name: "purge"},
 		},
-		Blocks: append([]hcl.BlockHeaderSchema{{Type: "profile"}}, resourceBlockTypes...),
+		Blocks: append([]hcl.BlockHeaderSchema{{Type: "profile"}, {Type: "deletion_guard"}}, resourceBlockTypes...),
 	},
 	Hints: map[string]string{
 		"host":     `Hint: add host = "misskey.example", the server the account lives on.`,
@@ -76,6 +77,12 @@ func decodeAccountBlock(block *hcl.Block) (*accountBlock, hcl.Diagnostics) {
 	diags = append(diags, moreDiags...)
 	ab.attrs = content.Attributes
 	for _, pb := range content.Blocks {
+		if pb.Type == "deletion_guard" {
+			var d hcl.Diagnostics
+			ab.guard, d = decodeDeletionGuard(pb, ab.guard)
+			diags = append(diags, d...)
+			continue
+		}
 		if pb.Type != "profile" {
 			diags = append(diags, ab.resources.add(pb)...)
 			continue
@@ -204,6 +211,8 @@ func (ab *accountBlock) instance(s *scope, key string) (*Account, hcl.Diagnostic
 		a.Profile = p
 	}
 	purge, d := evaluatePurge(s, ab.attrs["purge"])
+	diags = append(diags, d...)
+	a.DeletionGuard, d = ab.guard.evaluate(s)
 	diags = append(diags, d...)
 	a.Purge = purge
 	if attr := ab.attrs["purge"]; attr != nil {

@@ -48,6 +48,9 @@ type Account struct {
 	// not create them.
 	Purge      map[string]bool
 	PurgeRange hcl.Range
+	// DeletionGuard is the account's deletion_guard block; nil for the
+	// defaults (see Guard in deletion_guard.go).
+	DeletionGuard *DeletionGuard
 
 	DeclRange hcl.Range // the `account "x"` header
 	// HostRange and UsernameRange are the expressions of host and

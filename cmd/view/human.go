@@ -88,6 +88,7 @@ func HumanPlan(w io.Writer, p *planner.Plan, c Colors) {
 // writeNotes prints what the user should know besides the changes: objects
 // left alone, pending requests, rate-limit waits, adoptions.
 func writeNotes(w io.Writer, p *planner.Plan, c Colors) {
+	defer writePartial(w, p, c) // --target, --exclude: target.go
 	first := true
 	for _, a := range p.Accounts {
 		var notes []string
