@@ -35,9 +35,16 @@ type planFile struct {
 	CreatedAt         time.Time `json:"created_at"`
 	// Sandbox says the plan was made against the sandbox's emulator
 	// (--sandbox): it applies only there.
-	Sandbox       bool               `json:"sandbox,omitempty"`
-	Configuration planFileConfig     `json:"configuration"`
-	Accounts      []*planFileAccount `json:"accounts"`
+	Sandbox bool `json:"sandbox,omitempty"`
+	// Targets, Excludes and AllowMassDelete are plan's --target, --exclude
+	// and --allow-mass-delete: apply FILE plans again with them to compare
+	// (see target.go). Partial is the plan's note that it is partial.
+	Targets         []string           `json:"targets,omitempty"`
+	Excludes        []string           `json:"excludes,omitempty"`
+	AllowMassDelete bool               `json:"allow_mass_delete,omitempty"`
+	Partial         *planner.Partial   `json:"partial,omitempty"`
+	Configuration   planFileConfig     `json:"configuration"`
+	Accounts        []*planFileAccount `json:"accounts"`
 }
 
 // planFileConfig is the configuration's hash: one digest over every
@@ -84,7 +91,7 @@ func configDigest(inputs []schema.ReadEntry) string {
 }
 
 // newPlanFile makes the saved form of a plan.
-func newPlanFile(p *planner.Plan, log *schema.ReadLog, sandbox bool) *planFile {
+func newPlanFile(p *planner.Plan, log *schema.ReadLog, sandbox bool, sel *targetOptions) *planFile {
 	inputs := log.Entries()
 	pf := &planFile{
 		FormatVersion:     PlanFileFormatVersion,
@@ -94,6 +101,10 @@ func newPlanFile(p *planner.Plan, log *schema.ReadLog, sandbox bool) *planFile {
 		Sandbox:           sandbox,
 		Configuration:     planFileConfig{Digest: configDigest(inputs), Inputs: inputs},
 		Accounts:          []*planFileAccount{},
+		Partial:           p.Partial,
+	}
+	if sel != nil {
+		pf.Targets, pf.Excludes, pf.AllowMassDelete = sel.Targets, sel.Excludes, sel.AllowMassDelete
 	}
 	for _, ap := range p.Accounts {
 		a := &planFileAccount{
@@ -137,7 +148,9 @@ func (pf *planFile) plan() *planner.Plan {
 		}
 		aps = append(aps, ap)
 	}
-	return planner.New(aps...)
+	p := planner.New(aps...)
+	p.Partial = pf.Partial
+	return p
 }
 
 // writePlanFile writes the plan atomically (a temporary file in the same

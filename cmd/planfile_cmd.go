@@ -25,7 +25,7 @@ func (opts *planOptions) savePlan(p *planner.Plan) (string, error) {
 	if opts.Out == "" {
 		return "", nil
 	}
-	return writePlanFile(opts.Out, newPlanFile(p, opts.readLog, opts.Sandbox))
+	return writePlanFile(opts.Out, newPlanFile(p, opts.readLog, opts.Sandbox, &opts.target))
 }
 
 // savedPlanNote tells where the plan went; on stderr, so that stdout stays
@@ -66,6 +66,12 @@ func runApplyFile(ctx context.Context, opts *applyOptions, path string, cancel c
 		}
 		return fmt.Errorf("the saved plan %s was made against the real instances, not the sandbox: apply it without --sandbox", path)
 	}
+	// The plan is compared with a plan made again as it was made: the
+	// same accounts and resources, the same deletion guard.
+	if len(opts.target.Targets) > 0 || len(opts.target.Excludes) > 0 || opts.target.AllowMassDelete {
+		return fmt.Errorf("apply %s applies the saved plan as it was made: --target, --exclude and --allow-mass-delete are given to mkctl plan -out, not to apply FILE", path)
+	}
+	opts.target.Targets, opts.target.Excludes, opts.target.AllowMassDelete = pf.Targets, pf.Excludes, pf.AllowMassDelete
 	opts.readLog = &schema.ReadLog{}
 	cfg, err := opts.loadConfig()
 	if err != nil {

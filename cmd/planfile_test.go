@@ -111,7 +111,7 @@ func TestPlanFileKeepsWhatApplyNeeds(t *testing.T) {
 		Forget: []string{"follow[\"@gone\"]"},
 	})
 	path := filepath.Join(t.TempDir(), "p.mkplan")
-	if _, err := writePlanFile(path, newPlanFile(p, &schema.ReadLog{}, false)); err != nil {
+	if _, err := writePlanFile(path, newPlanFile(p, &schema.ReadLog{}, false, nil)); err != nil {
 		t.Fatal(err)
 	}
 	pf, hash, err := readPlanFile(path)
