@@ -429,6 +429,7 @@ func (s *Selection) Filter(acct *schema.Account, ap *AccountPlan) []string {
 		if !a.matchesAccount(acct) {
 			continue
 		}
+		a = localFollow(a, acct)
 		if a.IsAccount() {
 			wholeAccount = true
 			matched[a.Raw] = true
@@ -438,7 +439,7 @@ func (s *Selection) Filter(acct *schema.Account, ap *AccountPlan) []string {
 	}
 	for _, a := range s.Excludes {
 		if a.matchesAccount(acct) && !a.IsAccount() {
-			excludes = append(excludes, a)
+			excludes = append(excludes, localFollow(a, acct))
 		}
 	}
 	// Declared objects count as matches even when they need no change.
@@ -526,6 +527,21 @@ func (s *Selection) Filter(acct *schema.Account, ap *AccountPlan) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// localFollow drops the account's own host from a follow address, as the
+// plan does: follow["@bob@misskey.example"] on misskey.example is
+// follow["@bob"].
+func localFollow(a Address, acct *schema.Account) Address {
+	if a.Type != TypeFollow || !a.HasName {
+		return a
+	}
+	host := acct.Host
+	if i := strings.Index(host, "://"); i >= 0 {
+		host = host[i+3:]
+	}
+	a.Name = strings.TrimSuffix(a.Name, "@"+strings.ToLower(host))
+	return a
 }
 
 // dependsOn reports whether change a needs change b to be applied with it

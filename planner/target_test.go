@@ -164,6 +164,7 @@ func TestFilterDependencyClosure(t *testing.T) {
 		// Every follow, keys by any case.
 		{[]string{`account.bot.follow`}, nil, `follow["@alice"] follow["@bob@remote.example"]`, 1, 1},
 		{[]string{`account.bot.follow["@BOB@remote.example"]`}, nil, `follow["@bob@remote.example"]`, 0, 0},
+		{[]string{`account.bot.follow["@Alice@misskey.example"]`}, nil, `follow["@alice"]`, 1, 0}, // the account's own host
 		{[]string{`account.bot.profile.avatar`}, nil, `profile`, 0, 0},
 		// An exclude drops what depends on the excluded object.
 		{nil, []string{`account.bot.drive_folder["a"]`}, `profile user_list.friends antenna.friends antenna.other drive_file["y.png"] follow["@alice"] follow["@bob@remote.example"] drive_file["old/z.png"] drive_file["y.png"]~F1 drive_folder["old/sub"] drive_folder["old"]`, 2, 2},
