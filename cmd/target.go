@@ -65,7 +65,7 @@ func (o *targetOptions) planAccount(acct *schema.Account, live *planner.Live) (*
 		for _, c := range ap.Changes {
 			cands = append(cands, c.Address)
 		}
-		m := sel.Filter(acct, ap)
+		m := sel.Target(acct, live, ap)
 		o.mu.Lock()
 		o.cands = append(o.cands, cands...)
 		if o.matched == nil {

@@ -673,3 +673,32 @@ func didYouMean(given string, candidates []string) string {
 	}
 	return " Did you mean " + strings.Join(names, " or ") + "?"
 }
+
+// waitNotes are the rate-limit wait notes estimateWaits makes for changes.
+func waitNotes(acct *schema.Account, live *Live, changes []*Change) []string {
+	p := &planState{acct: acct, live: live, ap: &AccountPlan{Changes: changes}}
+	p.estimateWaits()
+	return p.ap.Notes
+}
+
+// Target is Filter for a plan made by PlanAccount from live: the
+// rate-limit wait notes are made again for the changes that are left.
+func (s *Selection) Target(acct *schema.Account, live *Live, ap *AccountPlan) []string {
+	if s.Empty() {
+		return nil
+	}
+	before := waitNotes(acct, live, ap.Changes)
+	matched := s.Filter(acct, ap)
+	stale := map[string]bool{}
+	for _, n := range before {
+		stale[n] = true
+	}
+	var notes []string
+	for _, n := range ap.Notes {
+		if !stale[n] {
+			notes = append(notes, n)
+		}
+	}
+	ap.Notes = append(notes, waitNotes(acct, live, ap.Changes)...)
+	return matched
+}

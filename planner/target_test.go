@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -244,5 +245,26 @@ func TestFilterRealPlan(t *testing.T) {
 	sel.Filter(acct, ap)
 	if got := summary(ap); got != "create drive_folder[\"a\"]\ncreate drive_folder[\"a/b\"]\n" {
 		t.Errorf("got\n%s", got)
+	}
+}
+
+// TestTargetRedoesWaitNotes: the wait of a partial plan is the wait of what
+// it applies.
+func TestTargetRedoesWaitNotes(t *testing.T) {
+	acct := base()
+	live := &Live{Users: map[string]string{}}
+	for i := range 150 {
+		a := fmt.Sprintf("@u%d@remote.example", i)
+		acct.Follows = append(acct.Follows, &schema.Follow{Acct: a})
+		live.Users[a] = fmt.Sprintf("U%d", i)
+	}
+	ap := mustPlan(t, acct, live)
+	if !strings.Contains(strings.Join(ap.Notes, "\n"), "150 follows") {
+		t.Fatalf("no wait note: %q", ap.Notes)
+	}
+	sel, _ := ParseSelection([]string{`account.bot.follow["@u1@remote.example"]`}, nil)
+	sel.Target(acct, live, ap)
+	if len(ap.Changes) != 1 || strings.Contains(strings.Join(ap.Notes, "\n"), "will wait") {
+		t.Errorf("changes %d, notes %q", len(ap.Changes), ap.Notes)
 	}
 }
