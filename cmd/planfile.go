@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"crypto/pbkdf2"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -53,6 +55,41 @@ type planFile struct {
 type planFileConfig struct {
 	Digest string             `json:"digest"`
 	Inputs []schema.ReadEntry `json:"inputs"`
+	// Salt (hex) salts the slow hash of the inputs that may hold secrets
+	// (variables and var files): see protectInputs.
+	Salt string `json:"salt"`
+}
+
+// secretHashIterations is PBKDF2's work factor for the inputs that may
+// hold secrets: a variable's plain SHA-256 could be reversed by guessing
+// a short secret; each guess now costs this many HMAC-SHA-256 rounds,
+// with a salt of its own in every plan file.
+const secretHashIterations = 50_000
+
+// protectInputs replaces the digests of variables and var files by a
+// salted PBKDF2-HMAC-SHA-256 of them ("pbkdf2-sha256:HEX").
+func protectInputs(entries []schema.ReadEntry, salt []byte) ([]schema.ReadEntry, error) {
+	out := make([]schema.ReadEntry, len(entries))
+	for i, e := range entries {
+		if e.Kind == schema.ReadVariable || e.Kind == schema.ReadVarFile {
+			k, err := pbkdf2.Key(sha256.New, e.Digest, salt, secretHashIterations, 32)
+			if err != nil {
+				return nil, err
+			}
+			e.Digest = "pbkdf2-sha256:" + hex.EncodeToString(k)
+		}
+		out[i] = e
+	}
+	return out, nil
+}
+
+// inputsNow hashes the configuration's inputs as the saved plan did.
+func (pf *planFile) inputsNow(log *schema.ReadLog) ([]schema.ReadEntry, error) {
+	salt, err := hex.DecodeString(pf.Configuration.Salt)
+	if err != nil {
+		return nil, fmt.Errorf("the saved plan's salt is not hex: %w", err)
+	}
+	return protectInputs(log.Entries(), salt)
 }
 
 type planFileAccount struct {
@@ -91,15 +128,22 @@ func configDigest(inputs []schema.ReadEntry) string {
 }
 
 // newPlanFile makes the saved form of a plan.
-func newPlanFile(p *planner.Plan, log *schema.ReadLog, sandbox bool, sel *targetOptions) *planFile {
-	inputs := log.Entries()
+func newPlanFile(p *planner.Plan, log *schema.ReadLog, sandbox bool, sel *targetOptions) (*planFile, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, err
+	}
+	inputs, err := protectInputs(log.Entries(), salt)
+	if err != nil {
+		return nil, err
+	}
 	pf := &planFile{
 		FormatVersion:     PlanFileFormatVersion,
 		MkctlVersion:      Version,
 		PlanFormatVersion: planner.FormatVersion,
 		CreatedAt:         time.Now().UTC().Truncate(time.Second),
 		Sandbox:           sandbox,
-		Configuration:     planFileConfig{Digest: configDigest(inputs), Inputs: inputs},
+		Configuration:     planFileConfig{Digest: configDigest(inputs), Inputs: inputs, Salt: hex.EncodeToString(salt)},
 		Accounts:          []*planFileAccount{},
 		Partial:           p.Partial,
 	}
@@ -123,7 +167,7 @@ func newPlanFile(p *planner.Plan, log *schema.ReadLog, sandbox bool, sel *target
 		}
 		pf.Accounts = append(pf.Accounts, a)
 	}
-	return pf
+	return pf, nil
 }
 
 // plan rebuilds the planner.Plan the file holds (without ownership

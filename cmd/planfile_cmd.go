@@ -25,7 +25,11 @@ func (opts *planOptions) savePlan(p *planner.Plan) (string, error) {
 	if opts.Out == "" {
 		return "", nil
 	}
-	return writePlanFile(opts.Out, newPlanFile(p, opts.readLog, opts.Sandbox, &opts.target))
+	pf, err := newPlanFile(p, opts.readLog, opts.Sandbox, &opts.target)
+	if err != nil {
+		return "", err
+	}
+	return writePlanFile(opts.Out, pf)
 }
 
 // savedPlanNote tells where the plan went; on stderr, so that stdout stays
@@ -77,7 +81,10 @@ func runApplyFile(ctx context.Context, opts *applyOptions, path string, cancel c
 	if err != nil {
 		return err
 	}
-	inputs := opts.readLog.Entries()
+	inputs, err := pf.inputsNow(opts.readLog)
+	if err != nil {
+		return err
+	}
 	if configDigest(inputs) != pf.Configuration.Digest {
 		items := configChanges(pf.Configuration.Inputs, inputs)
 		if len(items) == 0 {

@@ -111,7 +111,11 @@ func TestPlanFileKeepsWhatApplyNeeds(t *testing.T) {
 		Forget: []string{"follow[\"@gone\"]"},
 	})
 	path := filepath.Join(t.TempDir(), "p.mkplan")
-	if _, err := writePlanFile(path, newPlanFile(p, &schema.ReadLog{}, false, nil)); err != nil {
+	saved, err := newPlanFile(p, &schema.ReadLog{}, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writePlanFile(path, saved); err != nil {
 		t.Fatal(err)
 	}
 	pf, hash, err := readPlanFile(path)
@@ -169,5 +173,29 @@ func TestConfigChangesNamed(t *testing.T) {
 	}
 	if configDigest(saved) == configDigest(now) {
 		t.Error("same digest for different inputs")
+	}
+}
+
+// Variables and var files are hashed slowly, with the plan's own salt: a
+// short secret cannot be found by hashing guesses with plain SHA-256.
+func TestSecretInputsSaltedAndSlow(t *testing.T) {
+	in := []schema.ReadEntry{
+		{Kind: schema.ReadVariable, Name: "var.token", Digest: "sha256:aa"},
+		{Kind: schema.ReadVarFile, Name: "secrets.hcl", Digest: "sha256:bb"},
+		{Kind: schema.ReadConfig, Name: "main.mk.hcl", Digest: "sha256:cc"},
+	}
+	a, err := protectInputs(in, []byte("salt-one"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := protectInputs(in, []byte("salt-one"))
+	c, _ := protectInputs(in, []byte("salt-two"))
+	for i := range 2 {
+		if !strings.HasPrefix(a[i].Digest, "pbkdf2-sha256:") || a[i].Digest != b[i].Digest || a[i].Digest == c[i].Digest {
+			t.Errorf("%s: %s / %s / %s", in[i].Name, a[i].Digest, b[i].Digest, c[i].Digest)
+		}
+	}
+	if a[2].Digest != "sha256:cc" || in[0].Digest != "sha256:aa" {
+		t.Errorf("config file digest %s, input %s", a[2].Digest, in[0].Digest)
 	}
 }
