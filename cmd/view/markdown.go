@@ -39,7 +39,8 @@ type MarkdownOptions struct {
 // MarkdownPlan writes the plan as GitHub-flavoured Markdown for a pull
 // request comment:
 //
-//   - the summary line first ("**Plan:** 1 to add, …" or "**No changes.** …");
+//   - the summary line first ("**Plan:** 1 to add, …" or "**No changes.** …"),
+//     then, for a plan limited by --target or --exclude, that it is partial;
 //   - one <details> block per account, in plan order, open when apply has
 //     something to do for it (changes, adoptions, forgotten records), its
 //     summary the account's address, user and counts;
@@ -74,6 +75,11 @@ func MarkdownPlan(w io.Writer, p *planner.Plan, opts MarkdownOptions) error {
 	}
 	var out strings.Builder
 	out.WriteString(markdownSummary(p))
+	if n := PartialNote(p); n != "" {
+		// --target, --exclude: said at the top, where a reviewer looks
+		// first, not after the changes as the terminal does.
+		out.WriteString("\n> **Note:** " + mdText(n) + "\n")
+	}
 	for _, d := range opts.Diagnostics {
 		out.WriteString("\n> **Warning:** " + mdText(d) + "\n")
 	}

@@ -112,6 +112,7 @@ func TestMarkdownGolden(t *testing.T) {
 		{"no_changes.md", planner.New(&planner.AccountPlan{Address: "account.x", Host: "https://misskey.example", Username: "x"}), MarkdownOptions{}},
 		{"no_changes_fleet.md", planner.New(fleetPlan().Accounts[1:]...), MarkdownOptions{Version: "1.2.3"}},
 		{"hostile.md", hostilePlan(), MarkdownOptions{Version: "1.2.3", Diagnostics: []string{"variable `x` is </details> *unused*"}}},
+		{"partial.md", partialPlan(), MarkdownOptions{Version: "1.2.3"}},
 		{"truncated.md", fleetPlan(), MarkdownOptions{Version: "1.2.3", PlanFileHash: "sha256:5e0b9c", MaxBytes: 2500}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -363,4 +364,23 @@ func textOutsideFences(md string) string {
 		b.WriteString(line + "\n")
 	}
 	return b.String()
+}
+
+// partialPlan is a plan limited by --target and --exclude.
+func partialPlan() *planner.Plan {
+	p := planner.New(fleetPlan().Accounts[0])
+	p.Accounts[0].Changes = p.Accounts[0].Changes[3:4]
+	p.Accounts[0].Notes = nil
+	p.Partial = &planner.Partial{Targets: []string{`account.weather.follow["@alice@example.social"]`}, Excludes: []string{"account.news"}}
+	return p
+}
+
+// A partial plan says so right under the summary line, the handle in it a
+// code span.
+func TestMarkdownPartial(t *testing.T) {
+	got := markdown(t, partialPlan(), MarkdownOptions{})
+	want := "**Plan:** 1 to add, 0 to change, 0 to destroy.\n\n> **Note:** this plan is partial: --target `account.weather.follow[\"@alice@example.social\"]` --exclude account.news limited it;"
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("got:\n%s\nwant it to start with:\n%s", got, want)
+	}
 }
