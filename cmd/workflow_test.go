@@ -485,6 +485,13 @@ func TestWorkflowPlanStep(t *testing.T) {
 			t.Errorf("mkctl exits %d: comment %q, summary %q", code, md, r.summary)
 		}
 	}
+	// The deletion guard is lifted by the pull request's label only.
+	for allow, want := range map[string]bool{"true": true, "false": false, "": false} {
+		r := runWorkflowStep(t, "plan", "Plan", []string{"ALLOW_MASS_DELETE=" + allow}, nil)
+		if got := strings.Contains(r.log, "--allow-mass-delete"); r.code != 0 || got != want {
+			t.Errorf("ALLOW_MASS_DELETE=%q: exit %d, --allow-mass-delete given %v, want %v\n%s", allow, r.code, got, want, r.log)
+		}
+	}
 }
 
 // The comment step updates the comment that carries the marker, or posts
