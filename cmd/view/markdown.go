@@ -125,9 +125,9 @@ func MarkdownPlan(w io.Writer, p *planner.Plan, opts MarkdownOptions) error {
 			continue
 		}
 		// Cut inside this account: its lines while they fit with the
-		// closing lines and the notice.
-		// A change cut in the middle is left out whole, unless none of the
-		// account's changes fits: then as many of its lines as fit.
+		// closing lines and the notice. A change cut in the middle is left
+		// out whole, unless none of the account's changes fits: then as
+		// many of its lines as fit.
 		var part strings.Builder
 		doneChanges, good, goodClose := 0, -1, ""
 		var closing string
