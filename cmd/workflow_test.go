@@ -467,7 +467,7 @@ func runWorkflowStep(t *testing.T, job, name string, env []string, files map[str
 // every other code fails the step before anything is rendered.
 func TestWorkflowPlanStep(t *testing.T) {
 	for code, want := range map[int]int{0: 0, 2: 0, 1: 1, 3: 3, 127: 127} {
-		r := runWorkflowStep(t, "plan", "Plan", []string{"FAKE_MKCTL_EXIT=" + strconv.Itoa(code)}, nil)
+		r := runWorkflowStep(t, "plan", "Plan", []string{"FAKE_MKCTL_EXIT=" + strconv.Itoa(code), "FAKE_MKCTL_STDERR=stderr of mkctl"}, nil)
 		if r.code != want {
 			t.Errorf("mkctl exits %d: the step exits %d, want %d\n%s", code, r.code, want, r.out)
 		}
@@ -476,6 +476,9 @@ func TestWorkflowPlanStep(t *testing.T) {
 				t.Errorf("mkctl exits %d: the step still renders the plan:\n%s", code, r.log)
 			}
 			continue
+		}
+		if !strings.Contains(r.out, "stderr of mkctl") {
+			t.Errorf("mkctl exits %d: its errors are not in the log:\n%s", code, r.out)
 		}
 		if _, err := os.Stat(filepath.Join(r.dir, "plan.mkplan")); err != nil {
 			t.Errorf("mkctl exits %d: no saved plan: %v", code, err)
@@ -516,8 +519,16 @@ func TestWorkflowCommentStep(t *testing.T) {
 		t.Fatalf("an existing comment: exit %d, calls:\n%s", r.code, r.log)
 	}
 	r = runWorkflowStep(t, "comment", "Post or update the plan comment", append(env, "PLAN_RESULT=failure", "FAKE_GH_COMMENT_ID=42"), nil)
-	if r.code != 0 || !strings.Contains(r.body, "did not complete") || strings.Contains(r.body, "**Plan:**") {
+	if r.code != 0 || !strings.Contains(r.body, "did not complete") || strings.Contains(r.body, "**Plan:**") || strings.Contains(r.body, "<pre>") {
 		t.Fatalf("a failed plan: exit %d, body:\n%s\n%s", r.code, r.body, r.out)
+	}
+	// mkctl's errors are shown, escaped: a bio quoted in an error cannot
+	// end the <pre> block or add markup.
+	planErr := "Error: Too many deletions\n  bio = \"</pre><img src=x onerror=alert(1)> & ``` @alice\"\n"
+	r = runWorkflowStep(t, "comment", "Post or update the plan comment", append(env, "PLAN_RESULT=failure", "FAKE_GH_COMMENT_ID=42"), map[string]string{"plan.err": planErr})
+	if r.code != 0 || !strings.Contains(r.body, "<pre>\nError: Too many deletions\n") ||
+		!strings.Contains(r.body, "&lt;/pre&gt;&lt;img src=x onerror=alert(1)&gt; &amp; ```") || strings.Count(r.body, "</pre>") != 1 {
+		t.Fatalf("a failed plan with errors: exit %d, body:\n%s\n%s", r.code, r.body, r.out)
 	}
 }
 
