@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 const workflowFile = "../examples/github-actions/mkctl.yml"
@@ -529,6 +530,12 @@ func TestWorkflowCommentStep(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.body, "<pre>\nError: Too many deletions\n") ||
 		!strings.Contains(r.body, "&lt;/pre&gt;&lt;img src=x onerror=alert(1)&gt; &amp; ```") || strings.Count(r.body, "</pre>") != 1 {
 		t.Fatalf("a failed plan with errors: exit %d, body:\n%s\n%s", r.code, r.body, r.out)
+	}
+	// Long errors are bounded, and never cut inside a character.
+	planErr = "Error: " + strings.Repeat("天気予報ボット🌦️", 3000) + "\n"
+	r = runWorkflowStep(t, "comment", "Post or update the plan comment", append(env, "PLAN_RESULT=failure", "FAKE_GH_COMMENT_ID=42"), map[string]string{"plan.err": planErr})
+	if r.code != 0 || len(r.body) > 21000 || !utf8.ValidString(r.body) || !strings.HasSuffix(r.body, "</pre>\n") {
+		t.Fatalf("a failed plan with long errors: exit %d, %d bytes, valid UTF-8 %v, ends %q\n%s", r.code, len(r.body), utf8.ValidString(r.body), r.body[max(0, len(r.body)-40):], r.out)
 	}
 }
 
