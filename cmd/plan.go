@@ -48,6 +48,15 @@ func runPlan(cmd *cobra.Command, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Out != "" {
+		// A sandbox made up the accounts this plan read (new users get new
+		// ids each time): keep them, or `apply FILE` would find other
+		// accounts and refuse the plan as stale. The plan changed nothing
+		// else in the state.
+		if err := sb.save(); err != nil {
+			return err
+		}
+	}
 	if opts.JSON {
 		if err := view.JSONPlan(opts.IO.Out, plan, Version); err != nil {
 			return err
