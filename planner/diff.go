@@ -42,7 +42,7 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// Duplicates of a declared key first: the kinds then see one object
 	// per key (see dedupe.go).
 	antExtras, listExtras, folderExtras := p.dedupe()
-	profile, imageDels := p.planProfileImages(diffProfile(acct, live))
+	profile, imageDels := p.planProfileImages(p.planProfile())
 	if profile != nil {
 		p.ap.Changes = append(p.ap.Changes, profile)
 	}

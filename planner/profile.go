@@ -93,3 +93,23 @@ func hostOf(baseURL string) string {
 	}
 	return strings.ToLower(strings.TrimSuffix(baseURL, "/"))
 }
+
+// planProfile diffs the profile and checks the changes against the
+// account's role policies, so that a change Misskey would refuse is a plan
+// error rather than a failed apply.
+func (p *planState) planProfile() *Change {
+	c := diffProfile(p.acct, p.live)
+	if c == nil {
+		return nil
+	}
+	for _, a := range c.Attrs {
+		// i/update refuses any alwaysMarkNsfw, even the value the role
+		// forces, when the policy is on (RESTRICTED_BY_ROLE); a value
+		// equal to the live one is never sent.
+		if a.Name == "always_mark_nsfw" && p.live.Policies["alwaysMarkNsfw"] == true {
+			p.errorf(p.acct.Profile.Attrs[a.Name].Range, "always_mark_nsfw is set by the role",
+				"This account's role marks every upload as sensitive (role policy alwaysMarkNsfw), and Misskey refuses any change of always_mark_nsfw then (RESTRICTED_BY_ROLE). Hint: remove always_mark_nsfw from the profile block, or set it to %v, its current value.", a.Before)
+		}
+	}
+	return c
+}

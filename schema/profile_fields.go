@@ -55,6 +55,10 @@ var ProfileFields = []ProfileField{
 	{Name: "followed_message", API: "followedMessage", Kind: KindString, Nullable: true, MaxLen: 256, Doc: "shown to new followers"},
 	{Name: "require_signin_to_view_contents", API: "requireSigninToViewContents", Kind: KindBool, LiveDefault: false},
 	{Name: "also_known_as", API: "alsoKnownAs", Kind: KindAccts, MaxLen: 10, Doc: "accounts this one moved from, as @user@host"},
+	{Name: "auto_sensitive", API: "autoSensitive", Kind: KindBool, Doc: "let Misskey detect sensitive media in uploads"},
+	{Name: "always_mark_nsfw", API: "alwaysMarkNsfw", Kind: KindBool, Doc: "mark every uploaded file as sensitive"},
+	{Name: "inject_featured_note", API: "injectFeaturedNote", Kind: KindBool, Doc: "show featured notes in the timeline"},
+	{Name: "receive_announcement_email", API: "receiveAnnouncementEmail", Kind: KindBool, Doc: "receive announcements by email"},
 }
 
 // ProfileFieldByName finds a field by its HCL name.

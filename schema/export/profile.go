@@ -47,6 +47,10 @@ var FreshProfile = map[string]any{
 	"followedMessage":             nil,
 	"requireSigninToViewContents": false,
 	"alsoKnownAs":                 []any{},
+	"autoSensitive":               false,
+	"alwaysMarkNsfw":              false,
+	"injectFeaturedNote":          true,
+	"receiveAnnouncementEmail":    true,
 }
 
 // identityFields are written whenever they are set, even if a new account
