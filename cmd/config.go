@@ -43,8 +43,12 @@ func (g *globalOptions) loadConfigDiags() (*schema.Config, map[string]*hcl.File,
 		}
 		vars[name] = value
 	}
-	cfg, files, diags := schema.Load(g.Chdir, schema.LoadOptions{Vars: vars, VarFiles: g.VarFiles, Env: g.Env(), ReadLog: g.readLog})
+	sensitive := &schema.Sensitive{}
+	cfg, files, diags := schema.Load(g.Chdir, schema.LoadOptions{Vars: vars, VarFiles: g.VarFiles, Env: g.Env(), ReadLog: g.readLog, Sensitive: sensitive})
 	g.files = files
+	// Before any diagnostic is printed: a snippet of a --var-file or a
+	// value in a message shows (sensitive).
+	addSensitive(g.IO, sensitive)
 	return cfg, files, diags, nil
 }
 

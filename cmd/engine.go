@@ -54,6 +54,7 @@ func (g *globalOptions) planLoaded(ctx context.Context, cfg *schema.Config, useS
 	if err != nil {
 		return fail(err)
 	}
+	planner.MarkSensitive(plan, cfg.Sensitive) // every view shows (sensitive)
 	return plan, targets, sb, nil
 }
 

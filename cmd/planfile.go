@@ -150,7 +150,9 @@ func newPlanFile(p *planner.Plan, log *schema.ReadLog, sandbox bool, sel *target
 	if sel != nil {
 		pf.Targets, pf.Excludes, pf.AllowMassDelete = sel.Targets, sel.Excludes, sel.AllowMassDelete
 	}
-	for _, ap := range p.Accounts {
+	// Sensitive values are saved as (sensitive); apply FILE takes them
+	// from the plan it makes again (see checkLive).
+	for _, ap := range p.Redacted().Accounts {
 		a := &planFileAccount{
 			Address: ap.Address, Host: ap.Host, Username: ap.Username, UserID: ap.UserID,
 			Changes: []planFileChange{}, Forget: ap.Forget, Notes: ap.Notes,

@@ -193,6 +193,7 @@ func (pf *planFile) checkLive(path string, fresh *planner.Plan) (*planner.Plan, 
 		ap.Ownership = now.Ownership
 		ap.UserID = now.UserID
 		patchSources(ap, now)
+		moved = append(moved, restoreSensitive(ap, now)...)
 		out[i] = ap
 	}
 	if len(moved) > 0 {

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/mkctl/mkctl/provider"
+	"github.com/mkctl/mkctl/schema"
 )
 
 // secretSet is the tokens mkctl must never print. The provider already
@@ -18,6 +19,9 @@ import (
 type secretSet struct {
 	mu    sync.RWMutex
 	forms []string // each token as written raw, %q-quoted and JSON-escaped; longest first
+	// sensitive holds the forms of sensitive values (see addSensitive),
+	// replaced by (sensitive) rather than <redacted>.
+	sensitive schema.Sensitive
 }
 
 func (s *secretSet) add(token string) {
@@ -45,7 +49,7 @@ func (s *secretSet) redact(text string) string {
 	for _, f := range s.forms {
 		text = provider.RedactToken(text, f)
 	}
-	return text
+	return s.sensitive.Redact(text)
 }
 
 // redactWriter writes through to w with every secret replaced. mkctl

@@ -3,6 +3,8 @@
 // that can be rendered, saved as JSON, and executed by the provider.
 package planner
 
+import "github.com/mkctl/mkctl/schema"
+
 // FormatVersion is the version of the JSON plan format. Bump the major part
 // on incompatible changes.
 const FormatVersion = "1.0"
@@ -40,6 +42,9 @@ type Plan struct {
 	// Partial is set when --target or --exclude limited the plan (see
 	// target.go): other changes may be pending.
 	Partial *Partial `json:"partial,omitempty"`
+	// Sensitive is the configuration's sensitive values (see
+	// MarkSensitive); nil for a plan read from a file.
+	Sensitive *schema.Sensitive `json:"-"`
 }
 
 // AccountPlan is the part of a plan that concerns one account.
@@ -102,6 +107,10 @@ type Change struct {
 	// plan (the deletion of a replaced file, at the end of the apply once
 	// nothing uses it): applied, but not counted again in the summary.
 	Followup bool `json:"followup,omitempty"`
+	// Sensitive lists the keys of After (and of Applied) that hold a
+	// sensitive value (see MarkSensitive): kept for apply, shown and saved
+	// as (sensitive).
+	Sensitive []string `json:"sensitive,omitempty"`
 }
 
 // AttrChange is one attribute whose value differs. Names are the HCL
@@ -111,4 +120,7 @@ type AttrChange struct {
 	Name   string `json:"name"`
 	Before any    `json:"before"`
 	After  any    `json:"after"`
+	// Sensitive: the value is sensitive; Before and After hold
+	// (sensitive) in place of a value (nil stays nil).
+	Sensitive bool `json:"sensitive,omitempty"`
 }

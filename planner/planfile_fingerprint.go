@@ -65,7 +65,12 @@ func AccountFingerprint(ap *AccountPlan) Fingerprint {
 // plans left out: the absolute path of a file to upload ("source"), which
 // differs between two checkouts of the same repository (its bytes are in
 // the configuration's hash as md5, and the change carries that md5).
+//
+// Sensitive values are left out too (as (sensitive), see Redacted): a
+// plain hash of a short secret could be reversed by guessing; the saved
+// plan's configuration hash (salted PBKDF2) covers them.
 func fingerprintChange(ch *Change) any {
+	ch = ch.redacted()
 	c := *ch
 	c.After = withoutSource(ch.After)
 	return struct {

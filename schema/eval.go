@@ -45,6 +45,8 @@ type scope struct {
 	// shared is set for the instances of one for_each block (see
 	// forInstances): what does not depend on each is worked out once.
 	shared *instanceCache
+	// sensitive records what sensitive values make (see Sensitive).
+	sensitive *Sensitive
 }
 
 // eachValue is each.key and each.value of a for_each instance; the cty
@@ -148,13 +150,42 @@ func (s *scope) eval(expr hcl.Expression) (cty.Value, *hcl.EvalContext, hcl.Diag
 	return s.evalChecked(expr)
 }
 
-// evalChecked evaluates expr whose references are checked.
+// evalChecked evaluates expr whose references are checked. The value has
+// no marks: what was sensitive in it is recorded in s.sensitive.
 func (s *scope) evalChecked(expr hcl.Expression) (cty.Value, *hcl.EvalContext, hcl.Diagnostics) {
+	val, _, ctx, diags := s.evalCheckedMarks(expr)
+	return val, ctx, diags
+}
+
+// evalKeepMarks is eval for a local value: a value computed from a
+// sensitive one is marked sensitive as a whole, so that the mark reaches
+// what uses the local.
+func (s *scope) evalKeepMarks(expr hcl.Expression) (cty.Value, hcl.Diagnostics) {
+	if diags := s.checkRefs(expr.Variables()); diags.HasErrors() {
+		return cty.DynamicVal, diags
+	}
+	val, marked, _, diags := s.evalCheckedMarks(expr)
+	if marked {
+		val = val.Mark(SensitiveMark)
+	}
+	return val, diags
+}
+
+// evalCheckedMarks is evalChecked that also says whether the value
+// carried the sensitive mark.
+func (s *scope) evalCheckedMarks(expr hcl.Expression) (cty.Value, bool, *hcl.EvalContext, hcl.Diagnostics) {
 	ctx := s.evalContext()
 	val, diags := expr.Value(ctx)
 	if diags.HasErrors() {
-		return cty.DynamicVal, ctx, diags
+		return cty.DynamicVal, false, ctx, diags
 	}
+	val, marked := s.sensitive.unmarkSensitive(val)
+	val, ctx, diags = s.checkPlain(expr, ctx, val, diags)
+	return val, marked, ctx, diags
+}
+
+// checkPlain checks an evaluated value without marks.
+func (s *scope) checkPlain(expr hcl.Expression, ctx *hcl.EvalContext, val cty.Value, diags hcl.Diagnostics) (cty.Value, *hcl.EvalContext, hcl.Diagnostics) {
 	// Checked after every evaluation, so that no local, variable or
 	// attribute carries a value over the limits into the next expression.
 	var size valueSize
@@ -247,8 +278,11 @@ func (c *instanceCache) eval(s *scope, expr hcl.Expression) (cty.Value, *hcl.Eva
 	}
 	c.ctx.Variables["each"] = s.each.object()
 	val, diags := expr.Value(c.ctx)
+	if len(diags) > 0 || val.ContainsMarked() {
+		return s.evalChecked(expr)
+	}
 	var size valueSize
-	if len(diags) > 0 || size.add(val) != nil || size.nul {
+	if size.add(val) != nil || size.nul {
 		return s.evalChecked(expr)
 	}
 	return val, nil, nil

@@ -35,6 +35,10 @@ type LoadOptions struct {
 	// ReadLog, when set, collects every file the configuration is read
 	// from and every variable's value, hashed (see ReadLog).
 	ReadLog *ReadLog
+	// Sensitive, when set, receives the values of sensitive variables and
+	// of everything computed from them, even when loading fails (for the
+	// caller to hide them in diagnostics). Config.Sensitive is this set.
+	Sensitive *Sensitive
 }
 
 // Loader loads configurations and remembers every file it parsed (config
@@ -137,16 +141,19 @@ func (l *Loader) Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 		}
 	}
 
+	if opts.Sensitive == nil {
+		opts.Sensitive = &Sensitive{}
+	}
 	values, varDiags := resolveVariables(l.parser, vars, opts)
 	diags = append(diags, varDiags...)
 
-	s := &scope{vars: values, locals: map[string]cty.Value{}, localNames: map[string]bool{}, funcs: functionsLogged(dir, opts.ReadLog), files: newFileSources(dir)}
+	s := &scope{vars: values, locals: map[string]cty.Value{}, localNames: map[string]bool{}, funcs: functionsLogged(dir, opts.ReadLog), files: newFileSources(dir), sensitive: opts.Sensitive}
 	for _, lv := range locals {
 		s.localNames[lv.Name] = true
 	}
 	diags = append(diags, evaluateLocals(locals, s)...)
 
-	cfg := &Config{}
+	cfg := &Config{Sensitive: opts.Sensitive}
 	for _, ab := range accounts {
 		as, d := ab.expand(s)
 		diags = append(diags, d...)

@@ -57,7 +57,7 @@ func evaluateLocals(locals []*local, s *scope) hcl.Diagnostics {
 			continue
 		}
 		l := byName[scc[0]]
-		val, _, evalDiags := s.eval(l.Expr)
+		val, evalDiags := s.evalKeepMarks(l.Expr)
 		diags = append(diags, evalDiags...)
 		s.locals[l.Name] = val
 	}

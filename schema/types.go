@@ -17,6 +17,9 @@ type Config struct {
 	// Accounts in declaration order; for_each instances are expanded and
 	// sorted by key within their block.
 	Accounts []*Account
+	// Sensitive holds the values of sensitive variables and of what is
+	// computed from them (see Sensitive); never nil after Load.
+	Sensitive *Sensitive
 }
 
 // Account is one `account` block (or one for_each instance of it).

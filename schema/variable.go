@@ -19,6 +19,10 @@ type variable struct {
 	Default      cty.Value // cty.DynamicVal when the default is invalid
 	DefaultRange hcl.Range
 	DeclRange    hcl.Range
+	// Sensitive (sensitive = true): the value is marked with SensitiveMark,
+	// and so is every value computed from it; plans, saved plans, notes,
+	// logs and diagnostics show (sensitive) in its place.
+	Sensitive bool
 }
 
 var variableDesc = bodyDesc{
@@ -27,6 +31,7 @@ var variableDesc = bodyDesc{
 		{Name: "default"},
 		{Name: "type"},
 		{Name: "description"},
+		{Name: "sensitive"},
 	}},
 }
 
@@ -60,6 +65,18 @@ func decodeVariable(block *hcl.Block) (*variable, hcl.Diagnostics) {
 					"description must be a string; got %s. Hint: quote it.", describeValue(val)))
 			} else {
 				v.Description = val.AsString()
+			}
+		}
+	}
+	if attr, ok := content.Attributes["sensitive"]; ok {
+		val, valDiags := attr.Expr.Value(nil)
+		diags = append(diags, valDiags...)
+		if !valDiags.HasErrors() {
+			if val.Type() != cty.Bool || val.IsNull() {
+				diags = append(diags, errorf(attr.Expr.Range(), "Incorrect attribute value type",
+					"sensitive must be a bool; got %s. Hint: write sensitive = true, without quotes.", describeValue(val)))
+			} else {
+				v.Sensitive = val.True()
 			}
 		}
 	}

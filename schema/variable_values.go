@@ -89,8 +89,19 @@ func resolveVariables(p *hclparse.Parser, vars []*variable, opts LoadOptions) (m
 
 	values := map[string]cty.Value{}
 	for _, v := range vars {
-		val, valDiags := v.value(given[v.Name])
+		if v.Sensitive {
+			// Recorded before it is read, so that a diagnostic about a
+			// value that does not parse or convert hides it too.
+			if g := given[v.Name]; g != nil && g.isRaw {
+				opts.Sensitive.Add(g.raw)
+			}
+		}
+		val, valDiags := v.value(given[v.Name], opts.Sensitive)
 		diags = append(diags, valDiags...)
+		if v.Sensitive {
+			opts.Sensitive.addValue(val)
+			val = val.Mark(SensitiveMark)
+		}
 		values[v.Name] = val
 	}
 	return values, diags
@@ -98,9 +109,12 @@ func resolveVariables(p *hclparse.Parser, vars []*variable, opts LoadOptions) (m
 
 // value decides one variable's value from the winning outside value, or
 // its default.
-func (v *variable) value(g *varValue) (cty.Value, hcl.Diagnostics) {
+func (v *variable) value(g *varValue, set *Sensitive) (cty.Value, hcl.Diagnostics) {
 	if g == nil {
 		if v.HasDefault {
+			if v.Sensitive {
+				set.addValue(v.Default)
+			}
 			if err := checkValue(v.Default); err != nil {
 				return cty.DynamicVal, hcl.Diagnostics{errorf(v.DefaultRange, "Value too large",
 					"The default of var.%s is too large: %s. %s.", v.Name, err, limitsHint)}
@@ -137,6 +151,9 @@ func (v *variable) value(g *varValue) (cty.Value, hcl.Diagnostics) {
 		if diags.HasErrors() {
 			return cty.DynamicVal, diags
 		}
+	}
+	if v.Sensitive {
+		set.addValue(val)
 	}
 	if err := checkValue(val); err != nil {
 		// Before the conversion: a number given as text is parsed there.

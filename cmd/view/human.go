@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mkctl/mkctl/planner"
+	"github.com/mkctl/mkctl/schema"
 )
 
 // Colors switches ANSI colour on or off; the caller decides (TTY, NO_COLOR).
@@ -134,6 +135,9 @@ func writeChange(w io.Writer, ch *planner.Change, c Colors) {
 		if ch.Action == planner.ActionDelete {
 			// The whole object goes: show what it was, Terraform-style.
 			before := block(a.Before, attrIndent+"  ")
+			if a.Sensitive {
+				before = schema.SensitiveText
+			}
 			if d, ok := fileValue(a.Before); ok {
 				before = d
 			}
@@ -156,6 +160,8 @@ func writeAttr(w io.Writer, a planner.AttrChange, width int, c Colors) {
 	bf, bFile := fileValue(a.Before)
 	af, aFile := fileValue(a.After)
 	switch {
+	case a.Sensitive:
+		writeSensitiveAttr(w, a, name, c)
 	case bFile || aFile:
 		// A file's content: its md5 and size, and where the new one comes
 		// from ("images/avatar.png"), never a URL.
@@ -291,4 +297,17 @@ func humanSize(n float64) string {
 		return strconv.FormatFloat(n/1024, 'f', 0, 64) + " KB"
 	}
 	return strconv.FormatFloat(n/(1024*1024), 'f', 1, 64) + " MB"
+}
+
+// writeSensitiveAttr shows a sensitive attribute: that it is set, changed
+// or removed, never its value.
+func writeSensitiveAttr(w io.Writer, a planner.AttrChange, name string, c Colors) {
+	switch {
+	case a.Before == nil:
+		fmt.Fprintf(w, "%s%s %s = %s\n", attrIndent, c.symbol('+'), name, schema.SensitiveText)
+	case a.After == nil:
+		fmt.Fprintf(w, "%s%s %s = %s -> null\n", attrIndent, c.symbol('-'), name, schema.SensitiveText)
+	default:
+		fmt.Fprintf(w, "%s%s %s = %s -> %s\n", attrIndent, c.symbol('~'), name, schema.SensitiveText, schema.SensitiveText)
+	}
 }

@@ -21,5 +21,7 @@ type jsonPlan struct {
 func JSONPlan(w io.Writer, p *planner.Plan, version string) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(jsonPlan{Plan: p, MkctlVersion: version, Changes: p.HasChanges(), Summary: p.Summary()})
+	// Sensitive values of the changes' payloads become (sensitive); the
+	// attributes are hidden already (planner.MarkSensitive).
+	return enc.Encode(jsonPlan{Plan: p.Redacted(), MkctlVersion: version, Changes: p.HasChanges(), Summary: p.Summary()})
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mkctl/mkctl/planner"
+	"github.com/mkctl/mkctl/schema"
 )
 
 // DefaultMarkdownMaxBytes bounds MarkdownPlan's output when
@@ -315,6 +316,10 @@ func diffLines(ch *planner.Change) []string {
 	for _, a := range ch.Attrs {
 		pad := clean(a.Name) + strings.Repeat(" ", width-len(a.Name))
 		if ch.Action == planner.ActionDelete {
+			if a.Sensitive {
+				out = append(out, "-     "+pad+" = "+schema.SensitiveText)
+				continue
+			}
 			if d, ok := fileValue(a.Before); ok {
 				out = append(out, "-     "+pad+" = "+clean(d))
 				continue
@@ -365,6 +370,14 @@ func diffAttr(a planner.AttrChange, name string) []string {
 	bf, bFile := fileValue(a.Before)
 	af, aFile := fileValue(a.After)
 	switch {
+	case a.Sensitive:
+		switch {
+		case a.Before == nil:
+			return []string{"+     " + name + " = " + schema.SensitiveText}
+		case a.After == nil:
+			return []string{"-     " + name + " = " + schema.SensitiveText + " -> null"}
+		}
+		return []string{"!     " + name + " = " + schema.SensitiveText + " -> " + schema.SensitiveText}
 	case bFile || aFile:
 		switch {
 		case a.Before == nil:
