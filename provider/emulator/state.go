@@ -32,6 +32,7 @@ type state struct {
 	DriveFiles     []*DriveFile     `json:"driveFiles"`
 	Antennas       []*Antenna       `json:"antennas"`
 	UserLists      []*UserList      `json:"userLists"`
+	Webhooks       []*Webhook       `json:"webhooks,omitempty"`
 
 	// RateLimits are the sliding-window logs, keyed "<actor>:<endpoint>",
 	// in Unix microseconds; saved so that a sandbox keeps its windows
