@@ -69,6 +69,20 @@ func canonical(f schema.ProfileField, v any, localHost string) any {
 			res[i] = s
 		}
 		return res
+	case schema.KindHosts, schema.KindEnumSet:
+		// Misskey keeps the list as sent; mkctl manages it as a set.
+		items, _ := v.([]any)
+		out := make([]string, 0, len(items))
+		for _, it := range items {
+			s, _ := it.(string)
+			out = append(out, s)
+		}
+		sort.Strings(out)
+		res := make([]any, len(out))
+		for i, s := range out {
+			res[i] = s
+		}
+		return res
 	}
 	return v
 }

@@ -28,3 +28,23 @@ func TestAlwaysMarkNsfwForcedByRole(t *testing.T) {
 		t.Errorf("no-op refused: %v", diags)
 	}
 }
+
+func TestProfileSettingsSets(t *testing.T) {
+	l := live(map[string]any{"mutedInstances": []any{"b.example", "a.example"}, "emailNotificationTypes": []any{"receiveFollowRequest", "follow"}})
+	ap, diags := PlanAccount(account(map[string]any{"muted_instances": []any{"a.example", "b.example"}, "email_notification_types": []any{"follow", "receiveFollowRequest"}}), l)
+	if diags.HasErrors() || len(ap.Changes) != 0 {
+		t.Fatalf("same sets in another order: %v %v", ap.Changes, diags)
+	}
+	// Misskey stores what it was sent: another spelling mutes nothing, and
+	// is rewritten.
+	l = live(map[string]any{"mutedInstances": []any{"A.example", "b.example", "b.example"}})
+	ap, _ = PlanAccount(account(map[string]any{"muted_instances": []any{"a.example", "b.example"}}), l)
+	if len(ap.Changes) != 1 {
+		t.Fatalf("changes: %v", ap.Changes)
+	}
+	// An account that never set it: `i` answers [].
+	ap, _ = PlanAccount(account(map[string]any{"muted_instances": []any{}}), live(map[string]any{}))
+	if len(ap.Changes) != 0 {
+		t.Fatalf("absent = []: %v", ap.Changes)
+	}
+}

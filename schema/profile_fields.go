@@ -6,9 +6,11 @@ type FieldKind int
 const (
 	KindString FieldKind = iota // string; nullable ones accept null/"" to clear
 	KindBool
-	KindEnum   // string from Enum
-	KindFields // list of {name, value} objects
-	KindAccts  // list of "@user@host" strings
+	KindEnum    // string from Enum
+	KindFields  // list of {name, value} objects
+	KindAccts   // list of "@user@host" strings
+	KindHosts   // list of server names, compared as a set (sorted)
+	KindEnumSet // list of strings from Enum, compared as a set (sorted)
 )
 
 // ProfileField describes one user-settable i/update parameter that mkctl
@@ -58,6 +60,8 @@ var ProfileFields = []ProfileField{
 	{Name: "auto_sensitive", API: "autoSensitive", Kind: KindBool, Doc: "let Misskey detect sensitive media in uploads"},
 	{Name: "always_mark_nsfw", API: "alwaysMarkNsfw", Kind: KindBool, Doc: "mark every uploaded file as sensitive"},
 	{Name: "inject_featured_note", API: "injectFeaturedNote", Kind: KindBool, Doc: "show featured notes in the timeline"},
+	{Name: "muted_instances", API: "mutedInstances", Kind: KindHosts, LiveDefault: []any{}, Doc: "servers whose notes are hidden"},
+	{Name: "email_notification_types", API: "emailNotificationTypes", Kind: KindEnumSet, Enum: NotificationTypes, Doc: "notifications sent by email"},
 	{Name: "receive_announcement_email", API: "receiveAnnouncementEmail", Kind: KindBool, Doc: "receive announcements by email"},
 }
 

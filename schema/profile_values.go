@@ -52,6 +52,10 @@ func (c *valueCheck) normalise(val cty.Value) any {
 		return c.fields(val)
 	case KindAccts:
 		return c.accts(val)
+	case KindHosts:
+		return c.hosts(val)
+	case KindEnumSet:
+		return c.enumSet(val)
 	}
 	panic(fmt.Sprintf("schema: profile field %s has unknown kind %d", c.f.Name, c.f.Kind))
 }

@@ -51,6 +51,8 @@ var FreshProfile = map[string]any{
 	"alwaysMarkNsfw":              false,
 	"injectFeaturedNote":          true,
 	"receiveAnnouncementEmail":    true,
+	"mutedInstances":              []any{},
+	"emailNotificationTypes":      []any{"follow", "receiveFollowRequest"},
 }
 
 // identityFields are written whenever they are set, even if a new account
@@ -211,6 +213,9 @@ func (g *gen) differsFromFresh(f schema.ProfileField, v any) bool {
 		items, _ := v.([]any)
 		freshItems, _ := fresh.([]any)
 		return len(items) != 0 || len(freshItems) != 0
+	case schema.KindHosts, schema.KindEnumSet:
+		// Sets: the order Misskey keeps does not matter.
+		return !reflect.DeepEqual(liveStringSet(v), liveStringSet(fresh))
 	}
 	return !reflect.DeepEqual(v, fresh)
 }
@@ -273,6 +278,8 @@ func (g *gen) profileValue(f schema.ProfileField, v any) (hclwrite.Tokens, strin
 		return g.profileFields(f, v)
 	case schema.KindAccts:
 		return g.profileAccts(f, v)
+	case schema.KindHosts, schema.KindEnumSet:
+		return profileStringSet(f, v)
 	}
 	return nil, "mkctl does not know how to write it"
 }
@@ -379,4 +386,56 @@ func (g *gen) profileAccts(f schema.ProfileField, v any) (hclwrite.Tokens, strin
 	}
 	sort.Strings(accts)
 	return strList(accts, 3), ""
+}
+
+// liveStringSet is a list of strings, sorted; nil when v is not one.
+func liveStringSet(v any) []string {
+	items, _ := v.([]any)
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		s, ok := it.(string)
+		if !ok {
+			return nil
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// profileStringSet writes muted_instances or email_notification_types:
+// only when Load reads the same set back, so a host Misskey keeps in
+// another spelling (Misskey stores what it was sent) or a value that is no
+// notification type is left out with the reason.
+func profileStringSet(f schema.ProfileField, v any) (hclwrite.Tokens, string) {
+	items, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Sprintf("Misskey returned %T, not a list", v)
+	}
+	seen := map[string]bool{}
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		s, ok := it.(string)
+		if !ok {
+			return nil, "an item is not a string"
+		}
+		if f.Kind == schema.KindHosts {
+			host, prob := schema.CanonicalHost(s)
+			if prob != "" {
+				return nil, fmt.Sprintf("%q is not a server name", s)
+			}
+			if host != s {
+				return nil, fmt.Sprintf("%q is not written the way mkctl writes hosts (%q): it mutes nothing", s, host)
+			}
+		} else if !slices.Contains(f.Enum, s) {
+			return nil, fmt.Sprintf("%q is not a notification type", s)
+		}
+		if seen[s] {
+			return nil, fmt.Sprintf("%s is listed twice", s)
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return strList(out, 3), ""
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -260,6 +261,25 @@ func (w *world) profile(r *rand.Rand, live *planner.Live, ownHost string) {
 				items = []any{}
 			}
 			v = items
+		case schema.KindHosts:
+			// Misskey keeps the order sent; mkctl writes them sorted.
+			items := []any{}
+			for i := r.Intn(4); i > 0; i-- {
+				items = append(items, fmt.Sprintf("spam%d.example", i))
+			}
+			if r.Intn(4) == 0 {
+				items = append(items, "xn--bcher-kva.example:8443")
+			}
+			v = items
+		case schema.KindEnumSet:
+			items := []any{}
+			for _, e := range f.Enum {
+				if r.Intn(4) == 0 {
+					items = append(items, e)
+				}
+			}
+			r.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
+			v = items
 		case schema.KindAccts:
 			// As the provider reads it: "@user@host" with the host even for
 			// a local user, sorted; or user ids left for UserAccts.
@@ -286,6 +306,12 @@ func (w *world) profile(r *rand.Rand, live *planner.Live, ownHost string) {
 		v, ok := p[f.API]
 		if !ok {
 			v = f.LiveDefault
+		}
+		if f.Kind == schema.KindHosts || f.Kind == schema.KindEnumSet {
+			if !reflect.DeepEqual(liveStringSet(v), liveStringSet(FreshProfile[f.API])) {
+				w.wantProfile = append(w.wantProfile, f.Name)
+			}
+			continue
 		}
 		if items, isList := v.([]any); isList {
 			if len(items) > 0 {
