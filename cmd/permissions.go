@@ -18,10 +18,15 @@ import (
 // asks for (API-NOTES §8 "Minimal set for this tool"): read:account (i,
 // registry reads, antennas and lists), write:account (i/update, pins,
 // registry writes, antennas, lists), read/write:following, write:notes,
-// read/write:drive.
+// read/write:drive, read/write:blocks and read/write:mutes (blocks, mutes,
+// renote mutes). Login asks for all of them, whether or not the
+// configuration uses each kind yet: MiAuth grants a token's permissions
+// once, and a configuration that adds a block later would otherwise need
+// a new login.
 var mkctlPermissions = []string{
 	"read:account", "write:account", "read:following", "write:following",
 	"write:notes", "read:drive", "write:drive",
+	"read:blocks", "write:blocks", "read:mutes", "write:mutes",
 }
 
 // planPermissions lists, for each permission kind applying ap needs, the
@@ -64,6 +69,10 @@ func planPermissions(ap *planner.AccountPlan) map[string][]string {
 			}
 		case planner.TypeFollow:
 			add("write:following", ch.Address)
+		case planner.TypeBlock:
+			add("write:blocks", ch.Address) // blocking/create, blocking/delete
+		case planner.TypeMute, planner.TypeRenoteMute:
+			add("write:mutes", ch.Address) // mute/*, renote-mute/*
 		case planner.TypeDriveFolder:
 			add("write:drive", ch.Address)
 		case planner.TypeDriveFile:

@@ -52,6 +52,9 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	folderUps, folderDels := p.planFolders(fileDels)
 	followUps, followDels := p.planFollows()
 	pinSteps := p.planPinnedNotes()
+	blockUps, blockDels := p.planRelations(TypeBlock)
+	muteUps, muteDels := p.planRelations(TypeMute)
+	rmuteUps, rmuteDels := p.planRelations(TypeRenoteMute)
 
 	// Undeclared antennas and lists go before new ones are created: at the
 	// account's antennaLimit or userListLimit a new one fits only once an
@@ -63,6 +66,7 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// notes that attach them; old and undeclared files go after the notes
 	// that used them were replaced, and before the folders that held them.
 	p.add(antExtras, antDels, listDels, listUps, antUps, listExtras, folderUps, fileUps, followUps, pinSteps, followDels, fileDels, imageDels, folderExtras, folderDels)
+	p.add(blockDels, muteDels, rmuteDels, blockUps, muteUps, rmuteUps)
 	p.checkUploads()
 	p.checkPreventDestroy()
 	p.forgetGone()

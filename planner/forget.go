@@ -36,6 +36,11 @@ func (p *planState) forgetGone() {
 	for _, n := range p.live.UnpinnedOwnedNotes {
 		exists["pinned_note:"+n.ID] = true
 	}
+	for _, kind := range []string{TypeBlock, TypeMute, TypeRenoteMute} {
+		for _, r := range relationLive(p.live, kind) {
+			exists[kind+":"+r.UserID] = true
+		}
+	}
 	touched := map[string]bool{}
 	for _, c := range p.ap.Changes {
 		touched[c.Key] = true
@@ -56,7 +61,7 @@ func (p *planState) forgetGone() {
 // recordKind is the resource type a record key belongs to ("" if unknown:
 // a newer mkctl's entry is kept as it is).
 func recordKind(key string) string {
-	for _, t := range []string{TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList} {
+	for _, t := range []string{TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeBlock, TypeMute, TypeRenoteMute} {
 		if strings.HasPrefix(key, t+".") || strings.HasPrefix(key, t+"[") {
 			return t
 		}

@@ -48,12 +48,15 @@ var guardNouns = map[string]string{
 	TypeDriveFile:   "drive files",
 	TypeAntenna:     "antennas",
 	TypeUserList:    "user lists",
+	TypeBlock:       "blocks",
+	TypeMute:        "mutes",
+	TypeRenoteMute:  "renote mutes",
 }
 
 // recordPrefix is how the ownership record's keys of a kind start.
 func recordPrefix(typ string) string {
 	switch typ {
-	case TypeFollow, TypeDriveFolder, TypeDriveFile:
+	case TypeFollow, TypeDriveFolder, TypeDriveFile, TypeBlock, TypeMute, TypeRenoteMute:
 		return typ + "["
 	}
 	return typ + "."
@@ -77,6 +80,8 @@ func liveCount(live *Live, typ string) int {
 		return len(live.Antennas)
 	case TypeUserList:
 		return len(live.UserLists)
+	case TypeBlock, TypeMute, TypeRenoteMute:
+		return len(relationLive(live, typ))
 	}
 	return 0
 }

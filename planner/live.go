@@ -52,6 +52,9 @@ type Live struct {
 	Drive     *DriveUsage
 	Antennas  []LiveAntenna
 	UserLists []LiveUserList
+	// Blocks, Mutes and RenoteMutes are read only when the account manages
+	// the kind (block.go).
+	Blocks, Mutes, RenoteMutes []LiveRelation
 	// Ownership is the record mkctl keeps in the account registry; nil
 	// when there is none (a new token starts with none).
 	Ownership *Ownership

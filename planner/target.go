@@ -62,7 +62,7 @@ type Address struct {
 }
 
 // resourceTypes are the types an address may name after the account.
-var resourceTypes = []string{TypeProfile, TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList}
+var resourceTypes = []string{TypeProfile, TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeBlock, TypeMute, TypeRenoteMute}
 
 // IsAccount reports whether the address names whole accounts.
 func (a Address) IsAccount() bool { return a.Type == "" }
@@ -149,7 +149,7 @@ func ParseAddress(s string) (Address, error) {
 		return bad("unexpected %q after %s", rest, a.Type)
 	}
 	switch a.Type {
-	case TypeFollow:
+	case TypeFollow, TypeBlock, TypeMute, TypeRenoteMute:
 		a.Name = normAcct(a.Name)
 	case TypeProfile:
 		if a.Name != "avatar" && a.Name != "banner" {
@@ -352,7 +352,7 @@ func refOf(rel string) (objectRef, bool) {
 		if err != nil {
 			return objectRef{}, false
 		}
-		if typ == TypeFollow {
+		if typ == TypeFollow || typ == TypeBlock || typ == TypeMute || typ == TypeRenoteMute {
 			name = normAcct(name)
 		}
 		return objectRef{typ, name}, true
@@ -409,6 +409,11 @@ func DeclaredAddresses(acct *schema.Account) []string {
 	}
 	for _, l := range acct.UserLists {
 		out = append(out, base+"user_list."+l.Name)
+	}
+	for _, kind := range []string{TypeBlock, TypeMute, TypeRenoteMute} {
+		for _, u := range relationDeclared(acct, kind) {
+			out = append(out, base+relationKey(kind, u.Acct))
+		}
 	}
 	return out
 }
@@ -533,7 +538,7 @@ func (s *Selection) Filter(acct *schema.Account, ap *AccountPlan) []string {
 // plan does: follow["@bob@misskey.example"] on misskey.example is
 // follow["@bob"].
 func localFollow(a Address, acct *schema.Account) Address {
-	if a.Type != TypeFollow || !a.HasName {
+	if (a.Type != TypeFollow && a.Type != TypeBlock && a.Type != TypeMute && a.Type != TypeRenoteMute) || !a.HasName {
 		return a
 	}
 	host := acct.Host

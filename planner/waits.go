@@ -33,6 +33,12 @@ var hourly = []struct {
 		return b2i(c.Type == TypePinnedNote && (c.Action == ActionCreate || c.Action == ActionReplace))
 	}},
 	{"i/update", 20, "profile updates", func(c *Change) int { return b2i(c.Type == TypeProfile) }},
+	{"blocking/create", 20, "blocks", func(c *Change) int { return b2i(c.Type == TypeBlock && c.Action == ActionCreate) }},
+	{"blocking/delete", 100, "unblocks", func(c *Change) int { return b2i(c.Type == TypeBlock && c.Action == ActionDelete) }},
+	{"mute/create", 20, "mutes", func(c *Change) int {
+		return b2i(c.Type == TypeMute && (c.Action == ActionCreate || c.Action == ActionUpdate))
+	}},
+	{"renote-mute/create", 20, "renote mutes", func(c *Change) int { return b2i(c.Type == TypeRenoteMute && c.Action == ActionCreate) }},
 }
 
 func b2i(b bool) int {

@@ -311,11 +311,12 @@ func TestAccProviderRealErrors(t *testing.T) {
 		// without changing anything.
 		missing, err := ProbePermissions(ctx, c, []string{
 			"read:account", "write:account", "read:following", "write:following", "write:notes", "read:drive", "write:drive",
+			"read:blocks", "write:blocks", "read:mutes", "write:mutes",
 		})
 		if err != nil {
 			t.Fatalf("ProbePermissions: %v", err)
 		}
-		if want := []string{"read:following", "write:following", "write:notes", "read:drive", "write:drive"}; !slices.Equal(missing, want) {
+		if want := []string{"read:following", "write:following", "write:notes", "read:drive", "write:drive", "read:blocks", "write:blocks", "read:mutes", "write:mutes"}; !slices.Equal(missing, want) {
 			t.Errorf("probes say missing %v, want %v", missing, want)
 		}
 		var notes []map[string]any

@@ -70,6 +70,9 @@ var appliers = map[string]applier{
 	planner.TypeDriveFile:   driveFileApplier{},
 	planner.TypeAntenna:     antennaApplier{},
 	planner.TypeUserList:    userListApplier{},
+	planner.TypeBlock:       relationApplier{planner.TypeBlock},
+	planner.TypeMute:        relationApplier{planner.TypeMute},
+	planner.TypeRenoteMute:  relationApplier{planner.TypeRenoteMute},
 }
 
 // Apply carries out an account's changes in plan order (the planner puts

@@ -18,6 +18,7 @@ import (
 var mkctlPermissions = []string{
 	"read:account", "write:account", "read:following", "write:following",
 	"write:notes", "read:drive", "write:drive",
+	"read:blocks", "write:blocks", "read:mutes", "write:mutes",
 }
 
 // emuEnv is an emulated server with one account, alice, and a client for it

@@ -39,6 +39,14 @@ var permissionProbes = map[string]probe{
 	"write:following": {"following/requests/accept", map[string]any{}},         // userId is required (mkctl cancels its own requests, never accepts)
 	"read:drive":      {"drive/folders", map[string]any{"limit": 0}},           // limit ≥ 1
 	"write:drive":     {"drive/folders/update", map[string]any{}},              // folderId is required
+	"read:blocks":     {"blocking/list", map[string]any{"limit": 0}},           // limit ≥ 1
+	"read:mutes":      {"mute/list", map[string]any{"limit": 0}},               // limit ≥ 1
+	"write:mutes":     {"mute/delete", map[string]any{}},                       // userId is required
+	// Both write:blocks endpoints have a rate limit: blocking/delete's 100
+	// an hour is its own bucket, and mkctl needs far fewer unblocks than
+	// blocks (blocking/create, 20 an hour), so the probe costs one of 100
+	// and nothing of the blocks' budget.
+	"write:blocks": {"blocking/delete", map[string]any{}}, // userId is required
 	// Every write:notes endpoint has a rate limit (notes/create,
 	// notes/delete, notes/unrenote). notes/unrenote's 300 an hour (at
 	// least a second apart) is a bucket of its own that mkctl never uses

@@ -53,6 +53,9 @@ var liveReaders = []struct {
 	{readAntennas, false},
 	{readUserLists, false},
 	{readProfileImages, true}, // avatarId and bannerId
+	{readBlocks, false},
+	{readMutes, false},
+	{readRenoteMutes, false},
 }
 
 // maxConcurrentReads keeps one mkctl run from flooding a small instance. A

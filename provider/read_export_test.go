@@ -179,7 +179,11 @@ func exportShapeCounts(t testing.TB) (export, plan, planPurge, planNewToken int)
 	plan = read(acct)
 	purged := *acct
 	purged.Purge = map[string]bool{} // purge() fills the map: not acct's
-	purge(schema.Collections...)(&purged)
+	// Export does not read blocks and mutes (yet): the plan that sees
+	// what export sees purges every other collection.
+	purge(slices.DeleteFunc(slices.Clone(schema.Collections), func(c string) bool {
+		return c == "blocks" || c == "mutes" || c == "renote_mutes"
+	})...)(&purged)
 	planPurge = read(&purged)
 	env.writeRecord(t, planner.NewOwnership("account.main")) // what a new token sees: nothing recorded
 	planNewToken = read(acct)

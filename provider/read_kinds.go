@@ -17,6 +17,9 @@ var purgeCollection = map[string]string{
 	planner.TypeDriveFile:   "drive_files",
 	planner.TypeAntenna:     "antennas",
 	planner.TypeUserList:    "user_lists",
+	planner.TypeBlock:       "blocks",
+	planner.TypeMute:        "mutes",
+	planner.TypeRenoteMute:  "renote_mutes",
 }
 
 // manages reports whether ReadAccount must read a resource kind: the
@@ -45,6 +48,12 @@ func declares(acct *schema.Account, kind string) bool {
 		return len(acct.Antennas) > 0
 	case planner.TypeUserList:
 		return len(acct.UserLists) > 0
+	case planner.TypeBlock:
+		return len(acct.Blocks) > 0
+	case planner.TypeMute:
+		return len(acct.Mutes) > 0
+	case planner.TypeRenoteMute:
+		return len(acct.RenoteMutes) > 0
 	}
 	return false
 }

@@ -51,6 +51,11 @@ func resolveUsers(ctx context.Context, r *reading, live *planner.Live) error {
 	for _, f := range r.acct.Follows {
 		add(f.Acct)
 	}
+	for _, kind := range []string{planner.TypeBlock, planner.TypeMute, planner.TypeRenoteMute} {
+		for _, a := range relationDeclaredAccts(r.acct, kind) {
+			add(a)
+		}
+	}
 	members := map[string]bool{}
 	for _, ul := range r.acct.UserLists {
 		for _, m := range ul.Members {

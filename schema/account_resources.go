@@ -40,6 +40,7 @@ type resourceBlocks struct {
 	files       []*driveFileBlock   // in the account and in folders, in declaration order
 	antennas    []*antennaBlock
 	userLists   []*userListBlock
+	relations   []*relationBlock // block, mute and renote_mute blocks (block.go)
 
 	// firstDecl is the first block declaring each natural key ("kind key"),
 	// for duplicate diagnostics
@@ -68,6 +69,9 @@ var resourceBlockTypes = []hcl.BlockHeaderSchema{
 	{Type: "drive_file", LabelNames: []string{"name"}},
 	{Type: "antenna", LabelNames: []string{"name"}},
 	{Type: "user_list", LabelNames: []string{"name"}},
+	{Type: "block", LabelNames: []string{"account"}},
+	{Type: "mute", LabelNames: []string{"account"}},
+	{Type: "renote_mute", LabelNames: []string{"account"}},
 }
 
 // add checks one resource block of the account. Natural keys that are
@@ -86,6 +90,10 @@ func (rb *resourceBlocks) add(block *hcl.Block) hcl.Diagnostics {
 	case "follow":
 		fb, diags := decodeFollow(block)
 		rb.follows = append(rb.follows, fb)
+		return diags
+	case "block", "mute", "renote_mute":
+		rel, diags := decodeRelation(block)
+		rb.relations = append(rb.relations, rel)
 		return diags
 	case "drive_file":
 		fb, diags := decodeDriveFile(block, "", false)
@@ -196,6 +204,8 @@ func (rb *resourceBlocks) evaluate(s *scope, a *Account, own ownAccount) hcl.Dia
 			a.Follows = append(a.Follows, f)
 		}
 	}
+
+	diags = append(diags, rb.evaluateRelations(s, a, own)...)
 
 	for _, fb := range rb.folders {
 		f, d := fb.evaluate(s)

@@ -46,6 +46,9 @@ type Account struct {
 	DriveFiles []*DriveFile
 	Antennas   []*Antenna
 	UserLists  []*UserList
+	// Blocks, Mutes and RenoteMutes are the block, mute and renote_mute
+	// blocks (block.go), for_each expanded, in declaration order.
+	Blocks, Mutes, RenoteMutes []*UserRelation
 	// Purge holds the collections (see Collections) the user manages
 	// exclusively: undeclared objects there are deleted even when mkctl did
 	// not create them.

@@ -33,6 +33,10 @@ type state struct {
 	Antennas       []*Antenna       `json:"antennas"`
 	UserLists      []*UserList      `json:"userLists"`
 	Webhooks       []*Webhook       `json:"webhooks,omitempty"`
+	// Blocks, mutes and renote mutes (blocking.go).
+	Blockings     []*Blocking     `json:"blockings,omitempty"`
+	Mutings       []*Muting       `json:"mutings,omitempty"`
+	RenoteMutings []*RenoteMuting `json:"renoteMutings,omitempty"`
 
 	// RateLimits are the sliding-window logs, keyed "<actor>:<endpoint>",
 	// in Unix microseconds; saved so that a sandbox keeps its windows
