@@ -93,6 +93,11 @@ func openSandbox(ctx context.Context, dir string, cfg *schema.Config, wait io.Wr
 				emu.EnsureUser(m)
 			}
 		}
+		for _, rels := range [][]*schema.UserRelation{acct.Blocks, acct.Mutes, acct.RenoteMutes} {
+			for _, u := range rels {
+				emu.EnsureUser(u.Acct)
+			}
+		}
 	}
 	return &sandbox{emu: emu, path: path, lock: lock}, nil
 }
