@@ -48,3 +48,15 @@ func TestProfileSettingsSets(t *testing.T) {
 		t.Fatalf("absent = []: %v", ap.Changes)
 	}
 }
+
+func TestProfileSettingsNoteAge(t *testing.T) {
+	// `i` leaves the key out when it is null.
+	ap, _ := PlanAccount(account(map[string]any{"make_notes_hidden_before": nil, "make_notes_followers_only_before": -2592000.0}), live(map[string]any{"makeNotesFollowersOnlyBefore": -2592000.0}))
+	if len(ap.Changes) != 0 {
+		t.Fatalf("changes: %v", ap.Changes)
+	}
+	ap, _ = PlanAccount(account(map[string]any{"make_notes_hidden_before": 1700000000.0}), live(map[string]any{}))
+	if len(ap.Changes) != 1 || ap.Changes[0].Attrs[0].Before != nil {
+		t.Fatalf("changes: %v", ap.Changes)
+	}
+}

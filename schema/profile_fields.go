@@ -10,6 +10,7 @@ const (
 	KindFields  // list of {name, value} objects
 	KindAccts   // list of "@user@host" strings
 	KindHosts   // list of server names, compared as a set (sorted)
+	KindNoteAge // an age or a time: Misskey's integer seconds (≤ 0 relative, > 0 epoch)
 	KindEnumSet // list of strings from Enum, compared as a set (sorted)
 )
 
@@ -62,6 +63,8 @@ var ProfileFields = []ProfileField{
 	{Name: "inject_featured_note", API: "injectFeaturedNote", Kind: KindBool, Doc: "show featured notes in the timeline"},
 	{Name: "muted_instances", API: "mutedInstances", Kind: KindHosts, LiveDefault: []any{}, Doc: "servers whose notes are hidden"},
 	{Name: "email_notification_types", API: "emailNotificationTypes", Kind: KindEnumSet, Enum: NotificationTypes, Doc: "notifications sent by email"},
+	{Name: "make_notes_followers_only_before", API: "makeNotesFollowersOnlyBefore", Kind: KindNoteAge, Nullable: true, Doc: "older notes become followers-only"},
+	{Name: "make_notes_hidden_before", API: "makeNotesHiddenBefore", Kind: KindNoteAge, Nullable: true, Doc: "older notes are hidden from others"},
 	{Name: "receive_announcement_email", API: "receiveAnnouncementEmail", Kind: KindBool, Doc: "receive announcements by email"},
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/mkctl/mkctl/internal/hosturl"
 	"github.com/zclconf/go-cty/cty"
@@ -131,4 +132,41 @@ func (c *valueCheck) enumSet(val cty.Value) any {
 		return nil
 	}
 	return sortedAny(out)
+}
+
+// noteAge checks make_notes_followers_only_before and
+// make_notes_hidden_before: an age ("720h": notes older than 30 days; a
+// leading "-" means the same) or an RFC 3339 time (notes from before it),
+// or null (off). The value is Misskey's stored form: an age is a negative
+// number of seconds (≤ 0: relative), a time its epoch seconds (> 0).
+func (c *valueCheck) noteAge(val cty.Value) any {
+	if val.IsNull() {
+		return nil
+	}
+	hint := fmt.Sprintf(`write an age, %s = "720h" (notes older than 30 days), or a time, %s = "2025-01-01T00:00:00Z" (notes from before it), or null to turn it off.`, c.f.Name, c.f.Name)
+	s, ok := asString(val)
+	if !ok || val.Type() != cty.String {
+		c.typeError(c.expr, val, "a string", hint)
+		return nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		if t.Unix() <= 0 || t.Nanosecond() != 0 {
+			c.errorf(c.expr, "Invalid time", "%s = %q: Misskey stores whole seconds after 1970-01-01T00:00:00Z. Hint: %s", c.f.Name, s, hint)
+			return nil
+		}
+		return float64(t.Unix())
+	}
+	d, err := time.ParseDuration(strings.TrimPrefix(s, "-"))
+	if err != nil || strings.HasPrefix(s, "--") || strings.HasPrefix(s, "-+") {
+		c.errorf(c.expr, "Invalid age or time", "%s = %q is neither an age (a duration such as \"720h\" or \"90m\") nor an RFC 3339 time. Hint: %s", c.f.Name, s, hint)
+		return nil
+	}
+	if d < 0 || d%time.Second != 0 {
+		c.errorf(c.expr, "Invalid age", "%s = %q: Misskey counts the age in whole seconds. Hint: %s", c.f.Name, s, hint)
+		return nil
+	}
+	if d == 0 {
+		return 0.0 // not -0
+	}
+	return -float64(d / time.Second)
 }

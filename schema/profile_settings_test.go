@@ -37,3 +37,33 @@ func TestMutedInstancesNormalised(t *testing.T) {
 		t.Errorf("email_notification_types = %v", got)
 	}
 }
+
+func TestNoteAge(t *testing.T) {
+	for expr, want := range map[string]any{
+		`"720h"`:                      -2592000.0,
+		`"-720h"`:                     -2592000.0,
+		`"0s"`:                        -0.0,
+		`"2023-11-14T22:13:20Z"`:      1700000000.0,
+		`"2023-11-15T07:13:20+09:00"`: 1700000000.0,
+		`null`:                        nil,
+	} {
+		src := accountHead + "  profile {\n    make_notes_hidden_before = " + expr + "\n  }\n}\n"
+		_, cfg, diags := loadFiles(t, map[string]string{"main.mk.hcl": src}, LoadOptions{})
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", expr, diags)
+		}
+		if got := attrs(t, cfg.Accounts[0])["make_notes_hidden_before"]; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %v, want %v", expr, got, want)
+		}
+	}
+	for expr, want := range map[string][2]string{
+		`"30 days"`:              {"Invalid age or time", "neither an age"},
+		`"1.5s"`:                 {"Invalid age", "whole seconds"},
+		`"1960-01-01T00:00:00Z"`: {"Invalid time", "after 1970"},
+		`-2592000`:               {"Incorrect attribute value type", "720h"},
+	} {
+		src := accountHead + "  profile {\n    make_notes_followers_only_before = " + expr + "\n  }\n}\n"
+		_, _, diags := loadFiles(t, map[string]string{"main.mk.hcl": src}, LoadOptions{})
+		wantLocatedError(t, diags, "main.mk.hcl", 5, want[0], want[1])
+	}
+}

@@ -56,6 +56,8 @@ func (c *valueCheck) normalise(val cty.Value) any {
 		return c.hosts(val)
 	case KindEnumSet:
 		return c.enumSet(val)
+	case KindNoteAge:
+		return c.noteAge(val)
 	}
 	panic(fmt.Sprintf("schema: profile field %s has unknown kind %d", c.f.Name, c.f.Kind))
 }

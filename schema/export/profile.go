@@ -52,7 +52,10 @@ var FreshProfile = map[string]any{
 	"injectFeaturedNote":          true,
 	"receiveAnnouncementEmail":    true,
 	"mutedInstances":              []any{},
-	"emailNotificationTypes":      []any{"follow", "receiveFollowRequest"},
+	// absent from `i` when null
+	"makeNotesFollowersOnlyBefore": nil,
+	"makeNotesHiddenBefore":        nil,
+	"emailNotificationTypes":       []any{"follow", "receiveFollowRequest"},
 }
 
 // identityFields are written whenever they are set, even if a new account
@@ -280,6 +283,8 @@ func (g *gen) profileValue(f schema.ProfileField, v any) (hclwrite.Tokens, strin
 		return g.profileAccts(f, v)
 	case schema.KindHosts, schema.KindEnumSet:
 		return profileStringSet(f, v)
+	case schema.KindNoteAge:
+		return profileNoteAge(v)
 	}
 	return nil, "mkctl does not know how to write it"
 }
@@ -438,4 +443,17 @@ func profileStringSet(f schema.ProfileField, v any) (hclwrite.Tokens, string) {
 	}
 	sort.Strings(out)
 	return strList(out, 3), ""
+}
+
+// profileNoteAge writes Misskey's seconds back as schema reads them: ≤ 0
+// as an age ("720h0m0s"), > 0 as an RFC 3339 time in UTC.
+func profileNoteAge(v any) (hclwrite.Tokens, string) {
+	n, ok := v.(float64)
+	if !ok || n != float64(int64(n)) {
+		return nil, fmt.Sprintf("Misskey returned %v, not a whole number of seconds", v)
+	}
+	if n > 0 {
+		return str(time.Unix(int64(n), 0).UTC().Format(time.RFC3339)), ""
+	}
+	return str((time.Duration(-n) * time.Second).String()), ""
 }

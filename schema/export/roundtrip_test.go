@@ -261,6 +261,16 @@ func (w *world) profile(r *rand.Rand, live *planner.Live, ownHost string) {
 				items = []any{}
 			}
 			v = items
+		case schema.KindNoteAge:
+			// `i` leaves the key out when it is null.
+			switch r.Intn(3) {
+			case 0:
+				continue
+			case 1:
+				v = -float64(r.Intn(400 * 86400))
+			default:
+				v = float64(1 + r.Intn(2_000_000_000))
+			}
 		case schema.KindHosts:
 			// Misskey keeps the order sent; mkctl writes them sorted.
 			items := []any{}
