@@ -31,6 +31,7 @@ func TestMain(m *testing.M) {
 var allPermissions = []string{
 	"read:account", "write:account", "read:following", "write:following",
 	"write:notes", "read:drive", "write:drive",
+	"read:blocks", "write:blocks", "read:mutes", "write:mutes",
 }
 
 type emuKey struct{}
