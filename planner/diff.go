@@ -48,6 +48,7 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	}
 	listUps, listDels := p.planUserLists()
 	antUps, antDels := p.planAntennas()
+	hookUps, hookDels := p.planWebhooks()
 	fileUps, fileDels := p.planDriveFiles()
 	folderUps, folderDels := p.planFolders(fileDels)
 	followUps, followDels := p.planFollows()
@@ -65,7 +66,7 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// Files are uploaded once their folders exist and before the pinned
 	// notes that attach them; old and undeclared files go after the notes
 	// that used them were replaced, and before the folders that held them.
-	p.add(antExtras, antDels, listDels, listUps, antUps, listExtras, folderUps, fileUps, followUps, pinSteps, followDels, fileDels, imageDels, folderExtras, folderDels)
+	p.add(antExtras, antDels, hookDels, listDels, listUps, antUps, hookUps, listExtras, folderUps, fileUps, followUps, pinSteps, followDels, fileDels, imageDels, folderExtras, folderDels)
 	p.add(blockDels, muteDels, rmuteDels, blockUps, muteUps, rmuteUps)
 	p.checkUploads()
 	p.checkPreventDestroy()

@@ -24,6 +24,9 @@ func (p *planState) forgetGone() {
 	for _, l := range p.live.UserLists {
 		exists["user_list:"+l.ID] = true
 	}
+	for _, w := range p.live.Webhooks {
+		exists["webhook:"+w.ID] = true
+	}
 	for _, f := range p.live.DriveFolders {
 		exists["drive_folder:"+f.ID] = true
 	}
@@ -61,7 +64,7 @@ func (p *planState) forgetGone() {
 // recordKind is the resource type a record key belongs to ("" if unknown:
 // a newer mkctl's entry is kept as it is).
 func recordKind(key string) string {
-	for _, t := range []string{TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeBlock, TypeMute, TypeRenoteMute} {
+	for _, t := range []string{TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeWebhook, TypeBlock, TypeMute, TypeRenoteMute} {
 		if strings.HasPrefix(key, t+".") || strings.HasPrefix(key, t+"[") {
 			return t
 		}

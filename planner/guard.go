@@ -48,6 +48,7 @@ var guardNouns = map[string]string{
 	TypeDriveFile:   "drive files",
 	TypeAntenna:     "antennas",
 	TypeUserList:    "user lists",
+	TypeWebhook:     "webhooks",
 	TypeBlock:       "blocks",
 	TypeMute:        "mutes",
 	TypeRenoteMute:  "renote mutes",
@@ -80,6 +81,8 @@ func liveCount(live *Live, typ string) int {
 		return len(live.Antennas)
 	case TypeUserList:
 		return len(live.UserLists)
+	case TypeWebhook:
+		return len(live.Webhooks)
 	case TypeBlock, TypeMute, TypeRenoteMute:
 		return len(relationLive(live, typ))
 	}

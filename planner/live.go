@@ -51,6 +51,7 @@ type Live struct {
 	// endpoint), read only when the plan may upload; nil when not read.
 	Drive     *DriveUsage
 	Antennas  []LiveAntenna
+	Webhooks  []LiveWebhook
 	UserLists []LiveUserList
 	// Blocks, Mutes and RenoteMutes are read only when the account manages
 	// the kind (block.go).

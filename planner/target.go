@@ -62,7 +62,7 @@ type Address struct {
 }
 
 // resourceTypes are the types an address may name after the account.
-var resourceTypes = []string{TypeProfile, TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeBlock, TypeMute, TypeRenoteMute}
+var resourceTypes = []string{TypeProfile, TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeWebhook, TypeBlock, TypeMute, TypeRenoteMute}
 
 // IsAccount reports whether the address names whole accounts.
 func (a Address) IsAccount() bool { return a.Type == "" }
@@ -131,7 +131,7 @@ func ParseAddress(s string) (Address, error) {
 		a.Name, a.HasName = name, true
 	case strings.HasPrefix(rest, "."):
 		name := rest[1:]
-		if a.Type == TypeAntenna || a.Type == TypeUserList {
+		if a.Type == TypeAntenna || a.Type == TypeUserList || a.Type == TypeWebhook {
 			// The plan prints these names as they are (antenna.my list).
 			a.Name = name
 		} else {
@@ -409,6 +409,9 @@ func DeclaredAddresses(acct *schema.Account) []string {
 	}
 	for _, l := range acct.UserLists {
 		out = append(out, base+"user_list."+l.Name)
+	}
+	for _, w := range acct.Webhooks {
+		out = append(out, base+webhookKey(w.Name))
 	}
 	for _, kind := range []string{TypeBlock, TypeMute, TypeRenoteMute} {
 		for _, u := range relationDeclared(acct, kind) {

@@ -70,6 +70,7 @@ var appliers = map[string]applier{
 	planner.TypeDriveFile:   driveFileApplier{},
 	planner.TypeAntenna:     antennaApplier{},
 	planner.TypeUserList:    userListApplier{},
+	planner.TypeWebhook:     webhookApplier{},
 	planner.TypeBlock:       relationApplier{planner.TypeBlock},
 	planner.TypeMute:        relationApplier{planner.TypeMute},
 	planner.TypeRenoteMute:  relationApplier{planner.TypeRenoteMute},

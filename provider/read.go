@@ -52,6 +52,7 @@ var liveReaders = []struct {
 	{readFoldersAndFiles, false}, // the files' listings follow the folder walk at once
 	{readAntennas, false},
 	{readUserLists, false},
+	{readWebhooks, false},
 	{readProfileImages, true}, // avatarId and bannerId
 	{readBlocks, false},
 	{readMutes, false},

@@ -17,6 +17,7 @@ var purgeCollection = map[string]string{
 	planner.TypeDriveFile:   "drive_files",
 	planner.TypeAntenna:     "antennas",
 	planner.TypeUserList:    "user_lists",
+	planner.TypeWebhook:     "webhooks",
 	planner.TypeBlock:       "blocks",
 	planner.TypeMute:        "mutes",
 	planner.TypeRenoteMute:  "renote_mutes",
@@ -48,6 +49,8 @@ func declares(acct *schema.Account, kind string) bool {
 		return len(acct.Antennas) > 0
 	case planner.TypeUserList:
 		return len(acct.UserLists) > 0
+	case planner.TypeWebhook:
+		return len(acct.Webhooks) > 0
 	case planner.TypeBlock:
 		return len(acct.Blocks) > 0
 	case planner.TypeMute:

@@ -40,6 +40,7 @@ type resourceBlocks struct {
 	files       []*driveFileBlock   // in the account and in folders, in declaration order
 	antennas    []*antennaBlock
 	userLists   []*userListBlock
+	webhooks    []*webhookBlock
 	relations   []*relationBlock // block, mute and renote_mute blocks (block.go)
 
 	// firstDecl is the first block declaring each natural key ("kind key"),
@@ -69,6 +70,7 @@ var resourceBlockTypes = []hcl.BlockHeaderSchema{
 	{Type: "drive_file", LabelNames: []string{"name"}},
 	{Type: "antenna", LabelNames: []string{"name"}},
 	{Type: "user_list", LabelNames: []string{"name"}},
+	{Type: "webhook", LabelNames: []string{"name"}},
 	{Type: "block", LabelNames: []string{"account"}},
 	{Type: "mute", LabelNames: []string{"account"}},
 	{Type: "renote_mute", LabelNames: []string{"account"}},
@@ -133,6 +135,14 @@ func (rb *resourceBlocks) add(block *hcl.Block) hcl.Diagnostics {
 				"This account already has a user_list %q at %s. Misskey allows two lists of the same name, but mkctl finds lists by name and could not tell them apart. Hint: rename one.", lb.name, first))
 		}
 		rb.userLists = append(rb.userLists, lb)
+		return diags
+	case "webhook":
+		wb, diags := decodeWebhook(block)
+		if first, dup := rb.claim(block.Type, wb.name, block); dup {
+			return append(diags, errorf(block.LabelRanges[0], "Duplicate webhook block",
+				"This account already has a webhook %q at %s. Misskey allows two webhooks of the same name, but mkctl finds webhooks by name and could not tell them apart. Hint: rename one.", wb.name, first))
+		}
+		rb.webhooks = append(rb.webhooks, wb)
 		return diags
 	}
 	return nil
@@ -227,6 +237,11 @@ func (rb *resourceBlocks) evaluate(s *scope, a *Account, own ownAccount) hcl.Dia
 		an, d := ab.evaluate(s, lists, own)
 		diags = append(diags, d...)
 		a.Antennas = append(a.Antennas, an)
+	}
+	for _, wb := range rb.webhooks {
+		w, d := wb.evaluate(s)
+		diags = append(diags, d...)
+		a.Webhooks = append(a.Webhooks, w)
 	}
 	return diags
 }

@@ -45,6 +45,7 @@ type Account struct {
 	// (folders' files in the order of the folder blocks).
 	DriveFiles []*DriveFile
 	Antennas   []*Antenna
+	Webhooks   []*Webhook
 	UserLists  []*UserList
 	// Blocks, Mutes and RenoteMutes are the block, mute and renote_mute
 	// blocks (block.go), for_each expanded, in declaration order.
