@@ -69,6 +69,12 @@ func canonical(f schema.ProfileField, v any, localHost string) any {
 			res[i] = s
 		}
 		return res
+	case schema.KindMuteWords:
+		// Kept as sent, order included; `i` answers [] when there are none.
+		if items, ok := v.([]any); ok {
+			return items
+		}
+		return []any{}
 	case schema.KindHosts, schema.KindEnumSet:
 		// Misskey keeps the list as sent; mkctl manages it as a set.
 		items, _ := v.([]any)
@@ -123,6 +129,20 @@ func (p *planState) planProfile() *Change {
 		if a.Name == "always_mark_nsfw" && p.live.Policies["alwaysMarkNsfw"] == true {
 			p.errorf(p.acct.Profile.Attrs[a.Name].Range, "always_mark_nsfw is set by the role",
 				"This account's role marks every upload as sensitive (role policy alwaysMarkNsfw), and Misskey refuses any change of always_mark_nsfw then (RESTRICTED_BY_ROLE). Hint: remove always_mark_nsfw from the profile block, or set it to %v, its current value.", a.Before)
+		}
+		// Each list has its own budget of characters (policy
+		// wordMuteLimit), checked by i/update on what is sent.
+		if f, _ := schema.ProfileFieldByName(a.Name); f.Kind == schema.KindMuteWords {
+			limit := 200
+			if v, ok := p.live.Policies["wordMuteLimit"].(float64); ok {
+				limit = int(v)
+			}
+			words, _ := a.After.([]any)
+			if n := schema.MuteWordsLength(words); n > limit {
+				p.errorf(p.acct.Profile.Attrs[a.Name].Range, "Too many muted words",
+					"%s has %d characters in all (every keyword and every /regex/ counts, as JavaScript counts: an emoji may count 2), but this account's role allows %d (policy wordMuteLimit; each of muted_words and hard_muted_words has its own budget): Misskey would answer TOO_MANY_MUTED_WORDS. Hint: remove %d characters, or merge keywords into one /regex/.",
+					a.Name, n, limit, n-limit)
+			}
 		}
 	}
 	return c

@@ -60,3 +60,21 @@ func TestProfileSettingsNoteAge(t *testing.T) {
 		t.Fatalf("changes: %v", ap.Changes)
 	}
 }
+
+func TestProfileSettingsMuteWords(t *testing.T) {
+	words := []any{[]any{"a", "b"}, "/c+/i"}
+	ap, diags := PlanAccount(account(map[string]any{"muted_words": words, "hard_muted_words": []any{}}), live(map[string]any{"mutedWords": []any{[]any{"a", "b"}, "/c+/i"}}))
+	if diags.HasErrors() || len(ap.Changes) != 0 {
+		t.Fatalf("same words (hardMutedWords absent = []): %v %v", ap.Changes, diags)
+	}
+	long := []any{[]any{strings.Repeat("m", 150)}, "/" + strings.Repeat("n", 49) + "/"} // 201
+	l := live(map[string]any{})
+	if _, diags := PlanAccount(account(map[string]any{"muted_words": long}), l); !diags.HasErrors() || !strings.Contains(diags[0].Detail, "TOO_MANY_MUTED_WORDS") {
+		t.Errorf("over 200: %v", diags)
+	}
+	// Each field has its own budget; the role may raise it.
+	l.Policies = map[string]any{"wordMuteLimit": 300.0}
+	if _, diags := PlanAccount(account(map[string]any{"muted_words": long, "hard_muted_words": long}), l); diags.HasErrors() {
+		t.Errorf("under 300: %v", diags)
+	}
+}

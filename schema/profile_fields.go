@@ -6,12 +6,13 @@ type FieldKind int
 const (
 	KindString FieldKind = iota // string; nullable ones accept null/"" to clear
 	KindBool
-	KindEnum    // string from Enum
-	KindFields  // list of {name, value} objects
-	KindAccts   // list of "@user@host" strings
-	KindHosts   // list of server names, compared as a set (sorted)
-	KindNoteAge // an age or a time: Misskey's integer seconds (≤ 0 relative, > 0 epoch)
-	KindEnumSet // list of strings from Enum, compared as a set (sorted)
+	KindEnum      // string from Enum
+	KindFields    // list of {name, value} objects
+	KindAccts     // list of "@user@host" strings
+	KindHosts     // list of server names, compared as a set (sorted)
+	KindMuteWords // list of keyword lists and "/regex/" strings, as Misskey stores it
+	KindNoteAge   // an age or a time: Misskey's integer seconds (≤ 0 relative, > 0 epoch)
+	KindEnumSet   // list of strings from Enum, compared as a set (sorted)
 )
 
 // ProfileField describes one user-settable i/update parameter that mkctl
@@ -61,6 +62,8 @@ var ProfileFields = []ProfileField{
 	{Name: "auto_sensitive", API: "autoSensitive", Kind: KindBool, Doc: "let Misskey detect sensitive media in uploads"},
 	{Name: "always_mark_nsfw", API: "alwaysMarkNsfw", Kind: KindBool, Doc: "mark every uploaded file as sensitive"},
 	{Name: "inject_featured_note", API: "injectFeaturedNote", Kind: KindBool, Doc: "show featured notes in the timeline"},
+	{Name: "muted_words", API: "mutedWords", Kind: KindMuteWords, LiveDefault: []any{}, Doc: "notes shown collapsed"},
+	{Name: "hard_muted_words", API: "hardMutedWords", Kind: KindMuteWords, LiveDefault: []any{}, Doc: "notes hidden entirely"},
 	{Name: "muted_instances", API: "mutedInstances", Kind: KindHosts, LiveDefault: []any{}, Doc: "servers whose notes are hidden"},
 	{Name: "email_notification_types", API: "emailNotificationTypes", Kind: KindEnumSet, Enum: NotificationTypes, Doc: "notifications sent by email"},
 	{Name: "make_notes_followers_only_before", API: "makeNotesFollowersOnlyBefore", Kind: KindNoteAge, Nullable: true, Doc: "older notes become followers-only"},

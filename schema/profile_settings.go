@@ -2,10 +2,12 @@ package schema
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/mkctl/mkctl/internal/hosturl"
 	"github.com/zclconf/go-cty/cty"
@@ -169,4 +171,111 @@ func (c *valueCheck) noteAge(val cty.Value) any {
 		return 0.0 // not -0
 	}
 	return -float64(d / time.Second)
+}
+
+// muteWords checks muted_words and hard_muted_words: a list whose items
+// are a list of keywords (all must appear: AND) or a regular expression
+// written /pattern/flags, checked the way i/update checks it (RE2 syntax:
+// no look-behind, no back-references). Misskey keeps the list as sent.
+// The character budget (policy wordMuteLimit) is the planner's: it needs
+// the account's policies.
+func (c *valueCheck) muteWords(val cty.Value) any {
+	example := fmt.Sprintf(`%s = [["spoiler", "movie"], "/^RT @/i"]`, c.f.Name)
+	if val.IsNull() {
+		c.nullError(fmt.Sprintf("%s = [] removes every muted word; remove the attribute to leave it unmanaged.", c.f.Name))
+		return nil
+	}
+	ty := val.Type()
+	if !ty.IsListType() && !ty.IsTupleType() {
+		c.typeError(c.expr, val, "a list of keyword lists and /regex/ strings", example+".")
+		return nil
+	}
+	out := []any{}
+	i := 0
+	for it := val.ElementIterator(); it.Next(); i++ {
+		_, item := it.Element()
+		ie := elemExpr(c.expr, i)
+		ity := item.Type()
+		if s, ok := asString(item); ok && ity == cty.String {
+			if prob := MuteRegexpProblem(s); prob != "" {
+				c.errorf(ie, "Invalid muted word", "%s[%d] %s", c.f.Name, i, prob)
+				continue
+			}
+			out = append(out, s)
+			continue
+		}
+		if item.IsNull() || !(ity.IsListType() || ity.IsTupleType() || ity.IsSetType()) {
+			c.typeError(ie, item, "a list of keywords or a /regex/ string", example+".")
+			continue
+		}
+		words := []any{}
+		j := 0
+		for wit := item.ElementIterator(); wit.Next(); j++ {
+			_, w := wit.Element()
+			s, ok := asString(w)
+			if !ok || w.Type() != cty.String {
+				c.typeError(elemExpr(ie, j), w, "a string", example+".")
+				continue
+			}
+			if s == "" {
+				c.errorf(elemExpr(ie, j), "Empty keyword", "%s[%d][%d] is empty. Hint: remove it.", c.f.Name, i, j)
+				continue
+			}
+			words = append(words, s)
+		}
+		if len(words) == 0 {
+			c.errorf(ie, "Empty keyword list", "%s[%d] has no keywords, and would mute nothing. Hint: remove it, or write [\"word\"].", c.f.Name, i)
+			continue
+		}
+		out = append(out, words)
+	}
+	return out
+}
+
+var muteRegexpForm = regexp.MustCompile(`^/(.+)/(.*)$`)
+
+// MuteRegexpProblem says what is wrong with a muted word written as a
+// string ("" when nothing): i/update wants /pattern/flags that RE2 (Go's
+// regexp syntax) compiles, else INVALID_REGEXP.
+func MuteRegexpProblem(s string) string {
+	m := muteRegexpForm.FindStringSubmatch(s)
+	if m == nil {
+		return fmt.Sprintf("%q is a string, which Misskey reads as a regular expression written /pattern/flags (it answers INVALID_REGEXP otherwise). Hint: for a keyword write a list, [%q].", s, s)
+	}
+	prefix := ""
+	for i, f := range m[2] {
+		if !strings.ContainsRune("dgimsuy", f) || strings.ContainsRune(m[2][:i], f) {
+			return fmt.Sprintf("%q has the flags %q; the flags of a JavaScript regular expression are d, g, i, m, s, u and y, each once.", s, m[2])
+		}
+		if strings.ContainsRune("ims", f) {
+			prefix += string(f)
+		}
+	}
+	pattern := m[1]
+	if prefix != "" {
+		pattern = "(?" + prefix + ")" + pattern
+	}
+	if _, err := regexp.Compile(pattern); err != nil {
+		return fmt.Sprintf("%q is not a regular expression Misskey accepts (RE2 syntax: no look-behind, no back-references; INVALID_REGEXP): %v.", s, err)
+	}
+	return ""
+}
+
+// MuteWordsLength is what policy wordMuteLimit limits: the JavaScript
+// length (UTF-16 units) of every string of the list, regexes included.
+func MuteWordsLength(words []any) int {
+	n := 0
+	for _, w := range words {
+		switch x := w.(type) {
+		case string:
+			n += len(utf16.Encode([]rune(x)))
+		case []any:
+			for _, s := range x {
+				if str, ok := s.(string); ok {
+					n += len(utf16.Encode([]rune(str)))
+				}
+			}
+		}
+	}
+	return n
 }

@@ -67,3 +67,29 @@ func TestNoteAge(t *testing.T) {
 		wantLocatedError(t, diags, "main.mk.hcl", 5, want[0], want[1])
 	}
 }
+
+func TestMuteWords(t *testing.T) {
+	src := accountHead + "  profile {\n    muted_words = [[\"spoiler\", \"movie\"], \"/^RT @/i\", toset([\"x\"])]\n  }\n}\n"
+	_, cfg, diags := loadFiles(t, map[string]string{"main.mk.hcl": src}, LoadOptions{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want := []any{[]any{"spoiler", "movie"}, "/^RT @/i", []any{"x"}}
+	if got := attrs(t, cfg.Accounts[0])["muted_words"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("muted_words = %#v", got)
+	}
+	for expr, want := range map[string][2]string{
+		`muted_words = ["cat"]`:           {"Invalid muted word", `write a list, ["cat"]`},
+		`muted_words = ["/(?<=a)b/"]`:     {"Invalid muted word", "look-behind"},
+		`hard_muted_words = ["/(a)\\1/"]`: {"Invalid muted word", "RE2"},
+		`hard_muted_words = ["/a/ii"]`:    {"Invalid muted word", "each once"},
+		`muted_words = [[]]`:              {"Empty keyword list", "mute nothing"},
+		`muted_words = [["a", ""]]`:       {"Empty keyword", "is empty"},
+		`muted_words = null`:              {"Null value not allowed", "removes every muted word"},
+		`muted_words = [5]`:               {"Incorrect attribute value type", "keywords"},
+	} {
+		src := accountHead + "  profile {\n    " + expr + "\n  }\n}\n"
+		_, _, diags := loadFiles(t, map[string]string{"main.mk.hcl": src}, LoadOptions{})
+		wantLocatedError(t, diags, "main.mk.hcl", 5, want[0], want[1])
+	}
+}

@@ -58,6 +58,8 @@ func (c *valueCheck) normalise(val cty.Value) any {
 		return c.enumSet(val)
 	case KindNoteAge:
 		return c.noteAge(val)
+	case KindMuteWords:
+		return c.muteWords(val)
 	}
 	panic(fmt.Sprintf("schema: profile field %s has unknown kind %d", c.f.Name, c.f.Kind))
 }

@@ -52,6 +52,8 @@ var FreshProfile = map[string]any{
 	"injectFeaturedNote":          true,
 	"receiveAnnouncementEmail":    true,
 	"mutedInstances":              []any{},
+	"mutedWords":                  []any{},
+	"hardMutedWords":              []any{},
 	// absent from `i` when null
 	"makeNotesFollowersOnlyBefore": nil,
 	"makeNotesHiddenBefore":        nil,
@@ -216,6 +218,9 @@ func (g *gen) differsFromFresh(f schema.ProfileField, v any) bool {
 		items, _ := v.([]any)
 		freshItems, _ := fresh.([]any)
 		return len(items) != 0 || len(freshItems) != 0
+	case schema.KindMuteWords:
+		items, _ := v.([]any)
+		return len(items) != 0
 	case schema.KindHosts, schema.KindEnumSet:
 		// Sets: the order Misskey keeps does not matter.
 		return !reflect.DeepEqual(liveStringSet(v), liveStringSet(fresh))
@@ -285,6 +290,8 @@ func (g *gen) profileValue(f schema.ProfileField, v any) (hclwrite.Tokens, strin
 		return profileStringSet(f, v)
 	case schema.KindNoteAge:
 		return profileNoteAge(v)
+	case schema.KindMuteWords:
+		return profileMuteWords(v)
 	}
 	return nil, "mkctl does not know how to write it"
 }
@@ -456,4 +463,41 @@ func profileNoteAge(v any) (hclwrite.Tokens, string) {
 		return str(time.Unix(int64(n), 0).UTC().Format(time.RFC3339)), ""
 	}
 	return str((time.Duration(-n) * time.Second).String()), ""
+}
+
+// profileMuteWords writes muted_words or hard_muted_words in order: a
+// keyword list as a list, a regex as its string; only what schema reads
+// back the same (a plain-string word Misskey would not accept today is
+// left out with the reason).
+func profileMuteWords(v any) (hclwrite.Tokens, string) {
+	items, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Sprintf("Misskey returned %T, not a list", v)
+	}
+	out := make([]hclwrite.Tokens, 0, len(items))
+	for _, it := range items {
+		switch x := it.(type) {
+		case string:
+			if prob := schema.MuteRegexpProblem(x); prob != "" {
+				return nil, prob
+			}
+			out = append(out, str(x))
+		case []any:
+			words := make([]string, 0, len(x))
+			for _, w := range x {
+				s, ok := w.(string)
+				if !ok || s == "" {
+					return nil, "a keyword is empty or not a string"
+				}
+				words = append(words, s)
+			}
+			if len(words) == 0 {
+				return nil, "it has an empty keyword list"
+			}
+			out = append(out, strList(words, 4))
+		default:
+			return nil, "an item is neither a keyword list nor a string"
+		}
+	}
+	return list(out, 0), ""
 }

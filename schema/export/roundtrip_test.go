@@ -261,6 +261,19 @@ func (w *world) profile(r *rand.Rand, live *planner.Live, ownHost string) {
 				items = []any{}
 			}
 			v = items
+		case schema.KindMuteWords:
+			items := []any{}
+			for i := r.Intn(4); i > 0; i-- {
+				switch r.Intn(3) {
+				case 0:
+					items = append(items, fmt.Sprintf("/^RT @%d/i", i))
+				case 1:
+					items = append(items, []any{"spoiler", trimmedText(r, 10, false)})
+				default:
+					items = append(items, []any{fmt.Sprintf("word%d", i)})
+				}
+			}
+			v = items
 		case schema.KindNoteAge:
 			// `i` leaves the key out when it is null.
 			switch r.Intn(3) {
@@ -316,6 +329,12 @@ func (w *world) profile(r *rand.Rand, live *planner.Live, ownHost string) {
 		v, ok := p[f.API]
 		if !ok {
 			v = f.LiveDefault
+		}
+		if f.Kind == schema.KindMuteWords {
+			if items, _ := v.([]any); len(items) > 0 {
+				w.wantProfile = append(w.wantProfile, f.Name)
+			}
+			continue
 		}
 		if f.Kind == schema.KindHosts || f.Kind == schema.KindEnumSet {
 			if !reflect.DeepEqual(liveStringSet(v), liveStringSet(FreshProfile[f.API])) {
