@@ -117,6 +117,9 @@ func ReadForExport(ctx context.Context, c *Client, username string, kinds map[st
 	if want("antennas") {
 		readers = append(readers, readAntennas)
 	}
+	if want("webhooks") {
+		readers = append(readers, readWebhooks)
+	}
 	if want("antennas") || want("user_lists") {
 		// An antenna names its list by id: the list's name comes from here.
 		readers = append(readers, readUserLists)

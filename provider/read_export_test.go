@@ -126,8 +126,9 @@ func TestReadForExportReadsEverything(t *testing.T) {
 	}
 	// i, one page of follows and one of requests, 5 folder listings (root,
 	// media, media/thumbs, media/thumbs/small, a/b's not), antennas,
-	// lists, users/show for carol and gone, one page of drive/stream.
-	if got, want := env.total(), 1+1+1+4+1+1+1+1; got != want {
+	// lists, users/show for carol and gone, one page of drive/stream,
+	// webhooks.
+	if got, want := env.total(), 1+1+1+4+1+1+1+1+1; got != want {
 		t.Errorf("%d requests, want %d: %v", got, want, env.counts)
 	}
 

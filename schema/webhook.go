@@ -140,3 +140,7 @@ func checkWebhookURL(u string) string {
 
 // Decl is where the block is declared.
 func (w *Webhook) Decl() hcl.Range { return w.DeclRange }
+
+// WebhookURLProblem says why validate would refuse u as a webhook URL, ""
+// when it would not (for export).
+func WebhookURLProblem(u string) string { return checkWebhookURL(u) }

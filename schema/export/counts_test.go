@@ -175,6 +175,7 @@ func TestCountsMatchOutput(t *testing.T) {
 		{Kind: "drive_files"},
 		{Kind: "antennas", Declared: 2, Skipped: 3},
 		{Kind: "user_lists", Declared: 1, Skipped: 2},
+		{Kind: "webhooks"},
 	}
 	if fmt.Sprint(res.Counts) != fmt.Sprint(want) {
 		t.Errorf("Counts\n%+v, want\n%+v\n%s", res.Counts, want, dumpFiles(res))
@@ -258,6 +259,8 @@ func liveTotal(l *planner.Live, kind string) int {
 		return len(l.Antennas)
 	case "user_lists":
 		return len(l.UserLists)
+	case "webhooks":
+		return len(l.Webhooks)
 	}
 	return -1
 }
@@ -283,7 +286,7 @@ func checkCounts(res *Result, a *schema.Account, live *planner.Live, kinds map[s
 	for _, c := range res.Counts {
 		loaded := map[string]int{
 			"pinned_notes": len(a.PinnedNotes), "follows": len(a.Follows), "drive_folders": len(a.DriveFolders), "drive_files": len(a.DriveFiles),
-			"antennas": len(a.Antennas), "user_lists": len(a.UserLists),
+			"antennas": len(a.Antennas), "user_lists": len(a.UserLists), "webhooks": len(a.Webhooks),
 		}
 		if a.Profile != nil {
 			loaded["profile"] = 1

@@ -10,7 +10,7 @@ import "github.com/mkctl/mkctl/planner"
 
 // Kinds are the kinds export can write, in the order the files are written;
 // `mkctl export --kinds` takes a comma-separated subset.
-var Kinds = []string{"profile", "pinned_notes", "follows", "drive_folders", "drive_files", "antennas", "user_lists"}
+var Kinds = []string{"profile", "pinned_notes", "follows", "drive_folders", "drive_files", "antennas", "user_lists", "webhooks"}
 
 // Account is what export needs of one live account.
 type Account struct {

@@ -155,7 +155,10 @@ type gen struct {
 	imagePaths  *pathAllocator
 }
 
-type unknownVar struct{ name, typ, description string }
+type unknownVar struct {
+	name, typ, description string
+	sensitive              bool // a secret: declared sensitive = true
+}
 
 func (g *gen) wants(kind string) bool {
 	return len(g.opts.Kinds) == 0 || g.opts.Kinds[kind]
@@ -236,6 +239,9 @@ func (g *gen) generate() (*Result, error) {
 	if g.wants("antennas") {
 		g.antennas(body)
 	}
+	if g.wants("webhooks") {
+		g.webhooks(body)
+	}
 
 	comment(root, g.header()...)
 	root.AppendNewline()
@@ -244,12 +250,19 @@ func (g *gen) generate() (*Result, error) {
 	hostVar.SetAttributeValue("default", cty.StringVal(g.acc.Host))
 	for _, v := range g.vars {
 		root.AppendNewline()
-		comment(root, "Export cannot read this value: set it with --var "+v.name+"=... or MKCTL_VAR_"+v.name+".")
+		if v.sensitive {
+			comment(root, "A secret export does not write: set it with MKCTL_VAR_"+v.name+" or a --var-file kept out of git.")
+		} else {
+			comment(root, "Export cannot read this value: set it with --var "+v.name+"=... or MKCTL_VAR_"+v.name+".")
+		}
 		vb := root.AppendNewBlock("variable", []string{v.name}).Body()
 		if v.typ != "" {
 			vb.SetAttributeTraversal("type", hcl.Traversal{hcl.TraverseRoot{Name: v.typ}})
 		}
 		vb.SetAttributeValue("description", cty.StringVal(v.description))
+		if v.sensitive {
+			vb.SetAttributeValue("sensitive", cty.True)
+		}
 	}
 	root.AppendNewline()
 	root.AppendBlock(ab)
