@@ -26,6 +26,9 @@ func diffProfile(acct *schema.Account, live *Live) *Change {
 		if !present {
 			have = f.LiveDefault
 		}
+		if f.Kind == schema.KindNotifConfig {
+			have = notifConfigByName(have, live)
+		}
 		before := canonical(f, have, localHost)
 		after := canonical(f, want.Value, localHost)
 		if !reflect.DeepEqual(before, after) {
@@ -130,6 +133,9 @@ func (p *planState) planProfile() *Change {
 			p.errorf(p.acct.Profile.Attrs[a.Name].Range, "always_mark_nsfw is set by the role",
 				"This account's role marks every upload as sensitive (role policy alwaysMarkNsfw), and Misskey refuses any change of always_mark_nsfw then (RESTRICTED_BY_ROLE). Hint: remove always_mark_nsfw from the profile block, or set it to %v, its current value.", a.Before)
 		}
+		if a.Name == "notification_receive_config" {
+			p.resolveNotifConfig(c, a)
+		}
 		// Each list has its own budget of characters (policy
 		// wordMuteLimit), checked by i/update on what is sent.
 		if f, _ := schema.ProfileFieldByName(a.Name); f.Kind == schema.KindMuteWords {
@@ -146,4 +152,63 @@ func (p *planState) planProfile() *Change {
 		}
 	}
 	return c
+}
+
+// notifConfigByName is a live notificationRecieveConfig with each user list
+// named as the configuration names it ({"type": "list", "list": NAME}), so
+// both sides compare; a list id the account does not have stays an id.
+// Misskey stores the object as sent; {} or a missing key is every default.
+func notifConfigByName(v any, live *Live) any {
+	m, _ := v.(map[string]any)
+	out := map[string]any{}
+	for k, e := range m {
+		em, _ := e.(map[string]any)
+		if em["type"] != "list" {
+			out[k] = map[string]any{"type": em["type"]}
+			continue
+		}
+		id, _ := em["userListId"].(string)
+		named := map[string]any{"type": "list", "userListId": id}
+		for _, l := range live.UserLists {
+			if l.ID == id {
+				named = map[string]any{"type": "list", "list": l.Name}
+				break
+			}
+		}
+		out[k] = named
+	}
+	return out
+}
+
+// resolveNotifConfig puts what i/update is sent into c.After: the desired
+// object with each list's id. Misskey needs the id of an existing list, so
+// a list this plan creates cannot be named yet.
+func (p *planState) resolveNotifConfig(c *Change, a AttrChange) {
+	want, _ := a.After.(map[string]any)
+	body := map[string]any{}
+	rng := p.acct.Profile.Attrs[a.Name].Range
+	for k, e := range want {
+		em, _ := e.(map[string]any)
+		if em["type"] != "list" {
+			body[k] = map[string]any{"type": em["type"]}
+			continue
+		}
+		name, _ := em["list"].(string)
+		id := ""
+		for _, l := range p.live.UserLists {
+			if l.Name == name {
+				id = l.ID
+				break
+			}
+		}
+		if id == "" {
+			p.errorf(rng, "No such user list", "notification_receive_config.%s names the user list %q, which the account does not have yet; Misskey needs the id of an existing list. Hint: declare user_list %q and apply it first, then add it here (or check the name).", k, name, name)
+			continue
+		}
+		body[k] = map[string]any{"type": "list", "userListId": id}
+	}
+	if c.After == nil {
+		c.After = map[string]any{}
+	}
+	c.After[a.Name] = body
 }

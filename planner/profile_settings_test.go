@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -76,5 +77,33 @@ func TestProfileSettingsMuteWords(t *testing.T) {
 	l.Policies = map[string]any{"wordMuteLimit": 300.0}
 	if _, diags := PlanAccount(account(map[string]any{"muted_words": long, "hard_muted_words": long}), l); diags.HasErrors() {
 		t.Errorf("under 300: %v", diags)
+	}
+}
+
+func TestProfileSettingsNotificationReceiveConfig(t *testing.T) {
+	l := live(map[string]any{"notificationRecieveConfig": map[string]any{"reply": map[string]any{"type": "list", "userListId": "L1"}}})
+	l.UserLists = []LiveUserList{{ID: "L1", Name: "friends"}}
+	want := map[string]any{"reply": map[string]any{"type": "list", "list": "friends"}}
+	ap, diags := PlanAccount(account(map[string]any{"notification_receive_config": want}), l)
+	if diags.HasErrors() || len(ap.Changes) != 0 {
+		t.Fatalf("same config: %v %v", ap.Changes, diags)
+	}
+	// The whole object is replaced: the attribute says all of it.
+	want = map[string]any{"follow": map[string]any{"type": "never"}, "reply": map[string]any{"type": "list", "list": "friends"}}
+	ap, diags = PlanAccount(account(map[string]any{"notification_receive_config": want}), l)
+	if diags.HasErrors() || len(ap.Changes) != 1 {
+		t.Fatalf("changes: %v %v", ap.Changes, diags)
+	}
+	sent := ap.Changes[0].After["notification_receive_config"]
+	if !reflect.DeepEqual(sent, map[string]any{"follow": map[string]any{"type": "never"}, "reply": map[string]any{"type": "list", "userListId": "L1"}}) {
+		t.Errorf("sent %v", sent)
+	}
+	want = map[string]any{"reply": map[string]any{"type": "list", "list": "nobody"}}
+	if _, diags := PlanAccount(account(map[string]any{"notification_receive_config": want}), l); !diags.HasErrors() || !strings.Contains(diags[0].Detail, "does not have yet") {
+		t.Errorf("unknown list: %v", diags)
+	}
+	// Absent = {} = every default.
+	if ap, _ := PlanAccount(account(map[string]any{"notification_receive_config": map[string]any{}}), live(map[string]any{})); len(ap.Changes) != 0 {
+		t.Errorf("absent: %v", ap.Changes)
 	}
 }

@@ -126,6 +126,15 @@ func profileUpdateBody(ch *planner.Change) (map[string]any, error) {
 		if _, dup := body[f.API]; dup {
 			return nil, fmt.Errorf("profile attribute %q appears twice in the plan", a.Name)
 		}
+		if f.Kind == schema.KindNotifConfig {
+			// The plan shows lists by name; it sends them by id.
+			v, ok := ch.After[a.Name]
+			if !ok {
+				return nil, fmt.Errorf("the plan changes %s without the list ids to send", a.Name)
+			}
+			body[f.API] = v
+			continue
+		}
 		body[f.API] = a.After
 	}
 	return body, nil

@@ -6,13 +6,14 @@ type FieldKind int
 const (
 	KindString FieldKind = iota // string; nullable ones accept null/"" to clear
 	KindBool
-	KindEnum      // string from Enum
-	KindFields    // list of {name, value} objects
-	KindAccts     // list of "@user@host" strings
-	KindHosts     // list of server names, compared as a set (sorted)
-	KindMuteWords // list of keyword lists and "/regex/" strings, as Misskey stores it
-	KindNoteAge   // an age or a time: Misskey's integer seconds (≤ 0 relative, > 0 epoch)
-	KindEnumSet   // list of strings from Enum, compared as a set (sorted)
+	KindEnum        // string from Enum
+	KindFields      // list of {name, value} objects
+	KindAccts       // list of "@user@host" strings
+	KindHosts       // list of server names, compared as a set (sorted)
+	KindMuteWords   // list of keyword lists and "/regex/" strings, as Misskey stores it
+	KindNoteAge     // an age or a time: Misskey's integer seconds (≤ 0 relative, > 0 epoch)
+	KindEnumSet     // list of strings from Enum, compared as a set (sorted)
+	KindNotifConfig // notification type → {type} or {type: list, list: NAME}
 )
 
 // ProfileField describes one user-settable i/update parameter that mkctl
@@ -65,6 +66,7 @@ var ProfileFields = []ProfileField{
 	{Name: "muted_words", API: "mutedWords", Kind: KindMuteWords, LiveDefault: []any{}, Doc: "notes shown collapsed"},
 	{Name: "hard_muted_words", API: "hardMutedWords", Kind: KindMuteWords, LiveDefault: []any{}, Doc: "notes hidden entirely"},
 	{Name: "muted_instances", API: "mutedInstances", Kind: KindHosts, LiveDefault: []any{}, Doc: "servers whose notes are hidden"},
+	{Name: "notification_receive_config", API: "notificationRecieveConfig", Kind: KindNotifConfig, LiveDefault: map[string]any{}, Doc: "who may notify, by notification type (Misskey spells it Recieve)"},
 	{Name: "email_notification_types", API: "emailNotificationTypes", Kind: KindEnumSet, Enum: NotificationTypes, Doc: "notifications sent by email"},
 	{Name: "make_notes_followers_only_before", API: "makeNotesFollowersOnlyBefore", Kind: KindNoteAge, Nullable: true, Doc: "older notes become followers-only"},
 	{Name: "make_notes_hidden_before", API: "makeNotesHiddenBefore", Kind: KindNoteAge, Nullable: true, Doc: "older notes are hidden from others"},

@@ -279,3 +279,63 @@ func MuteWordsLength(words []any) int {
 	}
 	return n
 }
+
+// NotificationReceivers are the plain values of notification_receive_config
+// (besides a user list).
+var NotificationReceivers = []string{"all", "following", "follower", "mutualFollow", "followingOrFollower", "never"}
+
+// notifConfig checks notification_receive_config: an object from
+// notification type to who may notify, one of NotificationReceivers or
+// { list = user_list.NAME }. The value is Misskey's stored form with the
+// list by name ({"type": "list", "list": NAME}); the planner turns names
+// into ids. Misskey replaces the whole object, so a type left out is the
+// default.
+func (c *valueCheck) notifConfig(val cty.Value) any {
+	const example = `notification_receive_config = { follow = "following", reply = { list = user_list.friends } }`
+	if val.IsNull() {
+		c.nullError("notification_receive_config = {} sets every type to its default; remove the attribute to leave it unmanaged.")
+		return nil
+	}
+	ty := val.Type()
+	if !ty.IsObjectType() && !ty.IsMapType() {
+		c.typeError(c.expr, val, "an object from notification type to who may notify", example+".")
+		return nil
+	}
+	out := map[string]any{}
+	for it := val.ElementIterator(); it.Next(); {
+		k, v := it.Element()
+		key := k.AsString()
+		ke, ve := keyExpr(c.expr, key, true), keyExpr(c.expr, key, false)
+		if !slices.Contains(NotificationTypes, key) {
+			c.errorf(ke, "Unsupported notification type", "notification_receive_config has the key %q, which is not a notification type.%s Hint: the types are %s.", key, didYouMean(key, NotificationTypes), quotedList(NotificationTypes))
+			continue
+		}
+		if s, ok := asString(v); ok && v.Type() == cty.String {
+			if !slices.Contains(NotificationReceivers, s) {
+				c.errorf(ve, "Unsupported value", "notification_receive_config.%s is %q; it must be one of %s, or { list = user_list.NAME }.%s", key, s, quotedList(NotificationReceivers), didYouMean(s, NotificationReceivers))
+				continue
+			}
+			out[key] = map[string]any{"type": s}
+			continue
+		}
+		vty := v.Type()
+		if v.IsNull() || !(vty.IsObjectType() || vty.IsMapType()) || v.LengthInt() != 1 {
+			c.typeError(ve, v, `one of `+quotedList(NotificationReceivers)+` or { list = user_list.NAME }`, example+".")
+			continue
+		}
+		var name string
+		okList := false
+		for lit := v.ElementIterator(); lit.Next(); {
+			lk, lv := lit.Element()
+			if s, ok := asString(lv); ok && lk.AsString() == "list" && lv.Type() == cty.String && s != "" {
+				name, okList = s, true
+			}
+		}
+		if !okList {
+			c.typeError(ve, v, `{ list = user_list.NAME }`, example+".")
+			continue
+		}
+		out[key] = map[string]any{"type": "list", "list": name}
+	}
+	return out
+}

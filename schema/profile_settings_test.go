@@ -93,3 +93,25 @@ func TestMuteWords(t *testing.T) {
 		wantLocatedError(t, diags, "main.mk.hcl", 5, want[0], want[1])
 	}
 }
+
+func TestNotificationReceiveConfig(t *testing.T) {
+	src := accountHead + "  profile {\n    notification_receive_config = { follow = \"following\", reply = { list = user_list.friends } }\n  }\n  user_list \"friends\" {}\n}\n"
+	_, cfg, diags := loadFiles(t, map[string]string{"main.mk.hcl": src}, LoadOptions{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want := map[string]any{"follow": map[string]any{"type": "following"}, "reply": map[string]any{"type": "list", "list": "friends"}}
+	if got := attrs(t, cfg.Accounts[0])["notification_receive_config"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("notification_receive_config = %#v", got)
+	}
+	for expr, want := range map[string][2]string{
+		`notification_receive_config = { mentions = "all" }`:        {"Unsupported notification type", `Did you mean "mention"?`},
+		`notification_receive_config = { mention = "everyone" }`:    {"Unsupported value", "mutualFollow"},
+		`notification_receive_config = { mention = { lst = "x" } }`: {"Incorrect attribute value type", "list = user_list.NAME"},
+		`notification_receive_config = null`:                        {"Null value not allowed", "every type to its default"},
+	} {
+		src := accountHead + "  profile {\n    " + expr + "\n  }\n}\n"
+		_, _, diags := loadFiles(t, map[string]string{"main.mk.hcl": src}, LoadOptions{})
+		wantLocatedError(t, diags, "main.mk.hcl", 5, want[0], want[1])
+	}
+}

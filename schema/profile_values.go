@@ -60,6 +60,8 @@ func (c *valueCheck) normalise(val cty.Value) any {
 		return c.noteAge(val)
 	case KindMuteWords:
 		return c.muteWords(val)
+	case KindNotifConfig:
+		return c.notifConfig(val)
 	}
 	panic(fmt.Sprintf("schema: profile field %s has unknown kind %d", c.f.Name, c.f.Kind))
 }

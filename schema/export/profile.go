@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/mkctl/mkctl/schema"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // FreshProfile is what `i` answers for a new account, keyed by Misskey's
@@ -53,6 +54,7 @@ var FreshProfile = map[string]any{
 	"receiveAnnouncementEmail":    true,
 	"mutedInstances":              []any{},
 	"mutedWords":                  []any{},
+	"notificationRecieveConfig":   map[string]any{},
 	"hardMutedWords":              []any{},
 	// absent from `i` when null
 	"makeNotesFollowersOnlyBefore": nil,
@@ -292,6 +294,8 @@ func (g *gen) profileValue(f schema.ProfileField, v any) (hclwrite.Tokens, strin
 		return profileNoteAge(v)
 	case schema.KindMuteWords:
 		return profileMuteWords(v)
+	case schema.KindNotifConfig:
+		return profileNotifConfig(v)
 	}
 	return nil, "mkctl does not know how to write it"
 }
@@ -500,4 +504,33 @@ func profileMuteWords(v any) (hclwrite.Tokens, string) {
 		}
 	}
 	return list(out, 0), ""
+}
+
+// profileNotifConfig writes notification_receive_config as an object
+// from type to who may notify. A user list is named by id in `i`; export
+// leaves such a configuration out (with the reason) rather than guess.
+func profileNotifConfig(v any) (hclwrite.Tokens, string) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Sprintf("Misskey returned %T, not an object", v)
+	}
+	vals := map[string]cty.Value{}
+	for k, e := range m {
+		em, _ := e.(map[string]any)
+		t, _ := em["type"].(string)
+		if !slices.Contains(schema.NotificationTypes, k) {
+			return nil, fmt.Sprintf("%q is not a notification type mkctl knows", k)
+		}
+		if t == "list" {
+			return nil, fmt.Sprintf("%s notifies only the members of a user list (id %v), which export does not write yet", k, em["userListId"])
+		}
+		if !slices.Contains(schema.NotificationReceivers, t) {
+			return nil, fmt.Sprintf("%s has %q, not a value mkctl knows", k, t)
+		}
+		vals[k] = cty.StringVal(t)
+	}
+	if len(vals) == 0 {
+		return hclwrite.TokensForValue(cty.EmptyObjectVal), ""
+	}
+	return hclwrite.TokensForValue(cty.ObjectVal(vals)), ""
 }

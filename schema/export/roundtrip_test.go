@@ -261,6 +261,14 @@ func (w *world) profile(r *rand.Rand, live *planner.Live, ownHost string) {
 				items = []any{}
 			}
 			v = items
+		case schema.KindNotifConfig:
+			m := map[string]any{}
+			for _, k := range schema.NotificationTypes {
+				if r.Intn(6) == 0 {
+					m[k] = map[string]any{"type": schema.NotificationReceivers[r.Intn(len(schema.NotificationReceivers))]}
+				}
+			}
+			v = m
 		case schema.KindMuteWords:
 			items := []any{}
 			for i := r.Intn(4); i > 0; i-- {
@@ -329,6 +337,12 @@ func (w *world) profile(r *rand.Rand, live *planner.Live, ownHost string) {
 		v, ok := p[f.API]
 		if !ok {
 			v = f.LiveDefault
+		}
+		if f.Kind == schema.KindNotifConfig {
+			if m, _ := v.(map[string]any); len(m) > 0 {
+				w.wantProfile = append(w.wantProfile, f.Name)
+			}
+			continue
 		}
 		if f.Kind == schema.KindMuteWords {
 			if items, _ := v.([]any); len(items) > 0 {
