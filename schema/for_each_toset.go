@@ -32,6 +32,9 @@ func (s *scope) evalForEach(expr hcl.Expression) ([]instance, *hcl.EvalContext, 
 			for i, k := range keys {
 				out[i] = instance{key: k, value: cty.StringVal(k)}
 			}
+			if d := s.sensitiveKeys(out, expr, ctx); d != nil {
+				return nil, ctx, append(diags, d)
+			}
 			return out, ctx, diags
 		}
 	}
@@ -40,6 +43,9 @@ func (s *scope) evalForEach(expr hcl.Expression) ([]instance, *hcl.EvalContext, 
 		return nil, ctx, diags
 	}
 	instances, more := forEachInstances(val, expr, ctx)
+	if d := s.sensitiveKeys(instances, expr, ctx); d != nil {
+		return nil, ctx, append(diags, d)
+	}
 	return instances, ctx, append(diags, more...)
 }
 

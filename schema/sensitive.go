@@ -2,6 +2,8 @@ package schema
 
 import (
 	"slices"
+
+	"github.com/hashicorp/hcl/v2"
 	"sort"
 	"strings"
 	"sync"
@@ -230,4 +232,22 @@ func (set *Sensitive) unmarkSensitive(val cty.Value) (cty.Value, bool) {
 		}
 	}
 	return plain, true
+}
+
+// sensitiveKeys refuses for_each keys that come from a sensitive value, as
+// Terraform does: a key names the object in addresses, in the ownership
+// record and in saved plans, where (sensitive) cannot stand for it.
+func (s *scope) sensitiveKeys(instances []instance, expr hcl.Expression, ctx *hcl.EvalContext) *hcl.Diagnostic {
+	if s.sensitive.Len() == 0 {
+		return nil
+	}
+	for _, inst := range instances {
+		if s.sensitive.Holds(inst.key) {
+			d := valueError(expr, ctx, "Invalid for_each argument",
+				"A for_each key comes from a sensitive value: keys name the objects in plans, addresses, saved plans and mkctl's ownership record, so they cannot be hidden. Hint: iterate over values that are not sensitive (a sensitive value may still be used inside the block, through each.value or a variable).")
+			d.EvalContext = nil // no "with var.x as …" lines
+			return d
+		}
+	}
+	return nil
 }

@@ -109,3 +109,27 @@ func TestSensitiveRedactShortWholeWord(t *testing.T) {
 		t.Error("RedactValue")
 	}
 }
+
+// A for_each key cannot come from a sensitive value: it would name the
+// object in addresses and saved plans.
+func TestSensitiveForEachRefused(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"main.mk.hcl": `
+variable "who" {
+  type      = list(string)
+  sensitive = true
+  default   = ["@hidden-friend@example.org"]
+}
+account "a" {
+  host     = "misskey.example"
+  username = "bot"
+  follow "friends" {
+    for_each = toset(var.who)
+    account  = each.key
+  }
+}
+`})
+	_, _, diags := Load(dir, LoadOptions{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "A for_each key comes from a sensitive value") {
+		t.Fatalf("diags = %v", diags)
+	}
+}
