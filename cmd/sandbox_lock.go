@@ -88,7 +88,7 @@ func lockSandbox(ctx context.Context, statePath string, wait io.Writer) (*sandbo
 		return nil, fmt.Errorf("locking the sandbox state: %w", err)
 	}
 	deadline := time.Now().Add(sandboxLockWait)
-	announced := false
+	announced, polls := false, 0
 	for {
 		f, err := tryLockFile(path)
 		if err == nil {
@@ -103,9 +103,20 @@ func lockSandbox(ctx context.Context, statePath string, wait io.Writer) (*sandbo
 			return nil, fmt.Errorf("the sandbox state %s is locked by %s; gave up after %s (wait for that run to finish, or end it: the lock is %s)",
 				statePath, describeHolder(path), sandboxLockWait, path)
 		}
+		// The holder writes its description just after it takes the lock:
+		// a run that finds the lock in between would say "another mkctl
+		// run". Give the description a few polls to appear before saying
+		// who is waited for.
 		if !announced {
-			fmt.Fprintf(wait, "Waiting up to %s for the sandbox state %s, locked by %s...\n", sandboxLockWait, statePath, describeHolder(path))
-			announced = true
+			if h, known := readHolder(path); known || polls >= 5 {
+				who := "another mkctl run"
+				if known {
+					who = h.String()
+				}
+				fmt.Fprintf(wait, "Waiting up to %s for the sandbox state %s, locked by %s...\n", sandboxLockWait, statePath, who)
+				announced = true
+			}
+			polls++
 		}
 		select {
 		case <-ctx.Done():
