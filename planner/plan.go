@@ -6,8 +6,10 @@ package planner
 import "github.com/mkctl/mkctl/schema"
 
 // FormatVersion is the version of the JSON plan format. Bump the major part
-// on incompatible changes.
-const FormatVersion = "1.0"
+// on incompatible changes, the minor part when fields are added: 1.1 added
+// `partial` (targeting), `sensitive` on attributes, drive files, profile
+// images, `followup` changes and the kinds of issue 13.
+const FormatVersion = "1.1"
 
 // Action is what applying a Change does to one object.
 type Action string

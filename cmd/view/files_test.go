@@ -41,7 +41,7 @@ func TestHumanPlanFiles(t *testing.T) {
 	if err := JSONPlan(&j, p, "test"); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"format_version": "1.0"`, `"followup": true`, `"name": "avatar"`, `"path": "images/avatar.png"`} {
+	for _, want := range []string{`"format_version": "1.1"`, `"followup": true`, `"name": "avatar"`, `"path": "images/avatar.png"`} {
 		if !strings.Contains(j.String(), want) {
 			t.Errorf("JSON plan lacks %s", want)
 		}
