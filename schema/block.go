@@ -102,41 +102,9 @@ func decodeRelation(block *hcl.Block) (*relationBlock, hcl.Diagnostics) {
 
 // expand evaluates the block: one relation, or one per for_each key.
 func (rb *relationBlock) expand(s *scope, own ownAccount) ([]*UserRelation, hcl.Diagnostics) {
-	fe, hasForEach := rb.attrs["for_each"]
-	if !hasForEach {
-		u, diags := rb.instance(s, "", own)
-		if u == nil {
-			return nil, diags
-		}
-		return []*UserRelation{u}, diags
-	}
-	if rb.attrs["account"] == nil {
-		return nil, nil // reported by decodeRelation
-	}
-	instances, _, diags := s.evalForEach(fe.Expr)
-	if diags.HasErrors() {
-		return nil, diags
-	}
-	out := make([]*UserRelation, 0, len(instances))
-	s = s.forInstances()
-	seen := map[diagKey]bool{}
-	for _, inst := range instances {
-		u, d := rb.instance(s.withEach(inst.key, inst.value), inst.key, own)
-		for _, dg := range d {
-			k := diagKey{summary: dg.Summary, detail: dg.Detail}
-			if dg.Subject != nil {
-				k.subject = *dg.Subject
-			}
-			if !seen[k] {
-				seen[k] = true
-				diags = append(diags, dg)
-			}
-		}
-		if u != nil {
-			out = append(out, u)
-		}
-	}
-	return out, diags
+	return expandInstances(s, rb.attrs, func(s *scope, key string) (*UserRelation, hcl.Diagnostics) {
+		return rb.instance(s, key, own)
+	})
 }
 
 func (rb *relationBlock) instance(s *scope, key string, own ownAccount) (*UserRelation, hcl.Diagnostics) {

@@ -70,49 +70,9 @@ func decodeFollow(block *hcl.Block) (*followBlock, hcl.Diagnostics) {
 // expand evaluates the block: one Follow, or one per for_each key in key
 // order. Instances whose account is invalid are reported and left out.
 func (fb *followBlock) expand(s *scope, own ownAccount) ([]*Follow, hcl.Diagnostics) {
-	fe, hasForEach := fb.attrs["for_each"]
-	if !hasForEach {
-		f, diags := fb.instance(s, "", own)
-		if f == nil {
-			return nil, diags
-		}
-		return []*Follow{f}, diags
-	}
-	if fb.attrs["account"] == nil {
-		return nil, nil // reported by decodeFollow
-	}
-	instances, _, diags := s.evalForEach(fe.Expr)
-	if diags.HasErrors() {
-		return nil, diags
-	}
-	out := make([]*Follow, 0, len(instances))
-	s = s.forInstances()
-	seen := map[diagKey]bool{}
-	for _, inst := range instances {
-		f, d := fb.instance(s.withEach(inst.key, inst.value), inst.key, own)
-		for _, dg := range d {
-			// A problem that does not depend on the instance (with_replies
-			// = "yes") is the same for all of them: say it once.
-			k := diagKey{summary: dg.Summary, detail: dg.Detail}
-			if dg.Subject != nil {
-				k.subject = *dg.Subject
-			}
-			if !seen[k] {
-				seen[k] = true
-				diags = append(diags, dg)
-			}
-		}
-		if f != nil {
-			out = append(out, f)
-		}
-	}
-	return out, diags
-}
-
-// diagKey tells identical diagnostics apart from different ones.
-type diagKey struct {
-	summary, detail string
-	subject         hcl.Range
+	return expandInstances(s, fb.attrs, func(s *scope, key string) (*Follow, hcl.Diagnostics) {
+		return fb.instance(s, key, own)
+	})
 }
 
 // instance evaluates one follow; nil when the account is unusable.
