@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -245,6 +247,9 @@ func writePlanFile(path string, pf *planFile) (digest string, err error) {
 func readPlanFile(path string) (*planFile, string, error) {
 	f, err := os.Open(path)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, "", fmt.Errorf("reading the saved plan: %w. Hint: save one first with `mkctl plan -out %s`", err, path)
+		}
 		return nil, "", fmt.Errorf("reading the saved plan: %w", err)
 	}
 	defer f.Close()

@@ -102,7 +102,7 @@ func runApplyFile(ctx context.Context, opts *applyOptions, path string, cancel c
 	for addr := range saved {
 		// Cannot happen with an unchanged configuration, unless the
 		// plan file was edited.
-		return fmt.Errorf("the saved plan %s names %s, which the configuration does not declare", path, addr)
+		return fmt.Errorf("the saved plan %s names %s, which the configuration does not declare. Hint: make a new plan: mkctl plan -out %s", path, addr, path)
 	}
 
 	// Lock as apply does, then read: the fingerprints must be of the
