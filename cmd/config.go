@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -38,8 +39,13 @@ func (g *globalOptions) loadConfigDiags() (*schema.Config, map[string]*hcl.File,
 	vars := map[string]string{}
 	for _, kv := range g.Vars {
 		name, value, ok := strings.Cut(kv, "=")
-		if !ok || name == "" {
-			return nil, nil, nil, fmt.Errorf("--var %q: expected NAME=VALUE", kv)
+		// The argument is not echoed: without "=" or before it, it may
+		// well be the value, and a value may be a secret (CI logs).
+		if !ok {
+			return nil, nil, nil, errors.New(`--var expects NAME=VALUE, and one --var has no "=" (not shown: it may be a secret value). Hint: write --var NAME=VALUE, or set MKCTL_VAR_NAME in the environment`)
+		}
+		if name == "" {
+			return nil, nil, nil, errors.New(`--var expects NAME=VALUE, and one --var has nothing before "=". Hint: write --var NAME=VALUE, or set MKCTL_VAR_NAME in the environment`)
 		}
 		vars[name] = value
 	}
