@@ -31,7 +31,7 @@ client revoke tokens, so mkctl cannot do it for you.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Host, "host", "", "remove the token for the instance `HOST`")
-	f.StringVar(&opts.Username, "username", "", "remove the token of the account `USERNAME`")
+	f.StringVar(&opts.Username, "username", "", "remove the token of the account `NAME`")
 	return cmd
 }
 
