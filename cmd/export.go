@@ -38,7 +38,8 @@ func newExportCmd(g *globalOptions) *cobra.Command {
 		Short: "Write the configuration of an existing account",
 		Long: `Reads an account from its instance and writes *.mk.hcl files that declare it
 as it is: the profile (with the avatar and banner), pinned notes, follows, drive
-folders and files, antennas and user lists. The drive files' original bytes are
+folders and files, antennas, user lists and webhooks (a webhook's secret is never
+written: it becomes a sensitive variable to set). The drive files' original bytes are
 downloaded next to them (files/<folder path>/<name>; images/ for an avatar or
 banner whose drive file is not exported), checked against Misskey's md5.
 "mkctl plan --chdir DIR" of the result says "No changes", and the first
