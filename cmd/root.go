@@ -113,10 +113,15 @@ func Main(io *IOStreams, args []string) int {
 func MainContext(ctx context.Context, io *IOStreams, args []string) int {
 	root := NewRootCmd(io)
 	root.SetArgs(singleDashLongFlags(root, args))
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && !isRunError(err) {
-		// cobra's own errors (unknown flag or command) deserve the usage hint.
-		fmt.Fprintf(io.ErrOut, "Error: %s\nRun 'mkctl --help' for usage.\n", err)
+		// cobra's own errors (unknown flag or command) deserve the usage
+		// hint, of the command that refused them (mkctl plan --help).
+		path := root.CommandPath()
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(io.ErrOut, "Error: %s\nRun '%s --help' for usage.\n", err, path)
 		return ExitError
 	}
 	return exitCode(err, io)
