@@ -113,7 +113,7 @@ func runExport(ctx context.Context, opts *exportOptions) error {
 		return fmt.Errorf("--label %q is not a valid account label: use letters, digits, underscores and dashes, starting with a letter", opts.Label)
 	}
 	if info, err := os.Stat(opts.Out); err == nil && !info.IsDir() {
-		return fmt.Errorf("--out %s is not a directory", opts.Out)
+		return fmt.Errorf("--out %s is not a directory. Hint: --out names the directory to write the files into (created if missing); choose another path", opts.Out)
 	}
 
 	c, sb, err := opts.exportClient(ctx, base, username)
