@@ -15,11 +15,22 @@ import (
 // the other user packed, so the declared accounts that are already
 // blocked or muted need no users/show.
 
-// relationList is where each kind is listed and which field names the user.
-var relationList = map[string]struct{ endpoint, what string }{
-	planner.TypeBlock:      {"blocking/list", "blocks"},
-	planner.TypeMute:       {"mute/list", "mutes"},
-	planner.TypeRenoteMute: {"renote-mute/list", "renote mutes"},
+// relationList is where each kind is listed, what to call it, the blocks
+// that declare it and the Live field it fills.
+var relationList = map[string]struct {
+	endpoint, what string
+	declared       func(*schema.Account) []*schema.UserRelation
+	live           func(*planner.Live) *[]planner.LiveRelation
+}{
+	planner.TypeBlock: {"blocking/list", "blocks",
+		func(a *schema.Account) []*schema.UserRelation { return a.Blocks },
+		func(l *planner.Live) *[]planner.LiveRelation { return &l.Blocks }},
+	planner.TypeMute: {"mute/list", "mutes",
+		func(a *schema.Account) []*schema.UserRelation { return a.Mutes },
+		func(l *planner.Live) *[]planner.LiveRelation { return &l.Mutes }},
+	planner.TypeRenoteMute: {"renote-mute/list", "renote mutes",
+		func(a *schema.Account) []*schema.UserRelation { return a.RenoteMutes },
+		func(l *planner.Live) *[]planner.LiveRelation { return &l.RenoteMutes }},
 }
 
 func readBlocks(ctx context.Context, r *reading) (func(*planner.Live), error) {
@@ -75,42 +86,18 @@ func readRelations(ctx context.Context, r *reading, kind string) (func(*planner.
 		}
 		out = append(out, lr)
 	}
-	declared := relationDeclaredAccts(r.acct, kind)
+	declared := l.declared(r.acct)
 	return func(live *planner.Live) {
-		switch kind {
-		case planner.TypeBlock:
-			live.Blocks = out
-		case planner.TypeMute:
-			live.Mutes = out
-		default:
-			live.RenoteMutes = out
-		}
+		*l.live(live) = out
 		// The declared accounts found here are resolved: no users/show.
 		byAcct := make(map[string]string, len(out))
 		for _, lr := range out {
 			byAcct[acctFold(lr.Acct)] = lr.UserID
 		}
-		for _, a := range declared {
-			if id, ok := byAcct[acctFold(a)]; ok {
-				live.Users[a] = id
+		for _, u := range declared {
+			if id, ok := byAcct[acctFold(u.Acct)]; ok {
+				live.Users[u.Acct] = id
 			}
 		}
 	}, nil
-}
-
-func relationDeclaredAccts(acct *schema.Account, kind string) []string {
-	var rels []*schema.UserRelation
-	switch kind {
-	case planner.TypeBlock:
-		rels = acct.Blocks
-	case planner.TypeMute:
-		rels = acct.Mutes
-	default:
-		rels = acct.RenoteMutes
-	}
-	out := make([]string, len(rels))
-	for i, u := range rels {
-		out[i] = u.Acct
-	}
-	return out
 }

@@ -94,12 +94,6 @@ func readProfileImages(ctx context.Context, r *reading) (func(*planner.Live), er
 	return func(l *planner.Live) { l.ProfileImages = out }, nil
 }
 
-// managesFiles reports whether the plan looks at drive files: some are
-// declared, purged, or recorded, or a pinned note attaches one.
-func (r *reading) managesFiles() bool {
-	return len(r.acct.DriveFiles) > 0 || r.acct.Purge["drive_files"] || len(ownedOfKind(r.rec, planner.TypeDriveFile)) > 0
-}
-
 // readDriveFiles fills Live.DriveFiles once the folders are known: the
 // files of every folder that holds declared files, or recorded ones by
 // their recorded path (drive/files {folderId}, 100 a page; the root
@@ -179,7 +173,7 @@ func listFiles(ctx context.Context, r *reading, folderID string) ([]apiFile, err
 }
 
 func readDriveFilesWith(ctx context.Context, r *reading, live *planner.Live, pre map[string]*fileListing) error {
-	if !r.managesFiles() {
+	if !r.manages(planner.TypeDriveFile) {
 		return nil
 	}
 	owned := ownedOfKind(r.rec, planner.TypeDriveFile)
@@ -343,7 +337,7 @@ func readFoldersAndFiles(ctx context.Context, r *reading) (func(*planner.Live), 
 	var pre map[string]*fileListing
 	var wg sync.WaitGroup
 	defer wg.Wait() // none outlives the read
-	if r.managesFiles() {
+	if r.manages(planner.TypeDriveFile) {
 		pre = prefetchFileListings(ctx, r, &wg)
 	}
 	storeFolders, err := readDriveFolders(ctx, r)

@@ -57,7 +57,7 @@ func readDriveFolders(ctx context.Context, r *reading) (func(*planner.Live), err
 	}
 	w := &folderWalk{
 		r:         r,
-		purge:     r.acct.Purge[purgeCollection[planner.TypeDriveFolder]],
+		purge:     purges(r.acct, planner.TypeDriveFolder),
 		declared:  map[string]bool{},
 		ancestors: map[string]bool{},
 		ownedIDs:  map[string]bool{},

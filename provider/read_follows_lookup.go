@@ -39,7 +39,7 @@ func (l *followLookup) requests() int { return l.idBatches() + len(l.names) }
 // users/show each at worst), so they count against it. The choice is thus
 // never worse than paging: lookup + members < pages ≤ what paging costs.
 func planFollowLookup(r *reading) *followLookup {
-	if alwaysPageFollows || r.acct.Purge[purgeCollection[planner.TypeFollow]] {
+	if alwaysPageFollows || purges(r.acct, planner.TypeFollow) {
 		return nil
 	}
 	count, ok := r.me["followingCount"].(float64)

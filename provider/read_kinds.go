@@ -9,18 +9,27 @@ import (
 	"github.com/mkctl/mkctl/schema"
 )
 
-// purgeCollection is the `purge` name of each resource kind (schema.Collections).
-var purgeCollection = map[string]string{
-	planner.TypePinnedNote:  "pinned_notes",
-	planner.TypeFollow:      "follows",
-	planner.TypeDriveFolder: "drive_folders",
-	planner.TypeDriveFile:   "drive_files",
-	planner.TypeAntenna:     "antennas",
-	planner.TypeUserList:    "user_lists",
-	planner.TypeWebhook:     "webhooks",
-	planner.TypeBlock:       "blocks",
-	planner.TypeMute:        "mutes",
-	planner.TypeRenoteMute:  "renote_mutes",
+// kinds holds, for each resource kind, its `purge` name
+// (schema.Collections) and how many blocks of it a configuration declares.
+var kinds = map[string]struct {
+	purge    string
+	declared func(*schema.Account) int
+}{
+	planner.TypePinnedNote:  {"pinned_notes", func(a *schema.Account) int { return len(a.PinnedNotes) }},
+	planner.TypeFollow:      {"follows", func(a *schema.Account) int { return len(a.Follows) }},
+	planner.TypeDriveFolder: {"drive_folders", func(a *schema.Account) int { return len(a.DriveFolders) }},
+	planner.TypeDriveFile:   {"drive_files", func(a *schema.Account) int { return len(a.DriveFiles) }},
+	planner.TypeAntenna:     {"antennas", func(a *schema.Account) int { return len(a.Antennas) }},
+	planner.TypeUserList:    {"user_lists", func(a *schema.Account) int { return len(a.UserLists) }},
+	planner.TypeWebhook:     {"webhooks", func(a *schema.Account) int { return len(a.Webhooks) }},
+	planner.TypeBlock:       {"blocks", func(a *schema.Account) int { return len(a.Blocks) }},
+	planner.TypeMute:        {"mutes", func(a *schema.Account) int { return len(a.Mutes) }},
+	planner.TypeRenoteMute:  {"renote_mutes", func(a *schema.Account) int { return len(a.RenoteMutes) }},
+}
+
+// purges reports whether the configuration's `purge` lists the kind.
+func purges(acct *schema.Account, kind string) bool {
+	return acct.Purge[kinds[kind].purge]
 }
 
 // manages reports whether ReadAccount must read a resource kind: the
@@ -29,36 +38,10 @@ var purgeCollection = map[string]string{
 // delete what mkctl made). Otherwise the planner has nothing to do with the
 // kind and reading it would only cost requests.
 func (r *reading) manages(kind string) bool {
-	if declares(r.acct, kind) || r.acct.Purge[purgeCollection[kind]] {
+	if k, ok := kinds[kind]; ok && (k.declared(r.acct) > 0 || r.acct.Purge[k.purge]) {
 		return true
 	}
 	return len(ownedOfKind(r.rec, kind)) > 0
-}
-
-func declares(acct *schema.Account, kind string) bool {
-	switch kind {
-	case planner.TypePinnedNote:
-		return len(acct.PinnedNotes) > 0
-	case planner.TypeFollow:
-		return len(acct.Follows) > 0
-	case planner.TypeDriveFolder:
-		return len(acct.DriveFolders) > 0
-	case planner.TypeDriveFile:
-		return len(acct.DriveFiles) > 0
-	case planner.TypeAntenna:
-		return len(acct.Antennas) > 0
-	case planner.TypeUserList:
-		return len(acct.UserLists) > 0
-	case planner.TypeWebhook:
-		return len(acct.Webhooks) > 0
-	case planner.TypeBlock:
-		return len(acct.Blocks) > 0
-	case planner.TypeMute:
-		return len(acct.Mutes) > 0
-	case planner.TypeRenoteMute:
-		return len(acct.RenoteMutes) > 0
-	}
-	return false
 }
 
 // ownedOfKind lists the record's objects of one kind. Record keys start with
@@ -89,7 +72,7 @@ func keyKind(key string) string {
 	if i <= 0 {
 		return ""
 	}
-	if _, ok := purgeCollection[key[:i]]; !ok {
+	if _, ok := kinds[key[:i]]; !ok {
 		return ""
 	}
 	return key[:i]

@@ -52,8 +52,8 @@ func resolveUsers(ctx context.Context, r *reading, live *planner.Live) error {
 		add(f.Acct)
 	}
 	for _, kind := range []string{planner.TypeBlock, planner.TypeMute, planner.TypeRenoteMute} {
-		for _, a := range relationDeclaredAccts(r.acct, kind) {
-			add(a)
+		for _, u := range relationList[kind].declared(r.acct) {
+			add(u.Acct)
 		}
 	}
 	members := map[string]bool{}
