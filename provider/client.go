@@ -187,15 +187,23 @@ func (c *Client) call(ctx context.Context, endpoint string, params, out any, ide
 		body = b
 	}
 	r := retrier{c: c, endpoint: endpoint, idempotent: idempotent}
+	return c.send(ctx, r, body, func(ctx context.Context) (*response, error) { return c.once(ctx, endpoint, body) }, out)
+}
+
+// send makes attempts until one succeeds or r gives up: each paced, logged
+// (with logBody), reported to c.sent, and retried as r decides. call and
+// Upload differ only in how one attempt is sent.
+func (c *Client) send(ctx context.Context, r retrier, logBody []byte, once func(context.Context) (*response, error), out any) error {
+	endpoint := r.endpoint
 	for attempt := 1; ; attempt++ {
 		paced, err := c.paceStart(ctx, endpoint)
 		if err != nil {
 			return err
 		}
 		start := time.Now()
-		resp, err := c.once(ctx, endpoint, body)
+		resp, err := once(ctx)
 		paced()
-		c.logAttempt(ctx, endpoint, attempt, start, body, resp, err)
+		c.logAttempt(ctx, endpoint, attempt, start, logBody, resp, err)
 		if err == nil && c.sent != nil {
 			c.sent(endpoint, c.now(), resp.status, resp.header)
 		}

@@ -40,35 +40,9 @@ const uploadRate = 256 << 10 // bytes per second
 func (c *Client) Upload(ctx context.Context, endpoint string, up upload, out any) error {
 	r := retrier{c: c, endpoint: endpoint, idempotent: false}
 	timeout := c.timeout + time.Duration(up.Size/uploadRate)*time.Second
-	for attempt := 1; ; attempt++ {
-		paced, err := c.paceStart(ctx, endpoint)
-		if err != nil {
-			return err
-		}
-		start := time.Now()
-		resp, err := c.uploadOnce(ctx, endpoint, up, timeout)
-		paced()
-		c.logAttempt(ctx, endpoint, attempt, start, uploadLogBody(up), resp, err)
-		if err == nil && c.sent != nil {
-			c.sent(endpoint, c.now(), resp.status, resp.header)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return fmt.Errorf("%s: %w", endpoint, ctx.Err())
-			}
-			if werr := r.afterNetworkError(ctx, err); werr != nil {
-				return c.scrub(werr)
-			}
-			continue
-		}
-		if resp.status >= 200 && resp.status < 300 {
-			return c.decode(endpoint, resp, out)
-		}
-		apiErr := c.apiError(endpoint, resp)
-		if werr := r.afterAPIError(ctx, apiErr, resp.header); werr != nil {
-			return c.scrub(werr)
-		}
-	}
+	return c.send(ctx, r, uploadLogBody(up), func(ctx context.Context) (*response, error) {
+		return c.uploadOnce(ctx, endpoint, up, timeout)
+	}, out)
 }
 
 // uploadOnce streams one attempt: a goroutine writes the multipart body
