@@ -77,14 +77,16 @@ func resolveVariables(p *hclparse.Parser, vars []*variable, opts LoadOptions) (m
 	}
 	sort.Strings(cliNames)
 	for _, name := range cliNames {
-		v := rawValue(p, name, opts.Vars[name], "--var")
 		if byName[name] == nil {
-			diags = append(diags, errorf(v.rng, "Value for undeclared variable",
+			// The snippet shows the name, never the value: a misspelt
+			// name may well carry a secret (--var hok=… for var.hook).
+			shown := rawValue(p, name, name+"=…", "--var")
+			diags = append(diags, errorf(shown.rng, "Value for undeclared variable",
 				"--var %s=… sets a variable that is not declared in the configuration.%s Hint: declare it with variable %q {} or fix the name.",
 				name, didYouMean(name, names), name))
 			continue
 		}
-		given[name] = v
+		given[name] = rawValue(p, name, opts.Vars[name], "--var")
 	}
 
 	values := map[string]cty.Value{}
