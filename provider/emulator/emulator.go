@@ -43,6 +43,8 @@ type Emulator struct {
 	requests   []LoggedRequest
 	violations []Violation
 	faults     map[string][]FaultMode // armed by FailNext, per endpoint, first in first out
+
+	hub streamHub // streaming connections (streaming.go)
 }
 
 // New makes an empty emulator.

@@ -59,6 +59,10 @@ func fastifyError(status int, code, errText, message string) *reply {
 // ServeHTTP serves the API under /api/, and the MiAuth consent page
 // (ep_miauth_page.go).
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if isWebsocketUpgrade(r) {
+		e.serveStreaming(w, r) // streaming.go
+		return
+	}
 	name, ok := strings.CutPrefix(r.URL.Path, "/api/")
 	if !ok {
 		if !e.serveWebPage(w, r) && !e.serveDriveFile(w, r) {
@@ -160,6 +164,7 @@ func (e *Emulator) dispatch(r *http.Request, ep *endpoint, token *string, body a
 	if apiErr != nil {
 		return e.errorReply(apiErr)
 	}
+	e.publish(c, result) // streaming events (streaming.go)
 	if result == nil {
 		return newReply(http.StatusNoContent)
 	}
