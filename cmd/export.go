@@ -38,8 +38,10 @@ func newExportCmd(g *globalOptions) *cobra.Command {
 		Short: "Write the configuration of an existing account",
 		Long: `Reads an account from its instance and writes *.mk.hcl files that declare it
 as it is: the profile (with the avatar and banner), pinned notes, follows, drive
-folders and files, antennas, user lists and webhooks (a webhook's secret is never
-written: it becomes a sensitive variable to set). The drive files' original bytes are
+folders and files, antennas, user lists, webhooks (a webhook's secret is never
+written: it becomes a sensitive variable to set), blocks, mutes (with their end;
+an expired mute Misskey still lists is left out) and renote mutes; above 20 of a
+kind they go into a list file (follows.mk.hcl, blocks.mk.hcl, ...). The drive files' original bytes are
 downloaded next to them (files/<folder path>/<name>; images/ for an avatar or
 banner whose drive file is not exported), checked against Misskey's md5.
 "mkctl plan --chdir DIR" of the result says "No changes", and the first
@@ -398,6 +400,10 @@ var exportCountNouns = map[string]string{
 	"drive_files":   "drive file",
 	"antennas":      "antenna",
 	"user_lists":    "user list",
+	"webhooks":      "webhook",
+	"blocks":        "block",
+	"mutes":         "mute",
+	"renote_mutes":  "renote mute",
 }
 
 // exportCounts is one line per kind written, from what the writer of the

@@ -58,7 +58,8 @@ func (e *ExportUserError) Error() string {
 //
 // Requests: `i`, ⌊follows/100⌋+1 pages of follows and of sent requests,
 // folders+1 listings, ⌊files/100⌋+1 pages of drive/stream, 1
-// antennas/list, 1 users/lists/list, ⌈members not followed/100⌉
+// antennas/list, 1 users/lists/list, ⌊blocks/100⌋+1, ⌊mutes/100⌋+1 and
+// ⌊renote mutes/100⌋+1 pages, ⌈members not followed/100⌉
 // users/show, and 1 users/show when the profile has alsoKnownAs.
 func ReadForExport(ctx context.Context, c *Client, username string, kinds map[string]bool) (*export.Account, error) {
 	want := func(kind string) bool { return len(kinds) == 0 || kinds[kind] }
@@ -119,6 +120,16 @@ func ReadForExport(ctx context.Context, c *Client, username string, kinds map[st
 	}
 	if want("webhooks") {
 		readers = append(readers, readWebhooks)
+	}
+	// blocking/list, mute/list, renote-mute/list: ⌊n/100⌋+1 pages each.
+	if want("blocks") {
+		readers = append(readers, readBlocks)
+	}
+	if want("mutes") {
+		readers = append(readers, readMutes)
+	}
+	if want("renote_mutes") {
+		readers = append(readers, readRenoteMutes)
 	}
 	if want("antennas") || want("user_lists") {
 		// An antenna names its list by id: the list's name comes from here.

@@ -81,6 +81,7 @@ func declaredBlocks(t *testing.T, res *Result) map[string]int {
 	kindOf := map[string]string{
 		"profile": "profile", "pinned_note": "pinned_notes", "follow": "follows",
 		"drive_folder": "drive_folders", "drive_file": "drive_files", "antenna": "antennas", "user_list": "user_lists",
+		"webhook": "webhooks", "block": "blocks", "mute": "mutes", "renote_mute": "renote_mutes",
 	}
 	var accounts []*hclsyntax.Block
 	locals := map[string]int{} // local name → elements of its list
@@ -176,6 +177,9 @@ func TestCountsMatchOutput(t *testing.T) {
 		{Kind: "antennas", Declared: 2, Skipped: 3},
 		{Kind: "user_lists", Declared: 1, Skipped: 2},
 		{Kind: "webhooks"},
+		{Kind: "blocks"},
+		{Kind: "mutes"},
+		{Kind: "renote_mutes"},
 	}
 	if fmt.Sprint(res.Counts) != fmt.Sprint(want) {
 		t.Errorf("Counts\n%+v, want\n%+v\n%s", res.Counts, want, dumpFiles(res))
@@ -261,6 +265,12 @@ func liveTotal(l *planner.Live, kind string) int {
 		return len(l.UserLists)
 	case "webhooks":
 		return len(l.Webhooks)
+	case "blocks":
+		return len(l.Blocks)
+	case "mutes":
+		return len(l.Mutes)
+	case "renote_mutes":
+		return len(l.RenoteMutes)
 	}
 	return -1
 }
@@ -287,6 +297,7 @@ func checkCounts(res *Result, a *schema.Account, live *planner.Live, kinds map[s
 		loaded := map[string]int{
 			"pinned_notes": len(a.PinnedNotes), "follows": len(a.Follows), "drive_folders": len(a.DriveFolders), "drive_files": len(a.DriveFiles),
 			"antennas": len(a.Antennas), "user_lists": len(a.UserLists), "webhooks": len(a.Webhooks),
+			"blocks": len(a.Blocks), "mutes": len(a.Mutes), "renote_mutes": len(a.RenoteMutes),
 		}
 		if a.Profile != nil {
 			loaded["profile"] = 1

@@ -6,11 +6,15 @@
 // writes the files.
 package export
 
-import "github.com/mkctl/mkctl/planner"
+import (
+	"time"
+
+	"github.com/mkctl/mkctl/planner"
+)
 
 // Kinds are the kinds export can write, in the order the files are written;
 // `mkctl export --kinds` takes a comma-separated subset.
-var Kinds = []string{"profile", "pinned_notes", "follows", "drive_folders", "drive_files", "antennas", "user_lists", "webhooks"}
+var Kinds = []string{"profile", "pinned_notes", "follows", "drive_folders", "drive_files", "antennas", "user_lists", "webhooks", "blocks", "mutes", "renote_mutes"}
 
 // Account is what export needs of one live account.
 type Account struct {
@@ -44,6 +48,9 @@ type Options struct {
 	// downloads the files, checks them as Load will (schema.CheckSourceFile)
 	// and generates again without those Load would refuse.
 	SkipFiles map[string]string
+	// Now is the time a mute's expiry is judged by (an expired mute
+	// Misskey still lists is left out); zero: the clock.
+	Now time.Time
 }
 
 // File is one file to write, named relative to the output directory.

@@ -359,7 +359,7 @@ func TestAccountLabel(t *testing.T) {
 	if _, err := Generate(acc, Options{Label: "news bot"}); err == nil {
 		t.Error("a label that is not an identifier was accepted")
 	}
-	if _, err := Generate(acc, Options{Kinds: map[string]bool{"mutes": true}}); err == nil {
+	if _, err := Generate(acc, Options{Kinds: map[string]bool{"mute": true}}); err == nil { // the kind is "mutes"
 		t.Error("an unknown kind was accepted")
 	}
 	if _, err := Generate(Account{Host: "misskey.example", Username: "x"}, Options{}); err == nil {

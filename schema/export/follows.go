@@ -26,6 +26,7 @@ func (g *gen) follows(body *hclwrite.Body) []byte {
 	var all []follow
 	var skipped []string
 	seen := map[string]bool{}
+	blocked := g.exportedBlocks()
 	for _, f := range g.acc.Live.Follows {
 		acct, prob := schema.NormaliseUserAcct(f.Acct, g.ownHost)
 		why := ""
@@ -34,6 +35,9 @@ func (g *gen) follows(body *hclwrite.Body) []byte {
 			why, _, _ = strings.Cut(prob, ". Hint:")
 		case strings.EqualFold(acct, "@"+g.username):
 			why = "it is the account itself"
+		case blocked[strings.ToLower(acct)]:
+			// validate refuses a block and a follow of one account.
+			why = "the account also blocks it (the block is exported; Misskey refuses to follow a blocked account)"
 		}
 		if why != "" {
 			skipped = append(skipped, fmt.Sprintf("follow %s is not exported: %s", quoteName(f.Acct), stays(why)))

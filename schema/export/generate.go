@@ -242,6 +242,7 @@ func (g *gen) generate() (*Result, error) {
 	if g.wants("webhooks") {
 		g.webhooks(body)
 	}
+	relationFiles := g.relations(body)
 
 	comment(root, g.header()...)
 	root.AppendNewline()
@@ -271,6 +272,7 @@ func (g *gen) generate() (*Result, error) {
 	if followsFile != nil {
 		res.Files = append(res.Files, File{Name: FollowsFile, Content: followsFile})
 	}
+	res.Files = append(res.Files, relationFiles...)
 	res.Notes = g.notes
 	sort.Slice(g.downloads, func(i, j int) bool { return g.downloads[i].Path < g.downloads[j].Path })
 	res.Downloads = g.downloads

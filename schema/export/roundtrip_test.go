@@ -75,7 +75,10 @@ type world struct {
 	acc Account
 	// want* count what must be declared.
 	wantNotes, wantFollows, wantFolders, wantLists, wantAntennas int
-	wantProfile                                                  []string // HCL names
+	// Blocks, mutes and renote mutes (relations): how many of each must
+	// be declared (expired mutes are not).
+	wantBlocks, wantMutes, wantRenoteMutes int
+	wantProfile                            []string // HCL names
 	// Drive files (roundtrip_files_test.go): the bytes of each file by
 	// id, the folders export declares, and how many files it must declare.
 	fileData        map[string][]byte
@@ -186,7 +189,63 @@ func randWorld(seed int64) *world {
 	w.antennas(r, live, ownHost, few)
 	// Files from a source of their own: the worlds above stay as they were.
 	w.files(rand.New(rand.NewSource(seed^0x5eed)), live)
+	// Relations last, drawing on r after everything else: the worlds
+	// above stay as they were.
+	w.relations(r, live, newUser)
 	return w
+}
+
+// relations gives the account none, a few (a block each) or many (a
+// for_each list) blocks, mutes and renote mutes; some mutes have an end
+// (with milliseconds), some ended already but are still listed, as
+// Misskey lists them until its job removes them; some blocks are of
+// accounts a pending follow request was sent to (the follow is then not
+// exported: validate refuses a block and a follow of one account).
+func (w *world) relations(r *rand.Rand, live *planner.Live, newUser func() (string, string)) {
+	howMany := func() int {
+		switch r.Intn(4) {
+		case 0:
+			return 0
+		case 1:
+			return 1 + r.Intn(20)
+		}
+		return 21 + r.Intn(200)
+	}
+	n := howMany()
+	for i := 0; i < n; i++ {
+		id, acct := newUser()
+		live.Blocks = append(live.Blocks, planner.LiveRelation{UserID: id, Acct: acct})
+	}
+	w.wantBlocks = n
+	for i := range live.Follows {
+		if f := live.Follows[i]; f.Pending && r.Intn(3) == 0 {
+			live.Blocks = append(live.Blocks, planner.LiveRelation{UserID: f.UserID, Acct: f.Acct})
+			w.wantBlocks++
+			w.wantFollows--
+		}
+	}
+	n = howMany()
+	for i := 0; i < n; i++ {
+		id, acct := newUser()
+		m := planner.LiveRelation{UserID: id, Acct: acct}
+		switch r.Intn(5) {
+		case 0:
+			t := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.Int63n(int64(1000 * time.Hour))).Truncate(time.Millisecond))
+			m.ExpiresAt = &t
+		case 1:
+			t := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.Intn(1000)) * time.Hour)
+			m.ExpiresAt = &t // expired, still listed: not exported
+			w.wantMutes--
+		}
+		live.Mutes = append(live.Mutes, m)
+	}
+	w.wantMutes += n
+	n = howMany()
+	for i := 0; i < n; i++ {
+		id, acct := newUser()
+		live.RenoteMutes = append(live.RenoteMutes, planner.LiveRelation{UserID: id, Acct: acct})
+	}
+	w.wantRenoteMutes = n
 }
 
 // pickName is a random name of names, of its first two when few.
@@ -606,6 +665,7 @@ func TestRoundTripProperty(t *testing.T) {
 		seeds = 30
 	}
 	withDuplicates, files, downloads := 0, 0, 0
+	relationFiles, expiredMutes := 0, 0 // list files of blocks/mutes/renote mutes; accounts with an expired mute
 	for seed := int64(1); seed <= int64(seeds); seed++ {
 		w := randWorld(seed)
 		files += w.wantFiles
@@ -622,6 +682,14 @@ func TestRoundTripProperty(t *testing.T) {
 			}
 		}
 		downloads += len(res.Downloads)
+		for _, f := range res.Files {
+			if f.Name == "blocks.mk.hcl" || f.Name == "mutes.mk.hcl" || f.Name == "renote_mutes.mk.hcl" {
+				relationFiles++
+			}
+		}
+		if c, _ := res.Count("mutes"); c.Skipped > 0 {
+			expiredMutes++
+		}
 		if msg := w.check(t, res, nil, true); msg != "" {
 			t.Fatalf("seed %d: %s\n%s\nnotes: %q", seed, msg, dumpFiles(res), res.Notes)
 		}
@@ -647,6 +715,10 @@ func TestRoundTripProperty(t *testing.T) {
 	}
 	t.Logf("%d of %d accounts have folders, lists or antennas that share a name", withDuplicates, seeds)
 	t.Logf("%d drive files declared, %d files downloaded", files, downloads)
+	t.Logf("%d block/mute/renote mute list files, %d accounts with an expired mute left out", relationFiles, expiredMutes)
+	if relationFiles < seeds/2 || expiredMutes < seeds/10 {
+		t.Errorf("too few relation list files (%d) or accounts with expired mutes (%d) in %d accounts", relationFiles, expiredMutes, seeds)
+	}
 	if files < seeds {
 		t.Errorf("only %d drive files declared in %d accounts", files, seeds)
 	}
@@ -725,6 +797,9 @@ func (w *world) check(t *testing.T, res *Result, kinds map[string]bool, all bool
 		{"drive files", len(a.DriveFiles), w.wantFiles},
 		{"user lists", len(a.UserLists), w.wantLists},
 		{"antennas", len(a.Antennas), w.wantAntennas},
+		{"blocks", len(a.Blocks), w.wantBlocks},
+		{"mutes", len(a.Mutes), w.wantMutes},
+		{"renote mutes", len(a.RenoteMutes), w.wantRenoteMutes},
 	} {
 		if c.got != c.want {
 			return fmt.Sprintf("%d %s declared, want %d", c.got, c.what, c.want)
@@ -732,7 +807,8 @@ func (w *world) check(t *testing.T, res *Result, kinds map[string]bool, all bool
 	}
 	// Every declared object matched a live one: without a record, each is
 	// adopted (none created).
-	want := w.wantNotes + w.wantFollows + w.wantFolders + w.wantLists + w.wantAntennas + w.wantFiles
+	want := w.wantNotes + w.wantFollows + w.wantFolders + w.wantLists + w.wantAntennas + w.wantFiles +
+		w.wantBlocks + w.wantMutes + w.wantRenoteMutes
 	if len(ap.Adopt) != want {
 		return fmt.Sprintf("%d adoptions, want %d", len(ap.Adopt), want)
 	}
