@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
-	"strings"
 	"sync"
 	"syscall"
 
@@ -20,16 +18,10 @@ import (
 	"github.com/mkctl/mkctl/schema"
 )
 
-// Version is set at build time with -ldflags "-X github.com/mkctl/mkctl/cmd.Version=…";
-// otherwise it is the module version `go install …@VERSION` recorded.
-var Version = moduleVersion()
-
-func moduleVersion() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return strings.TrimPrefix(info.Main.Version, "v")
-	}
-	return "dev"
-}
+// Version is mkctl's version without the leading v: stamped by the release
+// build, otherwise the module version `go install …@VERSION` recorded, or
+// "dev" (see version.go).
+var Version = readBuildInfo().Version
 
 // globalOptions are the flags every command that reads a configuration takes.
 type globalOptions struct {
@@ -76,6 +68,7 @@ the difference with the live account and "mkctl apply" makes it so.`,
 		SilenceErrors: true,
 		Version:       Version,
 	}
+	root.SetVersionTemplate(versionTemplate())
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
@@ -98,6 +91,7 @@ the difference with the live account and "mkctl apply" makes it so.`,
 		newFmtCmd(g),
 		newShowCmd(g),
 	)
+	registerCompletions(root, g)
 	return root
 }
 
