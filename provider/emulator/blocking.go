@@ -14,8 +14,8 @@ type Blocking struct {
 }
 
 // Muting is a muting row; ExpiresAt nil means indefinite. An expired row
-// stays (and keeps answering ALREADY_MUTING) until Misskey's job removes
-// it every 5 minutes; the emulator never removes it on its own.
+// stays (listed, and answering ALREADY_MUTING) until Misskey's job removes
+// it (removeExpiredMutings).
 type Muting struct {
 	ID        string     `json:"id"`
 	CreatedAt time.Time  `json:"createdAt"`
@@ -39,6 +39,24 @@ func (s *state) blockingOf(blockerID, blockeeID string) *Blocking {
 		}
 	}
 	return nil
+}
+
+// muteSweep is how often Misskey's checkExpiredMutings job runs: cron
+// "*/5 * * * *", on the minutes divisible by 5 (API-NOTES §13).
+const muteSweep = 5 * time.Minute
+
+// removeExpiredMutings is that job as of now, by the emulator's clock: the
+// last run was at now truncated to 5 minutes (UTC, which Truncate's
+// absolute time follows), and it deleted every muting whose expiresAt was
+// before it (MutingRepository delete where expiresAt < now). A muting that
+// expired since is still there, as on the real server. dispatch runs it
+// before every request, so the sweep needs no timer and follows a
+// FakeClock exactly.
+func (s *state) removeExpiredMutings(now time.Time) {
+	lastRun := now.Truncate(muteSweep)
+	s.Mutings = slices.DeleteFunc(s.Mutings, func(m *Muting) bool {
+		return m.ExpiresAt != nil && m.ExpiresAt.Before(lastRun)
+	})
 }
 
 func (s *state) mutingOf(muterID, muteeID string) *Muting {
