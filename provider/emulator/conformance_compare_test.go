@@ -53,7 +53,7 @@ var volatileKeys = map[string]bool{
 	// A blurhash is computed from the pixels as sharp scales them: the
 	// emulator gives one of the same form (fakeBlurhash), not the same value.
 	"blurhash": true, "bannerBlurhash": true,
-	"reset": true, "resetMs": true, "message": false, // error messages are deterministic: compared
+	"reset": true, "resetMs": true, "scheduledAt": true, "message": false, // error messages are deterministic: compared
 }
 
 // idLike reports whether a value under key is an id to bind to a symbol.

@@ -232,6 +232,12 @@ type side struct {
 func (s *side) resolve(v any) any {
 	switch x := v.(type) {
 	case string:
+		if off, ok := strings.CutPrefix(x, "$now"); ok {
+			// "$now+3600000": epoch milliseconds from now (scheduledAt),
+			// taken when the step is sent to this server.
+			n, _ := strconv.ParseInt(off, 10, 64)
+			return float64(time.Now().UnixMilli() + n)
+		}
 		if strings.HasPrefix(x, "$") {
 			return s.lookup(x[1:])
 		}

@@ -160,6 +160,9 @@ func (e *Emulator) dispatch(r *http.Request, ep *endpoint, token *string, body a
 	e.postDueDrafts(e.now())
 	// Expired mutes are gone once Misskey's 5-minute job has run since.
 	e.st.removeExpiredMutings(e.now())
+	// Scheduled notes whose time has come are posted first, as
+	// Misskey's queue would have by now.
+	e.postDueDrafts(e.now())
 	me, tok, apiErr := e.authenticate(token)
 	if apiErr != nil {
 		return e.errorReply(apiErr)
