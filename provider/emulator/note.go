@@ -27,6 +27,10 @@ type Note struct {
 	Mentions     []string `json:"mentions,omitempty"`
 	RepliesCount int      `json:"repliesCount"`
 	RenoteCount  int      `json:"renoteCount"`
+	// ClippedCount is the note's clippedCount column: clips/add-note and
+	// clips/remove-note change it, the latter even for a note not in the
+	// clip (it can go below 0, API-NOTES §14).
+	ClippedCount int `json:"clippedCount,omitempty"`
 }
 
 // NotePoll is a note's poll (the poll table).
@@ -147,6 +151,7 @@ func (s *state) deleteNote(n *Note) {
 	}
 	s.Notes = slices.DeleteFunc(s.Notes, func(x *Note) bool { return gone[x.ID] })
 	s.Pins = slices.DeleteFunc(s.Pins, func(p *NotePin) bool { return gone[p.NoteID] })
+	s.ClipNotes = slices.DeleteFunc(s.ClipNotes, func(c *ClipNote) bool { return gone[c.NoteID] })
 }
 
 // canSee is NoteEntityService's visibility check (shouldHideNote inverted)
@@ -216,7 +221,7 @@ func (e *Emulator) packNote(n *Note, me *User, detail bool) map[string]any {
 		m["hasPoll"] = true
 	}
 	if detail {
-		m["clippedCount"] = 0
+		m["clippedCount"] = n.ClippedCount
 		if n.ReplyID != nil {
 			if r := e.st.note(*n.ReplyID); r != nil {
 				m["reply"] = e.packNote(r, me, false)

@@ -81,7 +81,7 @@ func TestEndpointMetaMatchesSpec(t *testing.T) {
 		"following/update": 100, "drive/folders/create": 10, "users/lists/push": 30, "drive/files/create": 120,
 		// Not in API-NOTES' table: ep/notes/unrenote.ts meta.limit (2026.5.4).
 		"notes/unrenote":  300,
-		"blocking/create": 20, "blocking/delete": 100, "mute/create": 20, "renote-mute/create": 20,
+		"blocking/create": 20, "blocking/delete": 100, "mute/create": 20, "renote-mute/create": 20, "clips/add-note": 20,
 	}
 	minIntervals := map[string]time.Duration{"notes/delete": time.Second, "notes/unrenote": time.Second}
 	for _, name := range Endpoints() {

@@ -37,8 +37,9 @@ type state struct {
 	Blockings     []*Blocking     `json:"blockings,omitempty"`
 	Mutings       []*Muting       `json:"mutings,omitempty"`
 	RenoteMutings []*RenoteMuting `json:"renoteMutings,omitempty"`
-	// Drafts are note drafts, scheduled or not (ep_notes_drafts.go).
-	Drafts []*NoteDraft `json:"drafts,omitempty"`
+	// Clips and the notes in them (ep_clips.go).
+	Clips     []*Clip     `json:"clips,omitempty"`
+	ClipNotes []*ClipNote `json:"clipNotes,omitempty"`
 
 	// RateLimits are the sliding-window logs, keyed "<actor>:<endpoint>",
 	// in Unix microseconds; saved so that a sandbox keeps its windows

@@ -105,6 +105,7 @@ func (s *state) checkUniqueIDs() error {
 	add("drive file", len(s.DriveFiles), func(i int) (string, bool) { f := s.DriveFiles[i]; return idOf(f, func() string { return f.ID }) })
 	add("antenna", len(s.Antennas), func(i int) (string, bool) { a := s.Antennas[i]; return idOf(a, func() string { return a.ID }) })
 	add("user list", len(s.UserLists), func(i int) (string, bool) { l := s.UserLists[i]; return idOf(l, func() string { return l.ID }) })
+	add("clip", len(s.Clips), func(i int) (string, bool) { c := s.Clips[i]; return idOf(c, func() string { return c.ID }) })
 	add("webhook", len(s.Webhooks), func(i int) (string, bool) { w := s.Webhooks[i]; return idOf(w, func() string { return w.ID }) })
 	for _, t := range tables {
 		seen := map[string]bool{}
@@ -207,6 +208,16 @@ func (s *state) checkTables() error {
 	for i, a := range s.Antennas {
 		if a == nil || a.ID == "" || s.user(a.UserID) == nil || (a.UserListID != nil && !ids["list"][*a.UserListID]) {
 			return fmt.Errorf("antenna #%d is incomplete or of an unknown user or list", i+1)
+		}
+	}
+	for i, cl := range s.Clips {
+		if cl == nil || cl.ID == "" || s.user(cl.UserID) == nil {
+			return fmt.Errorf("clip #%d is incomplete or of an unknown user", i+1)
+		}
+	}
+	for i, cn := range s.ClipNotes {
+		if cn == nil || s.clip(cn.ClipID) == nil || s.note(cn.NoteID) == nil {
+			return fmt.Errorf("clip note #%d is of an unknown clip or note", i+1)
 		}
 	}
 	for i, w := range s.Webhooks {
