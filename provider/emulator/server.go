@@ -155,6 +155,9 @@ func (e *Emulator) serveEndpoint(r *http.Request, name string) (*reply, map[stri
 func (e *Emulator) dispatch(r *http.Request, ep *endpoint, token *string, body any, up *upload) *reply {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	// Scheduled notes whose time has come are posted first, as
+	// Misskey's queue would have by now.
+	e.postDueDrafts(e.now())
 	// Expired mutes are gone once Misskey's 5-minute job has run since.
 	e.st.removeExpiredMutings(e.now())
 	me, tok, apiErr := e.authenticate(token)
