@@ -40,6 +40,8 @@ type state struct {
 	// Clips and the notes in them (ep_clips.go).
 	Clips     []*Clip     `json:"clips,omitempty"`
 	ClipNotes []*ClipNote `json:"clipNotes,omitempty"`
+	// Drafts are note drafts, scheduled or not (ep_notes_drafts.go).
+	Drafts []*NoteDraft `json:"drafts,omitempty"`
 
 	// RateLimits are the sliding-window logs, keyed "<actor>:<endpoint>",
 	// in Unix microseconds; saved so that a sandbox keeps its windows
