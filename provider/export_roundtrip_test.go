@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mkctl/mkctl/planner"
 	"github.com/mkctl/mkctl/schema"
@@ -58,10 +59,18 @@ func TestExportRoundTrip(t *testing.T) {
 	if st.files == 0 || st.images == 0 || st.noteFiles == 0 {
 		t.Errorf("no seed exported drive files, an avatar or a note with files: %+v", st)
 	}
+	if len(seeds) >= 6 && (st.blockLists == 0 || st.expired == 0) {
+		t.Errorf("no seed exported a blocks list file or left out an expired mute: %+v", st)
+	}
 }
 
 // exportStats count what the seeds exported.
-type exportStats struct{ files, images, noteFiles int }
+type exportStats struct {
+	files, images, noteFiles int
+	// blockLists: seeds whose blocks went into blocks.mk.hcl; expired:
+	// seeds with an ended, still listed mute left out.
+	blockLists, expired int
+}
 
 func exportRoundTrip(t *testing.T, seed uint64, st *exportStats) {
 	env := newEmuEnv(t)
@@ -139,6 +148,15 @@ func exportRoundTrip(t *testing.T, seed uint64, st *exportStats) {
 	if slices.ContainsFunc(acct.PinnedNotes, func(n *schema.PinnedNote) bool { return len(n.Files) > 0 }) {
 		st.noteFiles++
 	}
+	if slices.ContainsFunc(res.Files, func(f export.File) bool { return f.Name == "blocks.mk.hcl" }) {
+		st.blockLists++
+	}
+	if c, _ := res.Count("mutes"); c.Skipped > 0 {
+		if !slices.ContainsFunc(res.Notes, func(n string) bool { return strings.Contains(n, "expired at") }) {
+			fail("a skipped mute without a note saying it expired")
+		}
+		st.expired++
+	}
 
 	// Owned now: dropping objects from the configuration deletes them.
 	rec, err := readOwnership(ctx, env.c.Read, acct.Address())
@@ -201,6 +219,14 @@ func withoutSome(acct *schema.Account, live *planner.Live) (*schema.Account, []s
 	if len(a.Follows) > 0 {
 		removed = append(removed, planner.TypeFollow+"["+strconv.Quote(a.Follows[0].Acct)+"]")
 		a.Follows = a.Follows[1:]
+	}
+	if len(a.Blocks) > 0 {
+		removed = append(removed, planner.TypeBlock+"["+strconv.Quote(strings.ToLower(a.Blocks[0].Acct))+"]")
+		a.Blocks = a.Blocks[1:]
+	}
+	if len(a.Mutes) > 0 {
+		removed = append(removed, planner.TypeMute+"["+strconv.Quote(strings.ToLower(a.Mutes[0].Acct))+"]")
+		a.Mutes = a.Mutes[1:]
 	}
 	if len(a.Antennas) > 0 {
 		removed = append(removed, planner.TypeAntenna+"."+a.Antennas[0].Name)
@@ -497,6 +523,40 @@ func randomAccount(t *testing.T, env *emuEnv, rng *rand.Rand, shared bool) strin
 		write("antennas/create", p, nil)
 		summary = append(summary, fmt.Sprintf("antenna %q", p))
 	}
+
+	// Blocks (none, a few, or more than export writes inline), mutes with
+	// and without an end, one that ended but is still listed (the clock
+	// moves past its end, not past the next 5-minute job), renote mutes.
+	// Drawn last: the account above is as it was.
+	var blockees []string
+	switch rng.IntN(3) {
+	case 1:
+		blockees = append(slices.Clone(others[:1+rng.IntN(5)]), local[len(local)-1], remote[0])
+	case 2:
+		blockees = e.SeedUsers("blockee", export.RelationsInline+1+rng.IntN(30))
+	}
+	for _, id := range blockees {
+		write("blocking/create", map[string]any{"userId": id}, nil)
+	}
+	mutees := others[5 : 5+rng.IntN(10)]
+	for i, id := range mutees {
+		p := map[string]any{"userId": id}
+		if i%2 == 0 {
+			// Some time in 2027, with milliseconds.
+			p["expiresAt"] = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli() + rng.Int64N(1e10)
+		}
+		write("mute/create", p, nil)
+	}
+	expired := rng.IntN(2) == 0
+	if expired {
+		write("mute/create", map[string]any{"userId": others[19], "expiresAt": env.clock.Now().Add(30 * time.Second).UnixMilli()}, nil)
+		env.clock.Advance(time.Minute) // 12:01: ended, listed until the 12:05 job
+	}
+	rmutees := others[15 : 15+rng.IntN(4)]
+	for _, id := range rmutees {
+		write("renote-mute/create", map[string]any{"userId": id}, nil)
+	}
+	summary = append(summary, fmt.Sprintf("%d blocks, %d mutes (+ expired: %v), %d renote mutes", len(blockees), len(mutees), expired, len(rmutees)))
 	return strings.Join(summary, "; ")
 }
 
