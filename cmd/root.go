@@ -90,6 +90,7 @@ the difference with the live account and "mkctl apply" makes it so.`,
 		newExportCmd(g),
 		newFmtCmd(g),
 		newShowCmd(g),
+		newWatchCmd(g),
 	)
 	registerCompletions(root, g)
 	return root

@@ -251,9 +251,12 @@ func streamLoop(ctx context.Context, a Account, o Options, trigger func(string),
 	first := true
 	for ctx.Err() == nil {
 		s, err := a.Dial(ctx)
-		if first {
-			first = false
-			dialed()
+		// The first attempt's outcome is reported before the start plan.
+		firstDone := func() {
+			if first {
+				first = false
+				dialed()
+			}
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -262,6 +265,7 @@ func streamLoop(ctx context.Context, a Account, o Options, trigger func(string),
 			attempt++
 			wait := o.Backoff(attempt)
 			o.Report(Note{Kind: NoteDisconnected, Account: a.Name, Err: err, Wait: wait, Attempt: attempt})
+			firstDone()
 			if !sleep(ctx, o.Clock, wait) {
 				return
 			}
@@ -280,6 +284,7 @@ func streamLoop(ctx context.Context, a Account, o Options, trigger func(string),
 		default:
 			o.Report(Note{Kind: NoteConnected, Account: a.Name})
 		}
+		firstDone()
 		connectedOnce = true
 		for {
 			ev, err := s.Next(ctx)

@@ -1,0 +1,71 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// watchConfigFiles sends a reload reason when a *.mk.hcl file of dir or
+// one of the --var-file files changes. The directory is watched, not the
+// files: editors save by writing a new file and renaming it over the old
+// one, which a watch on the old file would miss.
+func watchConfigFiles(ctx context.Context, dir string, varFiles []string, reload chan<- string, warn func(error)) (stop func(), err error) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, fmt.Errorf("watching the configuration files: %w", err)
+	}
+	dirs := map[string]bool{}
+	abs, _ := filepath.Abs(dir)
+	dirs[abs] = true
+	vars := map[string]bool{}
+	for _, f := range varFiles {
+		p := f
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		p, _ = filepath.Abs(p)
+		vars[p] = true
+		dirs[filepath.Dir(p)] = true
+	}
+	for d := range dirs {
+		if err := w.Add(d); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("watching %s for configuration changes: %w", d, err)
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev, ok := <-w.Events:
+				if !ok {
+					return
+				}
+				name, _ := filepath.Abs(ev.Name)
+				if ev.Op == fsnotify.Chmod || !(strings.HasSuffix(name, ".mk.hcl") || vars[name]) {
+					continue
+				}
+				select {
+				case reload <- filepath.Base(name) + " changed":
+				default: // a reload is pending: it reads this change too
+				}
+			case err, ok := <-w.Errors:
+				if !ok {
+					return
+				}
+				warn(fmt.Errorf("watching the configuration files: %w", err))
+			}
+		}
+	}()
+	return func() {
+		w.Close()
+		<-done
+	}, nil
+}
