@@ -69,7 +69,9 @@ func TestAccScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"real": cmdReal,
+			"real":     cmdReal,
+			"timeat":   cmdTimeAt,
+			"waitpast": cmdWaitPast,
 		},
 	})
 }

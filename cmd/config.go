@@ -13,9 +13,19 @@ import (
 // loadConfig reads the configuration of --chdir with the variables given on
 // the command line, and prints any diagnostics with their source snippets.
 func (g *globalOptions) loadConfig() (*schema.Config, error) {
+	return g.loadConfigChecked(nil)
+}
+
+// loadConfigChecked is loadConfig with more checks of the loaded
+// configuration (validate's offline-only ones), whose diagnostics are
+// printed with the others.
+func (g *globalOptions) loadConfigChecked(check func(*schema.Config) hcl.Diagnostics) (*schema.Config, error) {
 	cfg, files, diags, err := g.loadConfigDiags()
 	if err != nil {
 		return nil, err
+	}
+	if check != nil && cfg != nil {
+		diags = append(diags, check(cfg)...)
 	}
 	if len(diags) > 0 {
 		g.writeDiagnostics(files, diags)

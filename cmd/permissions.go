@@ -67,6 +67,8 @@ func planPermissions(ap *planner.AccountPlan) map[string][]string {
 			if ch.Action == planner.ActionCreate || ch.Action == planner.ActionReplace || (ch.Action == planner.ActionDelete && !keep) {
 				add("write:notes", ch.Address) // notes/create, notes/delete
 			}
+		case planner.TypeScheduledNote:
+			add("write:account", ch.Address) // notes/drafts/* (kind write:account: there is no drafts kind)
 		case planner.TypeFollow:
 			add("write:following", ch.Address)
 		case planner.TypeBlock:

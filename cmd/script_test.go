@@ -64,8 +64,10 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"emu":     cmdEmu,
-			"waitfor": cmdWaitFor,
+			"emu":      cmdEmu,
+			"waitfor":  cmdWaitFor,
+			"timeat":   cmdTimeAt,
+			"waitpast": cmdWaitPast,
 		},
 	})
 }

@@ -29,7 +29,7 @@ func runValidate(opts *validateOptions) error {
 	if opts.JSON {
 		return runValidateJSON(opts)
 	}
-	cfg, err := opts.loadConfig()
+	cfg, err := opts.loadConfigChecked(validateChecks)
 	if err != nil {
 		return err
 	}
@@ -89,9 +89,11 @@ type snippetJSON struct {
 // configuration is valid, and exits 1 when it is not; nothing goes to
 // stderr, so a tool can read stdout alone.
 func runValidateJSON(opts *validateOptions) error {
-	_, files, diags, err := opts.loadConfigDiags()
+	cfg, files, diags, err := opts.loadConfigDiags()
 	if err != nil {
 		diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid command line", Detail: err.Error()}}
+	} else {
+		diags = append(diags, validateChecks(cfg)...)
 	}
 	out := validateJSON{FormatVersion: validateJSONVersion, Diagnostics: []diagnosticJSON{}}
 	lines := newSourceLines(files)

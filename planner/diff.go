@@ -56,6 +56,9 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	blockUps, blockDels := p.planRelations(TypeBlock)
 	muteUps, muteDels := p.planRelations(TypeMute)
 	rmuteUps, rmuteDels := p.planRelations(TypeRenoteMute)
+	// Scheduled drafts: undeclared ones deleted first (they free the
+	// scheduledNoteLimit slot), after the files they attach are uploaded.
+	schedUps, schedDels := p.planScheduledNotes()
 
 	// Undeclared antennas and lists go before new ones are created: at the
 	// account's antennaLimit or userListLimit a new one fits only once an
@@ -66,7 +69,7 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// Files are uploaded once their folders exist and before the pinned
 	// notes that attach them; old and undeclared files go after the notes
 	// that used them were replaced, and before the folders that held them.
-	p.add(antExtras, antDels, hookDels, listDels, listUps, antUps, hookUps, listExtras, folderUps, fileUps, followUps, pinSteps, followDels, fileDels, imageDels, folderExtras, folderDels)
+	p.add(antExtras, antDels, hookDels, listDels, listUps, antUps, hookUps, listExtras, folderUps, fileUps, followUps, pinSteps, schedDels, schedUps, followDels, fileDels, imageDels, folderExtras, folderDels)
 	p.add(blockDels, muteDels, rmuteDels, blockUps, muteUps, rmuteUps)
 	p.checkUploads()
 	p.checkPreventDestroy()

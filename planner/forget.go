@@ -53,7 +53,8 @@ func (p *planState) forgetGone() {
 	}
 	for key, obj := range rec.Objects {
 		kind := recordKind(key)
-		if kind == "" || touched[key] || exists[kind+":"+obj.ID] {
+		// Scheduled notes outlive their drafts once posted: planScheduledNotes forgets them.
+		if kind == "" || kind == TypeScheduledNote || touched[key] || exists[kind+":"+obj.ID] {
 			continue
 		}
 		p.ap.Forget = append(p.ap.Forget, key)
@@ -64,7 +65,7 @@ func (p *planState) forgetGone() {
 // recordKind is the resource type a record key belongs to ("" if unknown:
 // a newer mkctl's entry is kept as it is).
 func recordKind(key string) string {
-	for _, t := range []string{TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeWebhook, TypeBlock, TypeMute, TypeRenoteMute} {
+	for _, t := range []string{TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeWebhook, TypeBlock, TypeMute, TypeRenoteMute, TypeScheduledNote} {
 		if strings.HasPrefix(key, t+".") || strings.HasPrefix(key, t+"[") {
 			return t
 		}

@@ -42,16 +42,17 @@ func (v GuardViolation) Percent() int {
 }
 
 var guardNouns = map[string]string{
-	TypePinnedNote:  "pinned notes",
-	TypeFollow:      "follows",
-	TypeDriveFolder: "drive folders",
-	TypeDriveFile:   "drive files",
-	TypeAntenna:     "antennas",
-	TypeUserList:    "user lists",
-	TypeWebhook:     "webhooks",
-	TypeBlock:       "blocks",
-	TypeMute:        "mutes",
-	TypeRenoteMute:  "renote mutes",
+	TypePinnedNote:    "pinned notes",
+	TypeFollow:        "follows",
+	TypeDriveFolder:   "drive folders",
+	TypeDriveFile:     "drive files",
+	TypeAntenna:       "antennas",
+	TypeUserList:      "user lists",
+	TypeWebhook:       "webhooks",
+	TypeBlock:         "blocks",
+	TypeMute:          "mutes",
+	TypeRenoteMute:    "renote mutes",
+	TypeScheduledNote: "scheduled notes",
 }
 
 // recordPrefix is how the ownership record's keys of a kind start.
@@ -85,6 +86,11 @@ func liveCount(live *Live, typ string) int {
 		return len(live.Webhooks)
 	case TypeBlock, TypeMute, TypeRenoteMute:
 		return len(relationLive(live, typ))
+	case TypeScheduledNote:
+		if live.Drafts == nil {
+			return 0
+		}
+		return len(live.Drafts.Drafts)
 	}
 	return 0
 }

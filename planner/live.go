@@ -56,6 +56,9 @@ type Live struct {
 	// Blocks, Mutes and RenoteMutes are read only when the account manages
 	// the kind (block.go).
 	Blocks, Mutes, RenoteMutes []LiveRelation
+	// Drafts are the note drafts, read only when scheduled notes are
+	// managed (scheduled_note.go); nil when not read.
+	Drafts *LiveDrafts
 	// Ownership is the record mkctl keeps in the account registry; nil
 	// when there is none (a new token starts with none).
 	Ownership *Ownership

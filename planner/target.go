@@ -62,7 +62,7 @@ type Address struct {
 }
 
 // resourceTypes are the types an address may name after the account.
-var resourceTypes = []string{TypeProfile, TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeWebhook, TypeBlock, TypeMute, TypeRenoteMute}
+var resourceTypes = []string{TypeProfile, TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeWebhook, TypeBlock, TypeMute, TypeRenoteMute, TypeScheduledNote}
 
 // IsAccount reports whether the address names whole accounts.
 func (a Address) IsAccount() bool { return a.Type == "" }
@@ -412,6 +412,9 @@ func DeclaredAddresses(acct *schema.Account) []string {
 	}
 	for _, w := range acct.Webhooks {
 		out = append(out, base+webhookKey(w.Name))
+	}
+	for _, n := range acct.ScheduledNotes {
+		out = append(out, base+scheduledNoteKey(n.Label))
 	}
 	for _, kind := range []string{TypeBlock, TypeMute, TypeRenoteMute} {
 		for _, u := range relationDeclared(acct, kind) {

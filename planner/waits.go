@@ -38,6 +38,8 @@ var hourly = []struct {
 	{"mute/create", 20, "mutes", func(c *Change) int {
 		return b2i(c.Type == TypeMute && (c.Action == ActionCreate || c.Action == ActionUpdate))
 	}},
+	{"notes/drafts/create", 300, "scheduled notes", func(c *Change) int { return b2i(c.Type == TypeScheduledNote && c.Action == ActionCreate) }},
+	{"notes/drafts/update", 300, "scheduled note updates", func(c *Change) int { return b2i(c.Type == TypeScheduledNote && c.Action == ActionUpdate) }},
 	{"renote-mute/create", 20, "renote mutes", func(c *Change) int { return b2i(c.Type == TypeRenoteMute && c.Action == ActionCreate) }},
 }
 

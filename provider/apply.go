@@ -63,17 +63,18 @@ type applier interface {
 // appliers is keyed by Change.Type; each resource type lives in its own
 // apply_<type>.go file.
 var appliers = map[string]applier{
-	planner.TypeProfile:     profileApplier{},
-	planner.TypePinnedNote:  pinnedNoteApplier{},
-	planner.TypeFollow:      followApplier{},
-	planner.TypeDriveFolder: driveFolderApplier{},
-	planner.TypeDriveFile:   driveFileApplier{},
-	planner.TypeAntenna:     antennaApplier{},
-	planner.TypeUserList:    userListApplier{},
-	planner.TypeWebhook:     webhookApplier{},
-	planner.TypeBlock:       relationApplier{planner.TypeBlock},
-	planner.TypeMute:        relationApplier{planner.TypeMute},
-	planner.TypeRenoteMute:  relationApplier{planner.TypeRenoteMute},
+	planner.TypeProfile:       profileApplier{},
+	planner.TypePinnedNote:    pinnedNoteApplier{},
+	planner.TypeFollow:        followApplier{},
+	planner.TypeDriveFolder:   driveFolderApplier{},
+	planner.TypeDriveFile:     driveFileApplier{},
+	planner.TypeAntenna:       antennaApplier{},
+	planner.TypeUserList:      userListApplier{},
+	planner.TypeWebhook:       webhookApplier{},
+	planner.TypeBlock:         relationApplier{planner.TypeBlock},
+	planner.TypeMute:          relationApplier{planner.TypeMute},
+	planner.TypeRenoteMute:    relationApplier{planner.TypeRenoteMute},
+	planner.TypeScheduledNote: scheduledNoteApplier{},
 }
 
 // Apply carries out an account's changes in plan order (the planner puts

@@ -57,6 +57,7 @@ var liveReaders = []struct {
 	{readBlocks, false},
 	{readMutes, false},
 	{readRenoteMutes, false},
+	{readDrafts, true}, // the user id, to find posted notes
 }
 
 // maxConcurrentReads keeps one mkctl run from flooding a small instance. A

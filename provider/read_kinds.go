@@ -15,16 +15,17 @@ var kinds = map[string]struct {
 	purge    string
 	declared func(*schema.Account) int
 }{
-	planner.TypePinnedNote:  {"pinned_notes", func(a *schema.Account) int { return len(a.PinnedNotes) }},
-	planner.TypeFollow:      {"follows", func(a *schema.Account) int { return len(a.Follows) }},
-	planner.TypeDriveFolder: {"drive_folders", func(a *schema.Account) int { return len(a.DriveFolders) }},
-	planner.TypeDriveFile:   {"drive_files", func(a *schema.Account) int { return len(a.DriveFiles) }},
-	planner.TypeAntenna:     {"antennas", func(a *schema.Account) int { return len(a.Antennas) }},
-	planner.TypeUserList:    {"user_lists", func(a *schema.Account) int { return len(a.UserLists) }},
-	planner.TypeWebhook:     {"webhooks", func(a *schema.Account) int { return len(a.Webhooks) }},
-	planner.TypeBlock:       {"blocks", func(a *schema.Account) int { return len(a.Blocks) }},
-	planner.TypeMute:        {"mutes", func(a *schema.Account) int { return len(a.Mutes) }},
-	planner.TypeRenoteMute:  {"renote_mutes", func(a *schema.Account) int { return len(a.RenoteMutes) }},
+	planner.TypePinnedNote:    {"pinned_notes", func(a *schema.Account) int { return len(a.PinnedNotes) }},
+	planner.TypeFollow:        {"follows", func(a *schema.Account) int { return len(a.Follows) }},
+	planner.TypeDriveFolder:   {"drive_folders", func(a *schema.Account) int { return len(a.DriveFolders) }},
+	planner.TypeDriveFile:     {"drive_files", func(a *schema.Account) int { return len(a.DriveFiles) }},
+	planner.TypeAntenna:       {"antennas", func(a *schema.Account) int { return len(a.Antennas) }},
+	planner.TypeUserList:      {"user_lists", func(a *schema.Account) int { return len(a.UserLists) }},
+	planner.TypeWebhook:       {"webhooks", func(a *schema.Account) int { return len(a.Webhooks) }},
+	planner.TypeBlock:         {"blocks", func(a *schema.Account) int { return len(a.Blocks) }},
+	planner.TypeMute:          {"mutes", func(a *schema.Account) int { return len(a.Mutes) }},
+	planner.TypeRenoteMute:    {"renote_mutes", func(a *schema.Account) int { return len(a.RenoteMutes) }},
+	planner.TypeScheduledNote: {"scheduled_notes", func(a *schema.Account) int { return len(a.ScheduledNotes) }},
 }
 
 // purges reports whether the configuration's `purge` lists the kind.

@@ -42,6 +42,7 @@ type resourceBlocks struct {
 	userLists   []*userListBlock
 	webhooks    []*webhookBlock
 	relations   []*relationBlock // block, mute and renote_mute blocks (block.go)
+	scheduled   []*scheduledNoteBlock
 
 	// firstDecl is the first block declaring each natural key ("kind key"),
 	// for duplicate diagnostics
@@ -74,6 +75,7 @@ var resourceBlockTypes = []hcl.BlockHeaderSchema{
 	{Type: "block", LabelNames: []string{"account"}},
 	{Type: "mute", LabelNames: []string{"account"}},
 	{Type: "renote_mute", LabelNames: []string{"account"}},
+	{Type: "scheduled_note", LabelNames: []string{"name"}},
 }
 
 // add checks one resource block of the account. Natural keys that are
@@ -88,6 +90,14 @@ func (rb *resourceBlocks) add(block *hcl.Block) hcl.Diagnostics {
 				"This account already has a pinned_note %q at %s. Hint: labels of pinned_note blocks must be unique within an account; rename one.", pb.label, first))
 		}
 		rb.pinnedNotes = append(rb.pinnedNotes, pb)
+		return diags
+	case "scheduled_note":
+		sb, diags := decodeScheduledNote(block)
+		if first, dup := rb.claim(block.Type, sb.note.label, block); dup {
+			return append(diags, errorf(block.LabelRanges[0], "Duplicate scheduled_note block",
+				"This account already has a scheduled_note %q at %s. Hint: labels of scheduled_note blocks must be unique within an account; rename one.", sb.note.label, first))
+		}
+		rb.scheduled = append(rb.scheduled, sb)
 		return diags
 	case "follow":
 		fb, diags := decodeFollow(block)
@@ -242,6 +252,11 @@ func (rb *resourceBlocks) evaluate(s *scope, a *Account, own ownAccount) hcl.Dia
 		w, d := wb.evaluate(s)
 		diags = append(diags, d...)
 		a.Webhooks = append(a.Webhooks, w)
+	}
+	for _, sb := range rb.scheduled {
+		n, d := sb.evaluate(s)
+		diags = append(diags, d...)
+		a.ScheduledNotes = append(a.ScheduledNotes, n)
 	}
 	return diags
 }

@@ -46,7 +46,9 @@ type Account struct {
 	DriveFiles []*DriveFile
 	Antennas   []*Antenna
 	Webhooks   []*Webhook
-	UserLists  []*UserList
+	// ScheduledNotes are the scheduled_note blocks, in declaration order.
+	ScheduledNotes []*ScheduledNote
+	UserLists      []*UserList
 	// Blocks, Mutes and RenoteMutes are the block, mute and renote_mute
 	// blocks (block.go), for_each expanded, in declaration order.
 	Blocks, Mutes, RenoteMutes []*UserRelation
