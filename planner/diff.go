@@ -43,7 +43,13 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// per key (see dedupe.go).
 	antExtras, listExtras, folderExtras := p.dedupe()
 	profile, imageDels := p.planProfileImages(p.planProfile())
-	if profile != nil {
+	// The profile goes first, unless its notification_receive_config
+	// names a list this plan creates: then right after the lists are
+	// created, with the new id (Refs, as an antenna's list).
+	var profileLate []*Change
+	if profile != nil && len(profile.Refs) > 0 {
+		profileLate = []*Change{profile}
+	} else if profile != nil {
 		p.ap.Changes = append(p.ap.Changes, profile)
 	}
 	listUps, listDels := p.planUserLists()
@@ -69,7 +75,7 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// Files are uploaded once their folders exist and before the pinned
 	// notes that attach them; old and undeclared files go after the notes
 	// that used them were replaced, and before the folders that held them.
-	p.add(antExtras, antDels, hookDels, listDels, listUps, antUps, hookUps, listExtras, folderUps, fileUps, followUps, pinSteps, schedDels, schedUps, followDels, fileDels, imageDels, folderExtras, folderDels)
+	p.add(antExtras, antDels, hookDels, listDels, listUps, profileLate, antUps, hookUps, listExtras, folderUps, fileUps, followUps, pinSteps, schedDels, schedUps, followDels, fileDels, imageDels, folderExtras, folderDels)
 	p.add(blockDels, muteDels, rmuteDels, blockUps, muteUps, rmuteUps)
 	p.checkUploads()
 	p.checkPreventDestroy()

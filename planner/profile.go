@@ -158,6 +158,11 @@ func (p *planState) planProfile() *Change {
 // named as the configuration names it ({"type": "list", "list": NAME}), so
 // both sides compare; a list id the account does not have stays an id.
 // Misskey stores the object as sent; {} or a missing key is every default.
+// NotifConfigRef prefixes the Refs of a profile change that name a user
+// list created in the same apply: "notification_receive_config.reply" →
+// "user_list.friends"; the body's userListId for that type is "" until then.
+const NotifConfigRef = "notification_receive_config."
+
 func notifConfigByName(v any, live *Live) any {
 	m, _ := v.(map[string]any)
 	out := map[string]any{}
@@ -181,8 +186,11 @@ func notifConfigByName(v any, live *Live) any {
 }
 
 // resolveNotifConfig puts what i/update is sent into c.After: the desired
-// object with each list's id. Misskey needs the id of an existing list, so
-// a list this plan creates cannot be named yet.
+// object with each list's id. A list the plan creates (declared, not live)
+// has no id yet: its entry is sent with the id the apply gets when it
+// creates the list, named by Refs["notification_receive_config.TYPE"] as an
+// antenna names its list, and the profile change then goes after the
+// lists' creation (PlanAccount).
 func (p *planState) resolveNotifConfig(c *Change, a AttrChange) {
 	want, _ := a.After.(map[string]any)
 	body := map[string]any{}
@@ -202,8 +210,18 @@ func (p *planState) resolveNotifConfig(c *Change, a AttrChange) {
 			}
 		}
 		if id == "" {
-			p.errorf(rng, "No such user list", "notification_receive_config.%s names the user list %q, which the account does not have yet; Misskey needs the id of an existing list. Hint: declare user_list %q and apply it first, then add it here (or check the name).", k, name, name)
-			continue
+			declared := false
+			for _, l := range p.acct.UserLists {
+				declared = declared || l.Name == name
+			}
+			if !declared {
+				p.errorf(rng, "No such user list", "notification_receive_config.%s names the user list %q, which the account does not have and the configuration does not declare; Misskey needs the id of a list. Hint: declare user_list %q in this account block (the apply creates it first), or check the name.", k, name, name)
+				continue
+			}
+			if c.Refs == nil {
+				c.Refs = map[string]string{}
+			}
+			c.Refs[NotifConfigRef+k] = userListKey(name)
 		}
 		body[k] = map[string]any{"type": "list", "userListId": id}
 	}

@@ -99,7 +99,7 @@ func TestProfileSettingsNotificationReceiveConfig(t *testing.T) {
 		t.Errorf("sent %v", sent)
 	}
 	want = map[string]any{"reply": map[string]any{"type": "list", "list": "nobody"}}
-	if _, diags := PlanAccount(account(map[string]any{"notification_receive_config": want}), l); !diags.HasErrors() || !strings.Contains(diags[0].Detail, "does not have yet") {
+	if _, diags := PlanAccount(account(map[string]any{"notification_receive_config": want}), l); !diags.HasErrors() || !strings.Contains(diags[0].Detail, "does not have and the configuration does not declare") {
 		t.Errorf("unknown list: %v", diags)
 	}
 	// Absent = {} = every default.

@@ -21,6 +21,11 @@ func (profileApplier) check(ch *planner.Change) error {
 	if _, err := profileUpdateBody(ch); err != nil {
 		return err
 	}
+	for ref, key := range ch.Refs {
+		if !strings.HasPrefix(ref, planner.NotifConfigRef) || !strings.HasPrefix(key, "user_list.") {
+			return fmt.Errorf("a profile cannot refer to %q (%s)", ref, key)
+		}
+	}
 	for _, name := range []string{"avatar", "banner"} {
 		m, ok := ch.After[name].(map[string]any)
 		if !ok {
@@ -40,6 +45,9 @@ func (profileApplier) check(ch *planner.Change) error {
 func (profileApplier) apply(ctx context.Context, run *applyRun, ch *planner.Change) (string, error) {
 	body, err := profileUpdateBody(ch)
 	if err != nil {
+		return "", err
+	}
+	if err := resolveNotifConfigRefs(ctx, run, ch, body); err != nil {
 		return "", err
 	}
 	// The avatar and banner: the new file first (uploaded, or found by
@@ -138,4 +146,35 @@ func profileUpdateBody(ch *planner.Change) (map[string]any, error) {
 		body[f.API] = a.After
 	}
 	return body, nil
+}
+
+// resolveNotifConfigRefs puts into body's notificationRecieveConfig the id
+// of each user list the plan created earlier in this apply (Refs
+// "notification_receive_config.TYPE" → "user_list.NAME"), on a copy: the
+// plan's After keeps "" for it, as planned.
+func resolveNotifConfigRefs(ctx context.Context, run *applyRun, ch *planner.Change, body map[string]any) error {
+	if len(ch.Refs) == 0 {
+		return nil
+	}
+	cfg, _ := body["notificationRecieveConfig"].(map[string]any)
+	if cfg == nil {
+		return fmt.Errorf("the plan refers to user lists for notification_receive_config without changing it")
+	}
+	out := make(map[string]any, len(cfg))
+	for k, v := range cfg {
+		out[k] = v
+	}
+	for ref, key := range ch.Refs {
+		typ, ok := strings.CutPrefix(ref, planner.NotifConfigRef)
+		if !ok {
+			continue
+		}
+		id, err := run.idOf(ctx, key)
+		if err != nil {
+			return fmt.Errorf("notification_receive_config.%s: %w", typ, err)
+		}
+		out[typ] = map[string]any{"type": "list", "userListId": id}
+	}
+	body["notificationRecieveConfig"] = out
+	return nil
 }
