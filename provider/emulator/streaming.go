@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -28,8 +29,9 @@ import (
 //
 // and, like the real server, nothing for i/pin and i/unpin, antennas, lists,
 // mutes, blocks or webhooks. Refused connects (an unknown channel, a
-// credential channel on an anonymous socket, a second connect to a shared
-// channel) get no answer at all. Notifications are not emulated.
+// credential channel on an anonymous socket) get no answer at all; a
+// second connect to a shared channel gets none either, but is not refused.
+// Notifications are not emulated.
 
 // streamQueue bounds the frames waiting for a slow client; a client that
 // falls this far behind is disconnected (it must reconnect and re-read).
@@ -39,7 +41,7 @@ type streamConn struct {
 	userID string
 	out    chan []byte
 	mu     sync.Mutex
-	subs   map[string]string // channel name → the id the client gave it
+	subs   map[string][]string // channel name → the ids the client gave it, first first
 	closed bool
 }
 
@@ -90,7 +92,7 @@ func (e *Emulator) serveStreaming(w http.ResponseWriter, r *http.Request) {
 		return // Accept answered the client
 	}
 	e.logRequest(LoggedRequest{Endpoint: "streaming", Status: http.StatusSwitchingProtocols})
-	sc := &streamConn{userID: userID, out: make(chan []byte, streamQueue), subs: map[string]string{}}
+	sc := &streamConn{userID: userID, out: make(chan []byte, streamQueue), subs: map[string][]string{}}
 	e.hub.add(sc)
 	ctx, cancel := context.WithCancel(r.Context())
 	defer func() {
@@ -134,11 +136,12 @@ func (e *Emulator) serveStreaming(w http.ResponseWriter, r *http.Request) {
 		if (ch != "main" && ch != "drive") || userID == "" {
 			continue // refused silently
 		}
+		// A second connect to a shared channel (main, drive) gets no
+		// "connected", yet it is not refused: every event of the channel
+		// then comes once per id (verified against the real server).
 		sc.mu.Lock()
-		_, again := sc.subs[ch]
-		if !again {
-			sc.subs[ch] = f.Body.ID
-		}
+		again := len(sc.subs[ch]) > 0
+		sc.subs[ch] = append(sc.subs[ch], f.Body.ID)
 		sc.mu.Unlock()
 		if !again && f.Body.Pong {
 			sc.send(map[string]any{"type": "connected", "body": map[string]any{"id": f.Body.ID}})
@@ -193,9 +196,9 @@ func (h *streamHub) emit(userID, channel, typ string, body any) {
 	h.mu.Unlock()
 	for _, sc := range targets {
 		sc.mu.Lock()
-		id, ok := sc.subs[channel]
+		ids := slices.Clone(sc.subs[channel])
 		sc.mu.Unlock()
-		if ok {
+		for _, id := range ids {
 			sc.send(map[string]any{"type": "channel", "body": map[string]any{"id": id, "type": typ, "body": body}})
 		}
 	}
