@@ -32,6 +32,8 @@ func TestPlanPermissionsSufficeForApply(t *testing.T) {
 	me := e.CreateUser("newsbot")
 	e.CreateUser("reuters")
 	e.CreateRemoteUser("bbcworld", "bbc.example")
+	e.CreateUser("spammer")
+	e.CreateUser("loud")
 	full := e.IssueToken(me.ID, mkctlPermissions)
 
 	all := `
@@ -52,10 +54,17 @@ func TestPlanPermissionsSufficeForApply(t *testing.T) {
     user_list = user_list.sources
     keywords  = ["breaking"]
   }
+  webhook "alerts" {
+    url = "https://hooks.example/alerts"
+    on  = ["note"]
+  }
+  block "@spammer" {}
+  mute "@loud" { expires_at = "2099-01-01T00:00:00Z" }
+  renote_mute "@loud" {}
 `
 	// The registry, and so the ownership record, is private to each token
 	// (API-NOTES §7): the second step deletes through purge.
-	purge := `  purge = ["pinned_notes", "follows", "drive_folders", "antennas", "user_lists"]
+	purge := `  purge = ["pinned_notes", "follows", "drive_folders", "antennas", "user_lists", "webhooks", "blocks", "mutes", "renote_mutes"]
 `
 	for _, step := range []struct{ name, body string }{{"create", all}, {"delete", purge}} {
 		t.Run(step.name, func(t *testing.T) {
@@ -88,7 +97,8 @@ func TestPlanPermissionsSufficeForApply(t *testing.T) {
 					types[ch.Type] = true
 				}
 			}
-			for _, want := range []string{planner.TypePinnedNote, planner.TypeFollow, planner.TypeDriveFolder, planner.TypeAntenna, planner.TypeUserList} {
+			for _, want := range []string{planner.TypePinnedNote, planner.TypeFollow, planner.TypeDriveFolder, planner.TypeAntenna, planner.TypeUserList,
+				planner.TypeWebhook, planner.TypeBlock, planner.TypeMute, planner.TypeRenoteMute} {
 				if !types[want] {
 					t.Errorf("the plan changes no %s: %v", want, types)
 				}
@@ -101,6 +111,20 @@ func TestPlanPermissionsSufficeForApply(t *testing.T) {
 			c, err := provider.NewClient(srv.URL, e.IssueToken(me.ID, perms))
 			if err != nil {
 				t.Fatal(err)
+			}
+			// Every kind the plan needs has a probe (checkPermissions tests a
+			// token from the environment with them): granted ones pass,
+			// and a token with only read:account lacks all the others.
+			if missing, err := provider.ProbePermissions(ctx, c, perms); err != nil || len(missing) != 0 {
+				t.Errorf("probing %v with a token holding them: missing %v, %v", perms, missing, err)
+			}
+			bare, err := provider.NewClient(srv.URL, e.IssueToken(me.ID, []string{"read:account"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			others := slices.DeleteFunc(slices.Clone(perms), func(k string) bool { return k == "read:account" })
+			if missing, err := provider.ProbePermissions(ctx, bare, others); err != nil || !slices.Equal(missing, others) {
+				t.Errorf("probing %v with a read:account token: missing %v, %v", others, missing, err)
 			}
 			if _, err := provider.Apply(ctx, c, ap, nil); err != nil {
 				t.Fatalf("applying with %v: %v", perms, err)

@@ -75,9 +75,24 @@ func whoamiAccounts(ctx context.Context, opts *whoamiOptions, cfg *schema.Config
 			why = unknownStored
 		}
 		writePermissions(out, perms, known, why)
-		if !opts.Offline && !tryToken(ctx, opts.globalOptions, out, acct.Host, rt.Token, acct.Username, perms, known) {
+		works := opts.Offline || tryToken(ctx, opts.globalOptions, out, acct.Host, rt.Token, acct.Username, perms, known)
+		if !works {
 			bad++
 		}
+		// What the configuration needs, and which granted kind covers
+		// it. A token that does not say what it holds is tested (kinds
+		// the configuration needs only), as apply would test it.
+		need := configNeeds(acct)
+		probed := false
+		if !known && works && !opts.Offline {
+			granted, err := probeNeeds(ctx, opts.globalOptions, acct.Host, rt.Token, need)
+			if err != nil {
+				field(out, "tested", "failed: "+err.Error())
+			} else {
+				perms, known, probed = granted, true, true
+			}
+		}
+		writeNeeds(out, need, perms, known, probed)
 	}
 	if bad > 0 {
 		return fmt.Errorf("%d of %d account(s) have no working token", bad, len(cfg.Accounts))
