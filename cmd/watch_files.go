@@ -49,7 +49,10 @@ func watchConfigFiles(ctx context.Context, dir string, varFiles []string, reload
 					return
 				}
 				name, _ := filepath.Abs(ev.Name)
-				if ev.Op == fsnotify.Chmod || !(strings.HasSuffix(name, ".mk.hcl") || vars[name]) {
+				// A Kubernetes ConfigMap volume swaps its files at once
+				// by renaming its ..data symlink: no *.mk.hcl event.
+				swap := strings.HasPrefix(filepath.Base(name), "..data")
+				if ev.Op == fsnotify.Chmod || !(strings.HasSuffix(name, ".mk.hcl") || vars[name] || swap) {
 					continue
 				}
 				select {
