@@ -40,7 +40,8 @@ func newExportCmd(g *globalOptions) *cobra.Command {
 as it is: the profile (with the avatar and banner), pinned notes, follows, drive
 folders and files, antennas, user lists, webhooks (a webhook's secret is never
 written: it becomes a sensitive variable to set), blocks, mutes (with their end;
-an expired mute Misskey still lists is left out) and renote mutes; above 20 of a
+an expired mute Misskey still lists is left out), renote mutes and scheduled
+notes (drafts Misskey will post later; plain drafts are not exported); above 20 of a
 kind they go into a list file (follows.mk.hcl, blocks.mk.hcl, ...). The drive files' original bytes are
 downloaded next to them (files/<folder path>/<name>; images/ for an avatar or
 banner whose drive file is not exported), checked against Misskey's md5.
@@ -394,16 +395,17 @@ func printExport(opts *exportOptions, acct *export.Account, res *export.Result, 
 
 // exportCountNouns name one object of each kind in the summary.
 var exportCountNouns = map[string]string{
-	"pinned_notes":  "pinned note",
-	"follows":       "follow",
-	"drive_folders": "drive folder",
-	"drive_files":   "drive file",
-	"antennas":      "antenna",
-	"user_lists":    "user list",
-	"webhooks":      "webhook",
-	"blocks":        "block",
-	"mutes":         "mute",
-	"renote_mutes":  "renote mute",
+	"pinned_notes":    "pinned note",
+	"follows":         "follow",
+	"drive_folders":   "drive folder",
+	"drive_files":     "drive file",
+	"antennas":        "antenna",
+	"user_lists":      "user list",
+	"webhooks":        "webhook",
+	"blocks":          "block",
+	"mutes":           "mute",
+	"renote_mutes":    "renote mute",
+	"scheduled_notes": "scheduled note",
 }
 
 // exportCounts is one line per kind written, from what the writer of the

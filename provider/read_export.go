@@ -131,6 +131,10 @@ func ReadForExport(ctx context.Context, c *Client, username string, kinds map[st
 	if want("renote_mutes") {
 		readers = append(readers, readRenoteMutes)
 	}
+	if want("scheduled_notes") {
+		// notes/drafts/list: ⌊drafts/100⌋+1 pages (noteDraftLimit is 10 by default).
+		readers = append(readers, readDrafts)
+	}
 	if want("antennas") || want("user_lists") {
 		// An antenna names its list by id: the list's name comes from here.
 		readers = append(readers, readUserLists)

@@ -82,6 +82,7 @@ func declaredBlocks(t *testing.T, res *Result) map[string]int {
 		"profile": "profile", "pinned_note": "pinned_notes", "follow": "follows",
 		"drive_folder": "drive_folders", "drive_file": "drive_files", "antenna": "antennas", "user_list": "user_lists",
 		"webhook": "webhooks", "block": "blocks", "mute": "mutes", "renote_mute": "renote_mutes",
+		"scheduled_note": "scheduled_notes",
 	}
 	var accounts []*hclsyntax.Block
 	locals := map[string]int{} // local name → elements of its list
@@ -180,6 +181,7 @@ func TestCountsMatchOutput(t *testing.T) {
 		{Kind: "blocks"},
 		{Kind: "mutes"},
 		{Kind: "renote_mutes"},
+		{Kind: "scheduled_notes"},
 	}
 	if fmt.Sprint(res.Counts) != fmt.Sprint(want) {
 		t.Errorf("Counts\n%+v, want\n%+v\n%s", res.Counts, want, dumpFiles(res))
@@ -271,6 +273,17 @@ func liveTotal(l *planner.Live, kind string) int {
 		return len(l.Mutes)
 	case "renote_mutes":
 		return len(l.RenoteMutes)
+	case "scheduled_notes":
+		if l.Drafts == nil {
+			return 0
+		}
+		n := 0
+		for _, d := range l.Drafts.Drafts {
+			if d.IsActuallyScheduled {
+				n++
+			}
+		}
+		return n
 	}
 	return -1
 }
@@ -298,6 +311,7 @@ func checkCounts(res *Result, a *schema.Account, live *planner.Live, kinds map[s
 			"pinned_notes": len(a.PinnedNotes), "follows": len(a.Follows), "drive_folders": len(a.DriveFolders), "drive_files": len(a.DriveFiles),
 			"antennas": len(a.Antennas), "user_lists": len(a.UserLists), "webhooks": len(a.Webhooks),
 			"blocks": len(a.Blocks), "mutes": len(a.Mutes), "renote_mutes": len(a.RenoteMutes),
+			"scheduled_notes": len(a.ScheduledNotes),
 		}
 		if a.Profile != nil {
 			loaded["profile"] = 1

@@ -242,6 +242,9 @@ func (g *gen) generate() (*Result, error) {
 	if g.wants("webhooks") {
 		g.webhooks(body)
 	}
+	if g.wants("scheduled_notes") {
+		g.scheduledNotes(body)
+	}
 	relationFiles := g.relations(body)
 
 	comment(root, g.header()...)
