@@ -131,7 +131,7 @@ func runWatch(ctx context.Context, opts *watchOptions) error {
 	if opts.Getenv != nil && opts.Getenv("GOGC") == "" && opts.Getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(watchGCPercent)
 	}
-	w := &watcher{opts: opts, budgets: map[string]*watch.Budget{}, metrics: newWatchMetrics()}
+	w := &watcher{opts: opts, budgets: map[string]*watch.Budget{}, metrics: newWatchMetrics(), busy: make(chan struct{}, readLimit)}
 	clock := watch.SystemClock()
 	reload := make(chan string, 1)
 	var started func()
@@ -226,6 +226,10 @@ type watcher struct {
 	metrics *watchMetrics
 	mu      sync.Mutex
 	budgets map[string]*watch.Budget // by account address: a reload keeps what was spent
+	// busy bounds the accounts planned at once, as plan's readLimit does:
+	// a fleet started together (or planned on the same interval) must
+	// not look like a flood to the instance's operator.
+	busy chan struct{}
 }
 
 // load reads the configuration and makes one watched account per
@@ -342,6 +346,12 @@ func (w *watcher) planOne(ctx context.Context, cfg *schema.Config, t target) (*p
 // reconcile is one plan of an account, and with --apply its repair.
 func (w *watcher) reconcile(ctx context.Context, cfg *schema.Config, files map[string]*hcl.File, t target, reason string) time.Duration {
 	addr := t.acct.Address()
+	select {
+	case w.busy <- struct{}{}:
+		defer func() { <-w.busy }()
+	case <-ctx.Done():
+		return 0
+	}
 	plan, diags, err := w.planOne(ctx, cfg, t)
 	if err != nil {
 		if ctx.Err() != nil {
