@@ -403,3 +403,33 @@ func TestSuperviseReloadKeepsConfigOnBadEdit(t *testing.T) {
 		t.Fatalf("%d timers left armed: %v", clock.Timers(), clock.Deadlines())
 	}
 }
+
+// A connection that lived past BackoffMax was a good one: its loss starts
+// the backoff afresh. One lost at once keeps doubling it.
+func TestBackoffResetsAfterALongConnection(t *testing.T) {
+	h := newHarness()
+	start(t, h)
+	h.plan(t)
+	waitFor(t, "the interval timer", func() bool { return h.clock.Timers() == 1 })
+	h.stream(0).Close()
+	if n := h.note(t, NoteDisconnected); n.Attempt != 1 {
+		t.Fatalf("first loss: %+v", n)
+	}
+	waitFor(t, "the backoff timer", func() bool { return h.clock.Timers() == 2 })
+	h.clock.Advance(750 * time.Millisecond)
+	h.note(t, NoteReconnected)
+	waitFor(t, "the second connection", func() bool { return h.nStreams() == 2 })
+	h.stream(1).Close() // lost at once
+	if n := h.note(t, NoteDisconnected); n.Attempt != 2 {
+		t.Fatalf("quick loss: %+v", n)
+	}
+	waitFor(t, "the backoff timer", func() bool { return len(h.clock.Deadlines()) >= 3 })
+	h.clock.Advance(1500 * time.Millisecond)
+	h.note(t, NoteReconnected)
+	waitFor(t, "the third connection", func() bool { return h.nStreams() == 3 })
+	h.clock.Advance(time.Minute) // BackoffMax: a good connection
+	h.stream(2).Close()
+	if n := h.note(t, NoteDisconnected); n.Attempt != 1 {
+		t.Fatalf("loss after a long connection: %+v", n)
+	}
+}
