@@ -59,8 +59,8 @@ func planPermissions(ap *planner.AccountPlan) map[string][]string {
 			add("write:account", ch.Address)
 		}
 		switch ch.Type {
-		case planner.TypeProfile, planner.TypeAntenna, planner.TypeUserList, planner.TypeWebhook:
-			add("write:account", ch.Address) // i/update, antennas/*, users/lists/*, i/webhooks/*
+		case planner.TypeProfile, planner.TypeAntenna, planner.TypeUserList, planner.TypeWebhook, planner.TypeClip:
+			add("write:account", ch.Address) // i/update, antennas/*, users/lists/*, i/webhooks/*, clips/*
 		case planner.TypePinnedNote:
 			add("write:account", ch.Address) // i/pin, i/unpin
 			keep, _ := ch.After["keepNote"].(bool)

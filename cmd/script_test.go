@@ -91,6 +91,7 @@ type scriptEmu struct {
 //	emu policy USER KEY NUMBER           set a role policy
 //	emu fail ENDPOINT drop|before        make the next call of ENDPOINT fail
 //	emu note USER TEXT [pin]             post (and pin) a note outside mkctl
+//	emu noteid VAR USER TEXT             post a note outside mkctl and put its id in $VAR
 //	emu follow USER ACCT                 USER follows ACCT outside mkctl
 //	emu folder USER NAME                 create a root folder outside mkctl
 //	emu pins USER                        print USER's pinned note texts, top first
@@ -205,6 +206,9 @@ func emuResources(ts *testscript.TestScript, emu *emulator.Emulator, args []stri
 		if len(args) > 3 && args[3] == "pin" {
 			ts.Check(emu.PinNote(u.ID, id))
 		}
+	case "noteid":
+		// emu noteid VAR USER TEXT: post a note outside mkctl, its id in $VAR.
+		ts.Setenv(args[1], emu.CreateNote(user(args[2]).ID, args[3]))
 	case "follow":
 		emu.SeedFollows(user(args[1]).ID, []string{emu.EnsureUser(args[2]).ID})
 	case "folder":

@@ -62,6 +62,8 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	blockUps, blockDels := p.planRelations(TypeBlock)
 	muteUps, muteDels := p.planRelations(TypeMute)
 	rmuteUps, rmuteDels := p.planRelations(TypeRenoteMute)
+	// Clips after the pinned notes: a clip may add a note the plan posts.
+	clipUps, clipDels := p.planClips()
 	// Scheduled drafts: undeclared ones deleted first (they free the
 	// scheduledNoteLimit slot), after the files they attach are uploaded.
 	schedUps, schedDels := p.planScheduledNotes()
@@ -75,7 +77,7 @@ func PlanAccount(acct *schema.Account, live *Live) (*AccountPlan, hcl.Diagnostic
 	// Files are uploaded once their folders exist and before the pinned
 	// notes that attach them; old and undeclared files go after the notes
 	// that used them were replaced, and before the folders that held them.
-	p.add(antExtras, antDels, hookDels, listDels, listUps, profileLate, antUps, hookUps, listExtras, folderUps, fileUps, followUps, pinSteps, schedDels, schedUps, followDels, fileDels, imageDels, folderExtras, folderDels)
+	p.add(antExtras, antDels, hookDels, clipDels, listDels, listUps, profileLate, antUps, hookUps, listExtras, folderUps, fileUps, followUps, pinSteps, schedDels, schedUps, clipUps, followDels, fileDels, imageDels, folderExtras, folderDels)
 	p.add(blockDels, muteDels, rmuteDels, blockUps, muteUps, rmuteUps)
 	p.checkUploads()
 	p.checkPreventDestroy()
@@ -104,6 +106,9 @@ type planState struct {
 	fileKeys map[string]string
 	// uploads are the files the plan uploads (checkUploads).
 	uploads []plannedUpload
+	// pinIDs maps pinned_note labels to the live ids of the notes the
+	// plan keeps (clips refer to them; see notePinned).
+	pinIDs map[string]string
 }
 
 func (p *planState) add(groups ...[]*Change) {

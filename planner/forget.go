@@ -27,6 +27,9 @@ func (p *planState) forgetGone() {
 	for _, w := range p.live.Webhooks {
 		exists["webhook:"+w.ID] = true
 	}
+	for _, c := range p.live.Clips {
+		exists["clip:"+c.ID] = true
+	}
 	for _, f := range p.live.DriveFolders {
 		exists["drive_folder:"+f.ID] = true
 	}
@@ -65,7 +68,7 @@ func (p *planState) forgetGone() {
 // recordKind is the resource type a record key belongs to ("" if unknown:
 // a newer mkctl's entry is kept as it is).
 func recordKind(key string) string {
-	for _, t := range []string{TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeWebhook, TypeBlock, TypeMute, TypeRenoteMute, TypeScheduledNote} {
+	for _, t := range []string{TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeWebhook, TypeClip, TypeBlock, TypeMute, TypeRenoteMute, TypeScheduledNote} {
 		if strings.HasPrefix(key, t+".") || strings.HasPrefix(key, t+"[") {
 			return t
 		}

@@ -49,6 +49,7 @@ var guardNouns = map[string]string{
 	TypeAntenna:       "antennas",
 	TypeUserList:      "user lists",
 	TypeWebhook:       "webhooks",
+	TypeClip:          "clips",
 	TypeBlock:         "blocks",
 	TypeMute:          "mutes",
 	TypeRenoteMute:    "renote mutes",
@@ -84,13 +85,21 @@ func liveCount(live *Live, typ string) int {
 		return len(live.UserLists)
 	case TypeWebhook:
 		return len(live.Webhooks)
+	case TypeClip:
+		return len(live.Clips)
 	case TypeBlock, TypeMute, TypeRenoteMute:
 		return len(relationLive(live, typ))
 	case TypeScheduledNote:
 		if live.Drafts == nil {
 			return 0
 		}
-		return len(live.Drafts.Drafts)
+		n := 0 // plain drafts are no scheduled notes
+		for _, d := range live.Drafts.Drafts {
+			if d.IsActuallyScheduled {
+				n++
+			}
+		}
+		return n
 	}
 	return 0
 }

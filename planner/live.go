@@ -49,10 +49,16 @@ type Live struct {
 	ProfileImages map[string]LiveFile
 	// Drive is the drive's capacity and usage in bytes (the `drive`
 	// endpoint), read only when the plan may upload; nil when not read.
-	Drive     *DriveUsage
-	Antennas  []LiveAntenna
-	Webhooks  []LiveWebhook
-	UserLists []LiveUserList
+	Drive    *DriveUsage
+	Antennas []LiveAntenna
+	Webhooks []LiveWebhook
+	// Clips are read only when the account manages clips (clip.go).
+	Clips []LiveClip
+	// CheckedNotes are the note ids a clip lists that are not in it yet,
+	// looked up with notes/show: NoteMissing or NoteHidden, "" when the
+	// note is there to clip. An id not in the map was not checked.
+	CheckedNotes map[string]string
+	UserLists    []LiveUserList
 	// Blocks, Mutes and RenoteMutes are read only when the account manages
 	// the kind (block.go).
 	Blocks, Mutes, RenoteMutes []LiveRelation

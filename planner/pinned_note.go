@@ -215,6 +215,11 @@ func (p *planState) planPinnedNotes() []*Change {
 		}
 		j--
 	}
+	for i, want := range desired {
+		if match[i] != "" {
+			p.notePinned(want.Label, match[i]) // kept: its id stays
+		}
+	}
 	steps := removals
 	for i := len(desired) - 1 - k; i >= 0; i-- {
 		want := desired[i]

@@ -62,7 +62,7 @@ type Address struct {
 }
 
 // resourceTypes are the types an address may name after the account.
-var resourceTypes = []string{TypeProfile, TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeWebhook, TypeBlock, TypeMute, TypeRenoteMute, TypeScheduledNote}
+var resourceTypes = []string{TypeProfile, TypePinnedNote, TypeFollow, TypeDriveFolder, TypeDriveFile, TypeAntenna, TypeUserList, TypeWebhook, TypeClip, TypeBlock, TypeMute, TypeRenoteMute, TypeScheduledNote}
 
 // IsAccount reports whether the address names whole accounts.
 func (a Address) IsAccount() bool { return a.Type == "" }
@@ -131,7 +131,7 @@ func ParseAddress(s string) (Address, error) {
 		a.Name, a.HasName = name, true
 	case strings.HasPrefix(rest, "."):
 		name := rest[1:]
-		if a.Type == TypeAntenna || a.Type == TypeUserList || a.Type == TypeWebhook {
+		if a.Type == TypeAntenna || a.Type == TypeUserList || a.Type == TypeWebhook || a.Type == TypeClip {
 			// The plan prints these names as they are (antenna.my list).
 			a.Name = name
 		} else {
@@ -412,6 +412,9 @@ func DeclaredAddresses(acct *schema.Account) []string {
 	}
 	for _, w := range acct.Webhooks {
 		out = append(out, base+webhookKey(w.Name))
+	}
+	for _, c := range acct.Clips {
+		out = append(out, base+clipKey(c.Name))
 	}
 	for _, n := range acct.ScheduledNotes {
 		out = append(out, base+scheduledNoteKey(n.Label))

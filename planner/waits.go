@@ -40,6 +40,7 @@ var hourly = []struct {
 	}},
 	{"notes/drafts/create", 300, "scheduled notes", func(c *Change) int { return b2i(c.Type == TypeScheduledNote && c.Action == ActionCreate) }},
 	{"notes/drafts/update", 300, "scheduled note updates", func(c *Change) int { return b2i(c.Type == TypeScheduledNote && c.Action == ActionUpdate) }},
+	{"clips/add-note", 20, "clip notes", clipAdds},
 	{"renote-mute/create", 20, "renote mutes", func(c *Change) int { return b2i(c.Type == TypeRenoteMute && c.Action == ActionCreate) }},
 }
 

@@ -71,6 +71,7 @@ var appliers = map[string]applier{
 	planner.TypeAntenna:       antennaApplier{},
 	planner.TypeUserList:      userListApplier{},
 	planner.TypeWebhook:       webhookApplier{},
+	planner.TypeClip:          clipApplier{},
 	planner.TypeBlock:         relationApplier{planner.TypeBlock},
 	planner.TypeMute:          relationApplier{planner.TypeMute},
 	planner.TypeRenoteMute:    relationApplier{planner.TypeRenoteMute},

@@ -112,6 +112,10 @@ func (e *APIError) Hint() string {
 		return "the account may pin only as many notes as its role policy pinLimit allows (5 by default); declare fewer pinned notes"
 	case "TOO_MANY_ANTENNAS":
 		return "the account may have only as many antennas as its role policy antennaLimit allows (5 by default)"
+	case "TOO_MANY_CLIPS":
+		return "the account may have only as many clips as its role policy clipLimit allows (10 by default)"
+	case "TOO_MANY_CLIP_NOTES":
+		return "a clip may hold only as many notes as the role policy noteEachClipsLimit allows (200 by default)"
 	case "TOO_MANY_USERLISTS":
 		return "the account may have only as many user lists as its role policy userListLimit allows (10 by default)"
 	case "TOO_MANY_USERS":
@@ -179,6 +183,13 @@ var endpointPermission = map[string]string{
 	"i/registry/set":            "write:account",
 	"i/registry/remove":         "write:account",
 	"ap/show":                   "read:account",
+	"clips/list":                "read:account",
+	"clips/notes":               "read:account",
+	"clips/create":              "write:account",
+	"clips/update":              "write:account",
+	"clips/delete":              "write:account",
+	"clips/add-note":            "write:account",
+	"clips/remove-note":         "write:account",
 }
 
 // IsCode reports whether err is, or wraps, an APIError with the given code.

@@ -53,6 +53,7 @@ var liveReaders = []struct {
 	{readAntennas, false},
 	{readUserLists, false},
 	{readWebhooks, false},
+	{readClips, false},
 	{readProfileImages, true}, // avatarId and bannerId
 	{readBlocks, false},
 	{readMutes, false},

@@ -22,6 +22,7 @@ var kinds = map[string]struct {
 	planner.TypeAntenna:       {"antennas", func(a *schema.Account) int { return len(a.Antennas) }},
 	planner.TypeUserList:      {"user_lists", func(a *schema.Account) int { return len(a.UserLists) }},
 	planner.TypeWebhook:       {"webhooks", func(a *schema.Account) int { return len(a.Webhooks) }},
+	planner.TypeClip:          {"clips", func(a *schema.Account) int { return len(a.Clips) }},
 	planner.TypeBlock:         {"blocks", func(a *schema.Account) int { return len(a.Blocks) }},
 	planner.TypeMute:          {"mutes", func(a *schema.Account) int { return len(a.Mutes) }},
 	planner.TypeRenoteMute:    {"renote_mutes", func(a *schema.Account) int { return len(a.RenoteMutes) }},

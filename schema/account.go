@@ -181,6 +181,7 @@ func (ab *accountBlock) instance(s *scope, key string) (*Account, hcl.Diagnostic
 	// user_list.NAME and drive_file["PATH"] can be used anywhere in the
 	// account block.
 	s = s.withUserLists(ab.resources.listNameList(), ab.resources.fileKeys())
+	s = s.withNoteLabels(ab.resources.pinnedLabels(), ab.resources.scheduledLabels())
 	if attr := ab.attrs["host"]; attr != nil {
 		a.HostRange = attr.Expr.Range()
 		raw, ctx, ok, d := s.evalString(attr, "host", `host = "misskey.example"`)

@@ -41,6 +41,7 @@ type resourceBlocks struct {
 	antennas    []*antennaBlock
 	userLists   []*userListBlock
 	webhooks    []*webhookBlock
+	clips       []*clipBlock
 	relations   []*relationBlock // block, mute and renote_mute blocks (block.go)
 	scheduled   []*scheduledNoteBlock
 
@@ -72,6 +73,7 @@ var resourceBlockTypes = []hcl.BlockHeaderSchema{
 	{Type: "antenna", LabelNames: []string{"name"}},
 	{Type: "user_list", LabelNames: []string{"name"}},
 	{Type: "webhook", LabelNames: []string{"name"}},
+	{Type: "clip", LabelNames: []string{"name"}},
 	{Type: "block", LabelNames: []string{"account"}},
 	{Type: "mute", LabelNames: []string{"account"}},
 	{Type: "renote_mute", LabelNames: []string{"account"}},
@@ -153,6 +155,14 @@ func (rb *resourceBlocks) add(block *hcl.Block) hcl.Diagnostics {
 				"This account already has a webhook %q at %s. Misskey allows two webhooks of the same name, but mkctl finds webhooks by name and could not tell them apart. Hint: rename one.", wb.name, first))
 		}
 		rb.webhooks = append(rb.webhooks, wb)
+		return diags
+	case "clip":
+		cb, diags := decodeClip(block)
+		if first, dup := rb.claim(block.Type, cb.name, block); dup {
+			return append(diags, errorf(block.LabelRanges[0], "Duplicate clip block",
+				"This account already has a clip %q at %s. Misskey allows two clips of the same name, but mkctl finds clips by name and could not tell them apart. Hint: rename one.", cb.name, first))
+		}
+		rb.clips = append(rb.clips, cb)
 		return diags
 	}
 	return nil
@@ -257,6 +267,11 @@ func (rb *resourceBlocks) evaluate(s *scope, a *Account, own ownAccount) hcl.Dia
 		n, d := sb.evaluate(s)
 		diags = append(diags, d...)
 		a.ScheduledNotes = append(a.ScheduledNotes, n)
+	}
+	for _, cb := range rb.clips {
+		c, d := cb.evaluate(s)
+		diags = append(diags, d...)
+		a.Clips = append(a.Clips, c)
 	}
 	return diags
 }

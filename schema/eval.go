@@ -31,6 +31,11 @@ type scope struct {
 	// reads "media/logo.png". nil outside an account block.
 	driveFiles    *cty.Value
 	driveFileKeys []string // the same paths, in declaration order
+	// pinnedLabels and scheduledLabels are the account's pinned_note and
+	// scheduled_note labels, for a clip's notes (clip.go); noteRefs is
+	// set inside an account block.
+	pinnedLabels, scheduledLabels []string
+	noteRefs                      bool
 	// files reads the files that drive_file, avatar and banner name,
 	// once per Load.
 	files *fileSources
@@ -132,6 +137,10 @@ func (s *scope) evalContext() *hcl.EvalContext {
 	}
 	if s.driveFiles != nil {
 		vars["drive_file"] = *s.driveFiles
+	}
+	if s.noteRefs {
+		vars["pinned_note"] = noteRefObject(pinnedNoteRefPrefix, s.pinnedLabels)
+		vars["scheduled_note"] = noteRefObject(scheduledNoteRefPrefix, s.scheduledLabels)
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: s.funcs}
 }
@@ -329,6 +338,8 @@ func (s *scope) checkRefs(vars []hcl.Traversal) hcl.Diagnostics {
 			diags = append(diags, s.checkUserListRef(rng, name, hasName)...)
 		case "drive_file":
 			diags = append(diags, s.checkDriveFileRef(rng, name, hasName)...)
+		case "pinned_note", "scheduled_note":
+			diags = append(diags, s.checkNoteRef(rng, root, name, hasName)...)
 		default:
 			diags = append(diags, errorf(rng, "Unknown variable",
 				"There is no variable named %q: references start with var., local., each., user_list. or drive_file[...].%s", root, s.rootHint(root, name, hasName)))

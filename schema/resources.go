@@ -5,7 +5,7 @@ import "github.com/hashicorp/hcl/v2"
 // Collections an account block may list in `purge`: mkctl then deletes every
 // object of that collection that the configuration does not declare, even
 // ones it did not create.
-var Collections = []string{"pinned_notes", "follows", "drive_folders", "drive_files", "antennas", "user_lists", "webhooks", "blocks", "mutes", "renote_mutes", "scheduled_notes"}
+var Collections = []string{"pinned_notes", "follows", "drive_folders", "drive_files", "antennas", "user_lists", "webhooks", "clips", "blocks", "mutes", "renote_mutes", "scheduled_notes"}
 
 // Lifecycle is the optional `lifecycle { prevent_destroy = true }` block of
 // any resource block.

@@ -103,7 +103,7 @@ func TestResourceDiagnostics(t *testing.T) {
 			{"main.mk.hcl", 10, 15, "Incorrect attribute value type", `members must be a list of strings; got the string "@alice"`},
 		}},
 		{dir: "purge", want: []wantDiag{
-			{"main.mk.hcl", 4, 15, "Unsupported value", `purge[0] is "follow", which is not a collection mkctl manages; the collections are "pinned_notes", "follows", "drive_folders", "drive_files", "antennas", "user_lists", "webhooks", "blocks", "mutes", "renote_mutes", "scheduled_notes". Did you mean "follows"?`},
+			{"main.mk.hcl", 4, 15, "Unsupported value", `purge[0] is "follow", which is not a collection mkctl manages; the collections are "pinned_notes", "follows", "drive_folders", "drive_files", "antennas", "user_lists", "webhooks", "clips", "blocks", "mutes", "renote_mutes"`},
 			{"main.mk.hcl", 4, 25, "Unsupported value", `purge[1] is "notes"`},
 			{"main.mk.hcl", 10, 14, "Incorrect attribute value type", `purge must be a list of strings; got the string "follows"`},
 		}},

@@ -46,6 +46,7 @@ type Account struct {
 	DriveFiles []*DriveFile
 	Antennas   []*Antenna
 	Webhooks   []*Webhook
+	Clips      []*Clip
 	// ScheduledNotes are the scheduled_note blocks, in declaration order.
 	ScheduledNotes []*ScheduledNote
 	UserLists      []*UserList

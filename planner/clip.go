@@ -1,0 +1,269 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TypeClip is the change type of a clip (Key clip.NAME):
+//
+//	create   clips/create {name, description, isPublic}; then clips/add-note for each id of After["add"]
+//	         (an "" entry N is the id of the note Refs["notes.N"] created earlier in this apply).
+//	update   clips/update {clipId: ID, description, isPublic} when After has "update" (always with the
+//	         description: Misskey clears it otherwise); then, for After["remove"], clips/notes to see which
+//	         of them the clip still holds and clips/remove-note for those only (remove-note of a note that
+//	         is not in the clip answers 204 and corrupts its clippedCount); then clips/add-note for After["add"].
+//	delete   clips/delete {clipId: ID}.
+//
+// notes is a set: Misskey lists a clip's notes by note id, whatever the
+// order they were added in.
+const TypeClip = "clip"
+
+// LiveClip is a clip as clips/list returns it, with its notes when the
+// plan manages them.
+type LiveClip struct {
+	ID          string
+	Name        string
+	Description string // "" for null
+	Public      bool
+	// NotesCount is Misskey's count, which includes notes this account
+	// cannot see; NoteIDs lists those clips/notes shows (nil when not read).
+	NotesCount int
+	NoteIDs    []string
+	CreatedAt  time.Time
+}
+
+// Note check results (Live.CheckedNotes).
+const (
+	NoteMissing = "missing" // notes/show: NO_SUCH_NOTE
+	NoteHidden  = "hidden"  // notes/show: isHidden, this account may not see it
+)
+
+func clipKey(name string) string { return "clip." + name }
+
+// notePinned remembers the live id of a pinned note the plan keeps as it
+// is: a clip may refer to it as pinned_note.LABEL.
+func (p *planState) notePinned(label, id string) {
+	if p.pinIDs == nil {
+		p.pinIDs = map[string]string{}
+	}
+	p.pinIDs[label] = id
+}
+
+// planClips matches clips by name: description and public are changed in
+// place, notes (when the block sets them) are made the exact set written.
+func (p *planState) planClips() (ups, dels []*Change) {
+	byName := map[string][]LiveClip{}
+	for _, c := range p.live.Clips {
+		byName[c.Name] = append(byName[c.Name], c)
+	}
+	pinLabels := map[string]string{} // live note id → pinned_note label
+	for label, id := range p.pinIDs {
+		pinLabels[id] = label
+	}
+	show := func(id string) any {
+		if l, ok := pinLabels[id]; ok {
+			return "pinned_note." + l
+		}
+		return id
+	}
+	noteLimit := p.policy("noteEachClipsLimit", 200)
+	declared := map[string]bool{}
+	for _, want := range p.acct.Clips {
+		declared[want.Name] = true
+		key := clipKey(want.Name)
+		p.protect(key, want.Lifecycle)
+		matches := byName[want.Name]
+		if len(matches) > 1 {
+			ids := make([]string, len(matches))
+			for i, m := range matches {
+				ids[i] = fmt.Sprintf("%s (created %s)", m.ID, m.CreatedAt.UTC().Format(time.RFC3339))
+			}
+			p.errorf(want.DeclRange, "Ambiguous clip",
+				"The account has %d clips named %q: %s; mkctl cannot tell which one this block means. Hint: rename or delete the extra ones in Misskey, then plan again.",
+				len(matches), want.Name, strings.Join(ids, ", "))
+			continue
+		}
+		var live *LiveClip
+		if len(matches) == 1 {
+			live = &matches[0]
+			p.adopt(key, live.ID, nil)
+		}
+
+		// The desired notes: ids known now, and refs to notes this apply
+		// posts (a pinned note created or replaced).
+		wantIDs := map[string]bool{}
+		var refs []string
+		var shown []any
+		for _, n := range want.Notes {
+			switch {
+			case n.PinnedNote != "":
+				shown = append(shown, n.String())
+				if id, ok := p.pinIDs[n.PinnedNote]; ok {
+					wantIDs[id] = true
+				} else {
+					refs = append(refs, pinnedNoteKey(n.PinnedNote))
+				}
+			case n.ScheduledNote != "":
+				p.errorf(n.Range, "Scheduled notes in clips not supported yet",
+					"clip %q lists %s, but this mkctl cannot yet put a scheduled note into a clip. Hint: once Misskey has posted the note, write its id instead.", want.Name, n.String())
+			default:
+				shown = append(shown, n.ID)
+				wantIDs[n.ID] = true
+				switch p.live.CheckedNotes[n.ID] {
+				case NoteMissing:
+					p.errorf(n.Range, "No such note",
+						"clip %q lists the note %s, but Misskey has no note with that id (notes/show: NO_SUCH_NOTE). Hint: check the id (the last part of the note's address, https://HOST/notes/ID), or remove it from notes.", want.Name, n.ID)
+				case NoteHidden:
+					p.errorf(n.Range, "Note not visible to this account",
+						"clip %q lists the note %s, which this account may not see. Misskey would clip it, but clips/notes never lists it, so every plan would want to add it again. Hint: remove it from notes.", want.Name, n.ID)
+				}
+			}
+		}
+		sort.Slice(shown, func(i, j int) bool { return fmt.Sprint(shown[i]) < fmt.Sprint(shown[j]) })
+		hidden := 0
+		if live != nil && live.NoteIDs != nil {
+			hidden = max(live.NotesCount-len(live.NoteIDs), 0)
+		}
+		if want.ManageNotes && len(wantIDs)+len(refs)+hidden > noteLimit {
+			p.errorf(want.DeclRange, "Too many clip notes",
+				"clip %q would hold %d notes, but this account may put at most %d notes in a clip (role policy noteEachClipsLimit). Hint: remove some notes.",
+				want.Name, len(wantIDs)+len(refs)+hidden, noteLimit)
+		}
+		if want.ManageNotes && hidden > 0 {
+			p.note("%s: the clip holds %d note(s) this account cannot see (clips/notes does not list them, its count does); mkctl leaves them in the clip.", p.address(key), hidden)
+		}
+
+		var desc any
+		if want.Description != "" {
+			desc = want.Description
+		}
+		if live == nil {
+			after := map[string]any{"name": want.Name, "description": desc, "isPublic": want.Public}
+			attrs := []AttrChange{{Name: "description", After: desc}, {Name: "public", After: want.Public}}
+			c := &Change{Address: p.address(key), Type: TypeClip, Action: ActionCreate, Key: key, After: after}
+			if want.ManageNotes {
+				p.clipAdds(c, sortedKeys(wantIDs), refs)
+				attrs = append(attrs, AttrChange{Name: "notes", After: nonNil(shown)})
+			}
+			c.Attrs = attrs
+			ups = append(ups, c)
+			continue
+		}
+
+		after := map[string]any{}
+		var attrs []AttrChange
+		var liveDesc any
+		if live.Description != "" {
+			liveDesc = live.Description
+		}
+		if live.Description != want.Description || live.Public != want.Public {
+			// clips/update clears the description unless it is sent:
+			// always send it, and public with it.
+			after["update"] = map[string]any{"description": desc, "isPublic": want.Public}
+			if live.Description != want.Description {
+				attrs = append(attrs, AttrChange{Name: "description", Before: liveDesc, After: desc})
+			}
+			if live.Public != want.Public {
+				attrs = append(attrs, AttrChange{Name: "public", Before: live.Public, After: want.Public})
+			}
+		}
+		c := &Change{Address: p.address(key), Type: TypeClip, Action: ActionUpdate, Key: key, ID: live.ID, After: after}
+		if want.ManageNotes && live.NoteIDs != nil {
+			have := map[string]bool{}
+			for _, id := range live.NoteIDs {
+				have[id] = true
+			}
+			var add, remove []string
+			for id := range wantIDs {
+				if !have[id] {
+					add = append(add, id)
+				}
+			}
+			for _, id := range live.NoteIDs {
+				if !wantIDs[id] {
+					remove = append(remove, id)
+				}
+			}
+			sort.Strings(add)
+			sort.Strings(remove)
+			if len(add)+len(remove)+len(refs) > 0 {
+				p.clipAdds(c, add, refs)
+				if len(remove) > 0 {
+					c.After["remove"] = toAny(remove)
+				}
+				before := make([]any, 0, len(live.NoteIDs))
+				for _, id := range live.NoteIDs {
+					before = append(before, show(id))
+				}
+				sort.Slice(before, func(i, j int) bool { return fmt.Sprint(before[i]) < fmt.Sprint(before[j]) })
+				attrs = append(attrs, AttrChange{Name: "notes", Before: before, After: nonNil(shown)})
+			}
+		}
+		if len(attrs) == 0 {
+			continue
+		}
+		c.Attrs = attrs
+		ups = append(ups, c)
+	}
+
+	unmanaged := 0
+	for _, c := range p.live.Clips {
+		if declared[c.Name] {
+			continue
+		}
+		key := clipKey(c.Name)
+		if !p.owned(key, c.ID) && !p.purged("clips") {
+			unmanaged++
+			continue
+		}
+		var desc any
+		if c.Description != "" {
+			desc = c.Description
+		}
+		dels = append(dels, &Change{Address: p.address(key), Type: TypeClip, Action: ActionDelete, Key: key, ID: c.ID,
+			Attrs: []AttrChange{{Name: "description", Before: desc}, {Name: "public", Before: c.Public}, {Name: "notes", Before: c.NotesCount}}})
+	}
+	if unmanaged > 0 {
+		p.note("%d clip(s) not managed by this configuration (left alone).", unmanaged)
+	}
+	p.overLimit(countLimit{"clipLimit", 10, "clips", "clips"}, declRanges(p.acct.Clips), unmanaged)
+	return ups, dels
+}
+
+// clipAdds puts the notes to add into a clip change: ids known now, then
+// an "" entry per note this apply posts, filled in from Refs["notes.N"].
+func (p *planState) clipAdds(c *Change, ids, refs []string) {
+	if len(ids)+len(refs) == 0 {
+		return
+	}
+	add := toAny(ids)
+	for _, r := range refs {
+		if c.Refs == nil {
+			c.Refs = map[string]string{}
+		}
+		c.Refs["notes."+strconv.Itoa(len(add))] = r
+		add = append(add, "")
+	}
+	c.After["add"] = add
+}
+
+// clipAdds counts the clips/add-note calls of a change (for the wait
+// estimate of the 20/hour limit).
+func clipAdds(c *Change) int {
+	if c.Type != TypeClip {
+		return 0
+	}
+	add, _ := c.After["add"].([]any)
+	return len(add)
+}
+
+func nonNil(v []any) []any {
+	if v == nil {
+		return []any{}
+	}
+	return v
+}

@@ -1,0 +1,152 @@
+package planner
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mkctl/mkctl/schema"
+)
+
+func TestClips(t *testing.T) {
+	acct := base()
+	acct.PinnedNotes = []*schema.PinnedNote{note("fresh", "F"), note("kept", "K")}
+	acct.Clips = []*schema.Clip{
+		{Name: "reading list", Description: "later", ManageNotes: true, Notes: []schema.ClipNote{{PinnedNote: "kept"}, {PinnedNote: "fresh"}, {ID: "n-new"}, {ID: "n-in"}}},
+		{Name: "same", Public: true, ManageNotes: true, Notes: []schema.ClipNote{{ID: "n-x"}}},
+		{Name: "untouched notes"},
+		{Name: "brand new", ManageNotes: true, Notes: []schema.ClipNote{{PinnedNote: "fresh"}, {ID: "n-new"}}},
+	}
+	live := &Live{
+		PinnedNotes: []LiveNote{liveNote("p-kept", "K")},
+		Clips: []LiveClip{
+			{ID: "c-read", Name: "reading list", Description: "old", NotesCount: 3, NoteIDs: []string{"n-in", "n-gone", "p-kept"}},
+			{ID: "c-same", Name: "same", Public: true, NotesCount: 2, NoteIDs: []string{"n-x"}},
+			{ID: "c-un", Name: "untouched notes", NotesCount: 5},
+			{ID: "c-old", Name: "old", NotesCount: 1},
+			{ID: "c-hand", Name: "hand-made"},
+		},
+		CheckedNotes: map[string]string{"n-new": ""},
+		Ownership:    owning(map[string]string{"clip.old": "c-old", "pinned_note.kept": "p-kept"}),
+	}
+	ap := mustPlan(t, acct, live)
+	want := `delete clip.old c-old
+create pinned_note.fresh
+update clip.reading list c-read
+create clip.brand new
+`
+	if got := summary(ap); got != want {
+		t.Fatalf("got\n%swant\n%s", got, want)
+	}
+	up := ap.Changes[2]
+	if u, _ := up.After["update"].(map[string]any); u["description"] != "later" || u["isPublic"] != false {
+		t.Errorf("update %v: description and public are always sent together", up.After)
+	}
+	if !reflect.DeepEqual(up.After["add"], []any{"n-new", ""}) || up.Refs["notes.1"] != "pinned_note.fresh" {
+		t.Errorf("add %v refs %v: the new pinned note's id is known only at apply", up.After["add"], up.Refs)
+	}
+	if !reflect.DeepEqual(up.After["remove"], []any{"n-gone"}) {
+		t.Errorf("remove %v", up.After["remove"])
+	}
+	var notes AttrChange
+	for _, a := range up.Attrs {
+		if a.Name == "notes" {
+			notes = a
+		}
+	}
+	if !reflect.DeepEqual(notes.Before, []any{"n-gone", "n-in", "pinned_note.kept"}) || !reflect.DeepEqual(notes.After, []any{"n-in", "n-new", "pinned_note.fresh", "pinned_note.kept"}) {
+		t.Errorf("notes shown %v → %v", notes.Before, notes.After)
+	}
+	cr := ap.Changes[3]
+	if cr.After["name"] != "brand new" || cr.After["description"] != nil || cr.After["isPublic"] != false || !reflect.DeepEqual(cr.After["add"], []any{"n-new", ""}) {
+		t.Errorf("create %v", cr.After)
+	}
+	all := strings.Join(ap.Notes, "\n")
+	if !strings.Contains(all, "1 clip(s) not managed") || !strings.Contains(all, `clip.same: the clip holds 1 note(s) this account cannot see`) {
+		t.Errorf("notes %s", all)
+	}
+	adopted := map[string]bool{}
+	for _, o := range ap.Adopt {
+		adopted[o.Key] = true
+	}
+	if !adopted["clip.reading list"] || !adopted["clip.same"] || adopted["clip.hand-made"] {
+		t.Errorf("adopt %v", ap.Adopt)
+	}
+
+	// Purged: the hand-made clip goes too.
+	acct.Purge["clips"] = true
+	if got := summary(mustPlan(t, acct, live)); !strings.Contains(got, "delete clip.hand-made c-hand") {
+		t.Errorf("purge plan %s", got)
+	}
+}
+
+func TestClipErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		clip *schema.Clip
+		live *Live
+		want string
+	}{
+		{"missing note", &schema.Clip{Name: "c", ManageNotes: true, Notes: []schema.ClipNote{{ID: "nope"}}}, &Live{CheckedNotes: map[string]string{"nope": NoteMissing}}, "NO_SUCH_NOTE"},
+		{"hidden note", &schema.Clip{Name: "c", ManageNotes: true, Notes: []schema.ClipNote{{ID: "dm"}}}, &Live{CheckedNotes: map[string]string{"dm": NoteHidden}}, "may not see"},
+		{"two live clips", &schema.Clip{Name: "c"}, &Live{Clips: []LiveClip{{ID: "c1", Name: "c"}, {ID: "c2", Name: "c"}}}, "Ambiguous clip"},
+		{"note limit", &schema.Clip{Name: "c", ManageNotes: true, Notes: []schema.ClipNote{{ID: "a"}, {ID: "b"}}}, &Live{Policies: map[string]any{"noteEachClipsLimit": 1.0}}, "noteEachClipsLimit"},
+		{"clip limit", &schema.Clip{Name: "c"}, &Live{Policies: map[string]any{"clipLimit": 1.0}, Clips: []LiveClip{{ID: "h", Name: "hand"}}}, "clipLimit"},
+		{"scheduled", &schema.Clip{Name: "c", ManageNotes: true, Notes: []schema.ClipNote{{ScheduledNote: "later"}}}, &Live{}, "not supported yet"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			acct := base()
+			acct.Clips = []*schema.Clip{c.clip}
+			_, diags := PlanAccount(acct, c.live)
+			if !diags.HasErrors() || !strings.Contains(diags.Error(), c.want) {
+				t.Fatalf("diags %v, want %q", diags, c.want)
+			}
+		})
+	}
+}
+
+// The 20/hour clips/add-note limit: 25 notes into a new clip wait an hour.
+func TestClipAddNoteWait(t *testing.T) {
+	acct := base()
+	c := &schema.Clip{Name: "big", ManageNotes: true}
+	for i := range 25 {
+		c.Notes = append(c.Notes, schema.ClipNote{ID: "n" + string(rune('a'+i))})
+	}
+	acct.Clips = []*schema.Clip{c}
+	ap := mustPlan(t, acct, &Live{})
+	if all := strings.Join(ap.Notes, "\n"); !strings.Contains(all, "25 clip notes at 20/hour (clips/add-note): the apply will wait about 1h") {
+		t.Errorf("notes %s", all)
+	}
+	// Nothing to add, no wait and no change.
+	ap = mustPlan(t, acct, &Live{Clips: []LiveClip{{ID: "c", Name: "big", NotesCount: 25, NoteIDs: func() []string {
+		var ids []string
+		for _, n := range c.Notes {
+			ids = append(ids, n.ID)
+		}
+		return ids
+	}()}}})
+	if len(ap.Changes) != 0 || len(ap.Notes) != 0 {
+		t.Errorf("changes %s notes %v", summary(ap), ap.Notes)
+	}
+}
+
+// --target of a clip takes the pinned note the same apply posts for it;
+// the quoted and the printed forms of a name with a space both work.
+func TestClipTarget(t *testing.T) {
+	for _, target := range []string{`account.bot.clip["reading list"]`, `account.bot.clip.reading list`} {
+		acct := base()
+		acct.PinnedNotes = []*schema.PinnedNote{note("fresh", "F")}
+		acct.Follows = []*schema.Follow{{Acct: "@alice"}}
+		acct.Clips = []*schema.Clip{{Name: "reading list", ManageNotes: true, Notes: []schema.ClipNote{{PinnedNote: "fresh"}}}}
+		ap := mustPlan(t, acct, &Live{Users: map[string]string{"@alice": "u-alice"}})
+		sel, err := ParseSelection([]string{target}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sel.Filter(acct, ap)
+		if got := summary(ap); got != "create pinned_note.fresh\ncreate clip.reading list\n" {
+			t.Errorf("%s: got\n%s", target, got)
+		}
+	}
+}

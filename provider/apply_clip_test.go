@@ -1,0 +1,135 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/mkctl/mkctl/planner"
+	"github.com/mkctl/mkctl/schema"
+)
+
+// clipAccount declares a pinned note and a clip holding it and the notes
+// given by id.
+func clipAccount(welcome string, ids ...string) *schema.Account {
+	acct := &schema.Account{Label: "main", Host: "https://misskey.example", Username: "alice", Purge: map[string]bool{},
+		PinnedNotes: []*schema.PinnedNote{{Label: "welcome", Text: welcome, Visibility: "public"}}}
+	c := &schema.Clip{Name: "reading list", Description: "later", ManageNotes: true, Notes: []schema.ClipNote{{PinnedNote: "welcome"}}}
+	for _, id := range ids {
+		c.Notes = append(c.Notes, schema.ClipNote{ID: id})
+	}
+	acct.Clips = []*schema.Clip{c}
+	return acct
+}
+
+func planFor(t *testing.T, env *emuEnv, acct *schema.Account) *planner.AccountPlan {
+	t.Helper()
+	live, err := ReadAccount(context.Background(), env.c, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap, diags := planner.PlanAccount(acct, live)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	return ap
+}
+
+func clipNoteIDs(t *testing.T, env *emuEnv, clipID string) map[string]bool {
+	t.Helper()
+	var notes []struct {
+		ID string `json:"id"`
+	}
+	if err := env.c.Read(context.Background(), "clips/notes", map[string]any{"clipId": clipID, "limit": 100}, &notes); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, n := range notes {
+		out[n.ID] = true
+	}
+	return out
+}
+
+// A clip with a pinned note the same apply posts, converging; the pinned
+// note replaced (the new note added, the deleted one never sent to
+// remove-note); a saved plan whose removal was done by hand meanwhile
+// sends no remove-note (which would corrupt clippedCount); a note deleted
+// between plan and apply is a clear error naming the clip and the id, and
+// the next plan converges.
+func TestApplyClips(t *testing.T) {
+	ctx := context.Background()
+	env := newEmuEnv(t)
+	keep := env.emu.CreateNote(env.me.ID, "keep me")
+	drop := env.emu.CreateNote(env.me.ID, "drop me")
+
+	acct := clipAccount("Welcome!", keep, drop)
+	ap := planFor(t, env, acct)
+	if _, err := Apply(ctx, env.c, ap, nil); err != nil {
+		t.Fatal(err)
+	}
+	clipID := env.record(t).Objects["clip.reading list"].ID
+	pin := env.record(t).Objects["pinned_note.welcome"].ID
+	if got := clipNoteIDs(t, env, clipID); len(got) != 3 || !got[pin] || !got[keep] || !got[drop] {
+		t.Fatalf("clip notes %v, want the pinned note %s, %s and %s", got, pin, keep, drop)
+	}
+	if ap := planFor(t, env, acct); len(ap.Changes) != 0 {
+		t.Fatalf("second plan: %v", planChanges(ap))
+	}
+
+	// The pinned note replaced: its successor joins the clip.
+	acct = clipAccount("Welcome again!", keep, drop)
+	env.resetCounts()
+	if _, err := Apply(ctx, env.c, planFor(t, env, acct), nil); err != nil {
+		t.Fatal(err)
+	}
+	newPin := env.record(t).Objects["pinned_note.welcome"].ID
+	if got := clipNoteIDs(t, env, clipID); newPin == pin || !got[newPin] || got[pin] || len(got) != 3 {
+		t.Errorf("after the replace: clip notes %v, new pinned note %s", got, newPin)
+	}
+	if n := env.count("clips/remove-note"); n != 0 {
+		t.Errorf("%d clips/remove-note for the deleted note, want none", n)
+	}
+
+	// A saved plan removes drop; it is removed by hand before the apply.
+	acct = clipAccount("Welcome again!", keep)
+	ap = planFor(t, env, acct)
+	if err := env.c.Write(ctx, "clips/remove-note", map[string]any{"clipId": clipID, "noteId": drop}, nil); err != nil {
+		t.Fatal(err)
+	}
+	env.resetCounts()
+	if _, err := Apply(ctx, env.c, ap, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := env.count("clips/remove-note"); n != 0 {
+		t.Errorf("%d clips/remove-note for a note no longer in the clip, want none", n)
+	}
+	var shown struct {
+		ClippedCount int `json:"clippedCount"`
+	}
+	if err := env.c.Read(ctx, "notes/show", map[string]any{"noteId": drop}, &shown); err != nil || shown.ClippedCount != 0 {
+		t.Errorf("clippedCount of the removed note %d (%v), want 0", shown.ClippedCount, err)
+	}
+
+	// A note deleted between plan and apply.
+	gone := env.emu.CreateNote(env.me.ID, "gone soon")
+	acct = clipAccount("Welcome again!", keep, gone)
+	ap = planFor(t, env, acct)
+	if err := env.c.Write(ctx, "notes/delete", map[string]any{"noteId": gone}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Apply(ctx, env.c, ap, nil)
+	if err == nil || !strings.Contains(err.Error(), `clip "reading list": the note `+gone+` does not exist`) || !IsCode(err, "NO_SUCH_NOTE") {
+		t.Fatalf("apply: %v", err)
+	}
+	live, err := ReadAccount(ctx, env.c, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, diags := planner.PlanAccount(acct, live); !diags.HasErrors() || !strings.Contains(diags.Error(), "No such note") {
+		t.Errorf("plan after: %v", diags)
+	}
+	acct = clipAccount("Welcome again!", keep)
+	if ap := planFor(t, env, acct); len(ap.Changes) != 0 {
+		t.Errorf("plan without the deleted note: %v", planChanges(ap))
+	}
+}
