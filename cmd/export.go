@@ -39,7 +39,8 @@ func newExportCmd(g *globalOptions) *cobra.Command {
 		Long: `Reads an account from its instance and writes *.mk.hcl files that declare it
 as it is: the profile (with the avatar and banner), pinned notes, follows, drive
 folders and files, antennas, user lists, webhooks (a webhook's secret is never
-written: it becomes a sensitive variable to set), blocks, mutes (with their end;
+written: it becomes a sensitive variable to set), clips (a pinned note exported
+too as pinned_note.LABEL, other notes by id), blocks, mutes (with their end;
 an expired mute Misskey still lists is left out), renote mutes and scheduled
 notes (drafts Misskey will post later; plain drafts are not exported); above 20 of a
 kind they go into a list file (follows.mk.hcl, blocks.mk.hcl, ...). The drive files' original bytes are
@@ -402,6 +403,7 @@ var exportCountNouns = map[string]string{
 	"antennas":        "antenna",
 	"user_lists":      "user list",
 	"webhooks":        "webhook",
+	"clips":           "clip",
 	"blocks":          "block",
 	"mutes":           "mute",
 	"renote_mutes":    "renote mute",

@@ -121,6 +121,10 @@ func ReadForExport(ctx context.Context, c *Client, username string, kinds map[st
 	if want("webhooks") {
 		readers = append(readers, readWebhooks)
 	}
+	if want("clips") {
+		// clips/list, then clips/notes of every clip at once.
+		readers = append(readers, readAllClips)
+	}
 	// blocking/list, mute/list, renote-mute/list: ⌊n/100⌋+1 pages each.
 	if want("blocks") {
 		readers = append(readers, readBlocks)

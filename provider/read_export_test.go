@@ -128,8 +128,8 @@ func TestReadForExportReadsEverything(t *testing.T) {
 	// media, media/thumbs, media/thumbs/small, a/b's not), antennas,
 	// lists, users/show for carol and gone, one page of drive/stream,
 	// webhooks, one page each of blocks, mutes and renote mutes, one page
-	// of note drafts.
-	if got, want := env.total(), 1+1+1+4+1+1+1+1+1+3+1; got != want {
+	// of clips (none, so no clips/notes), one page of note drafts.
+	if got, want := env.total(), 1+1+1+4+1+1+1+1+1+3+1+1; got != want {
 		t.Errorf("%d requests, want %d: %v", got, want, env.counts)
 	}
 

@@ -178,6 +178,7 @@ func TestCountsMatchOutput(t *testing.T) {
 		{Kind: "antennas", Declared: 2, Skipped: 3},
 		{Kind: "user_lists", Declared: 1, Skipped: 2},
 		{Kind: "webhooks"},
+		{Kind: "clips"},
 		{Kind: "blocks"},
 		{Kind: "mutes"},
 		{Kind: "renote_mutes"},
@@ -267,6 +268,8 @@ func liveTotal(l *planner.Live, kind string) int {
 		return len(l.UserLists)
 	case "webhooks":
 		return len(l.Webhooks)
+	case "clips":
+		return len(l.Clips)
 	case "blocks":
 		return len(l.Blocks)
 	case "mutes":
@@ -309,7 +312,7 @@ func checkCounts(res *Result, a *schema.Account, live *planner.Live, kinds map[s
 	for _, c := range res.Counts {
 		loaded := map[string]int{
 			"pinned_notes": len(a.PinnedNotes), "follows": len(a.Follows), "drive_folders": len(a.DriveFolders), "drive_files": len(a.DriveFiles),
-			"antennas": len(a.Antennas), "user_lists": len(a.UserLists), "webhooks": len(a.Webhooks),
+			"antennas": len(a.Antennas), "user_lists": len(a.UserLists), "webhooks": len(a.Webhooks), "clips": len(a.Clips),
 			"blocks": len(a.Blocks), "mutes": len(a.Mutes), "renote_mutes": len(a.RenoteMutes),
 			"scheduled_notes": len(a.ScheduledNotes),
 		}

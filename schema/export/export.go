@@ -14,7 +14,7 @@ import (
 
 // Kinds are the kinds export can write, in the order the files are written;
 // `mkctl export --kinds` takes a comma-separated subset.
-var Kinds = []string{"profile", "pinned_notes", "follows", "drive_folders", "drive_files", "antennas", "user_lists", "webhooks", "blocks", "mutes", "renote_mutes", "scheduled_notes"}
+var Kinds = []string{"profile", "pinned_notes", "follows", "drive_folders", "drive_files", "antennas", "user_lists", "webhooks", "clips", "blocks", "mutes", "renote_mutes", "scheduled_notes"}
 
 // Account is what export needs of one live account.
 type Account struct {

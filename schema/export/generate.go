@@ -139,6 +139,9 @@ type gen struct {
 	// skippedLists maps ids of user lists left out to why an antenna
 	// using one is left out too.
 	skippedLists map[string]string
+	// pinLabels maps the ids of the exported pinned notes to their
+	// labels: a clip refers to them as pinned_note.LABEL.
+	pinLabels map[string]string
 	// counts are Result.Counts by kind, kept by the writers as they
 	// declare or skip (see count).
 	counts map[string]*KindCount
@@ -241,6 +244,9 @@ func (g *gen) generate() (*Result, error) {
 	}
 	if g.wants("webhooks") {
 		g.webhooks(body)
+	}
+	if g.wants("clips") {
+		g.clips(body)
 	}
 	if g.wants("scheduled_notes") {
 		g.scheduledNotes(body)

@@ -53,6 +53,10 @@ func (g *gen) pinnedNotes(body *hclwrite.Body) {
 		}
 		label := labels.unique(NoteLabel(n.Text, i+1))
 		b := body.AppendNewBlock("pinned_note", []string{label}).Body()
+		if g.pinLabels == nil {
+			g.pinLabels = map[string]string{}
+		}
+		g.pinLabels[n.ID] = label
 		g.count("pinned_notes").Declared++
 		b.SetAttributeRaw("text", g.text(n.Text))
 		if n.CW != nil {

@@ -78,6 +78,7 @@ type world struct {
 	// Blocks, mutes and renote mutes (relations): how many of each must
 	// be declared (expired mutes are not).
 	wantBlocks, wantMutes, wantRenoteMutes int
+	wantClips                              int      // clips.go's clips_test.go
 	wantProfile                            []string // HCL names
 	// Drive files (roundtrip_files_test.go): the bytes of each file by
 	// id, the folders export declares, and how many files it must declare.
@@ -192,6 +193,8 @@ func randWorld(seed int64) *world {
 	// Relations last, drawing on r after everything else: the worlds
 	// above stay as they were.
 	w.relations(r, live, newUser)
+	// Clips from a source of their own too.
+	w.clips(rand.New(rand.NewSource(seed^0xc11b)), live)
 	return w
 }
 
@@ -800,6 +803,7 @@ func (w *world) check(t *testing.T, res *Result, kinds map[string]bool, all bool
 		{"blocks", len(a.Blocks), w.wantBlocks},
 		{"mutes", len(a.Mutes), w.wantMutes},
 		{"renote mutes", len(a.RenoteMutes), w.wantRenoteMutes},
+		{"clips", len(a.Clips), w.wantClips},
 	} {
 		if c.got != c.want {
 			return fmt.Sprintf("%d %s declared, want %d", c.got, c.what, c.want)
@@ -808,7 +812,7 @@ func (w *world) check(t *testing.T, res *Result, kinds map[string]bool, all bool
 	// Every declared object matched a live one: without a record, each is
 	// adopted (none created).
 	want := w.wantNotes + w.wantFollows + w.wantFolders + w.wantLists + w.wantAntennas + w.wantFiles +
-		w.wantBlocks + w.wantMutes + w.wantRenoteMutes
+		w.wantBlocks + w.wantMutes + w.wantRenoteMutes + w.wantClips
 	if len(ap.Adopt) != want {
 		return fmt.Sprintf("%d adoptions, want %d", len(ap.Adopt), want)
 	}
