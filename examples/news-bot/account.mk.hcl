@@ -80,4 +80,13 @@ account "news" {
     case_sensitive = false
     exclude_bots   = true
   }
+
+  # A public clip of the bot's own notes: notes is the exact set (order
+  # does not matter); a pinned note of this account by its label, any
+  # other note by its id.
+  clip "start here" {
+    description = "What this bot is and how to reach its maintainers."
+    public      = true
+    notes       = [pinned_note.about, pinned_note.rules]
+  }
 }
