@@ -77,11 +77,13 @@ func readDrafts(ctx context.Context, r *reading) (func(*planner.Live), error) {
 	}
 	myID, _ := r.me["id"].(string)
 	for _, o := range ownedOfKind(r.rec, planner.TypeScheduledNote) {
-		at, _ := o.Applied["scheduledAt"].(float64)
-		if o.Applied["posted"] == true || exists[o.ID] || at == 0 || int64(at) > out.ReadAt.UnixMilli() || myID == "" {
+		// A number read back from the registry is a float64; one an apply
+		// of this process recorded is still an int64.
+		at, _ := expiresMillis(o.Applied["scheduledAt"])
+		if o.Applied["posted"] == true || exists[o.ID] || at == 0 || at > out.ReadAt.UnixMilli() || myID == "" {
 			continue
 		}
-		id, err := findPostedNote(ctx, r, myID, int64(at), o.Applied)
+		id, err := findPostedNote(ctx, r, myID, at, o.Applied)
 		if err != nil {
 			return nil, err
 		}
