@@ -361,17 +361,15 @@ func (w *watcher) reconcile(ctx context.Context, cfg *schema.Config, files map[s
 		w.metrics.inc(addr, "plan_failures")
 		return watchRetryAfterError
 	}
-	if diags.HasErrors() {
-		// The deletion guard refused the plan: apply would need
-		// --allow-mass-delete, a confirmation of its own.
+	// Errors other than the deletion guard's make the plan impossible.
+	// The guard's leave a whole plan that apply would refuse without
+	// --allow-mass-delete: drift to report, and with --apply to hold.
+	guard := diags.HasErrors()
+	if guard && !isGuardOnly(diags) {
 		if !w.opts.JSON {
 			writeDiagnostics(w.opts.IO.ErrOut, files, diags, w.opts.IO.ErrColors())
 		}
-		ev := "plan_failed"
-		if isGuardOnly(diags) {
-			ev = "apply_blocked"
-		}
-		w.out.emit(watchRecord{Event: ev, Account: addr, Reason: reason, Error: diagsError(diags).Error()})
+		w.out.emit(watchRecord{Event: "plan_failed", Account: addr, Reason: reason, Error: diagsError(diags).Error()})
 		w.metrics.inc(addr, "plan_failures")
 		return 0
 	}
@@ -387,6 +385,13 @@ func (w *watcher) reconcile(ctx context.Context, cfg *schema.Config, files map[s
 		w.out.emit(watchRecord{Event: "drift_detected", Account: addr, Reason: reason, Changes: changes})
 	}
 	if !w.opts.Apply {
+		return 0
+	}
+	if guard {
+		if !w.opts.JSON {
+			writeDiagnostics(w.opts.IO.ErrOut, files, diags, w.opts.IO.ErrColors())
+		}
+		w.out.emit(watchRecord{Event: "apply_blocked", Account: addr, Error: diagsError(diags).Error(), Changes: changes})
 		return 0
 	}
 	if why := w.needsConfirmation(plan); why != "" {
@@ -432,6 +437,11 @@ func (w *watcher) apply(ctx context.Context, cfg *schema.Config, t target, reaso
 		}
 	}()
 	plan, diags, err := w.planOne(actx, cfg, t)
+	if err == nil && diags.HasErrors() && isGuardOnly(diags) {
+		// Changed since the plan before the lock: now beyond the guard.
+		w.out.emit(watchRecord{Event: "apply_blocked", Account: addr, Error: diagsError(diags).Error(), Changes: changeRecords(plan.Accounts[0])})
+		return 0
+	}
 	if err != nil || diags.HasErrors() {
 		if err == nil {
 			err = diagsError(diags)

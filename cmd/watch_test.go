@@ -422,3 +422,41 @@ func TestWatchFlagValidation(t *testing.T) {
 		}
 	}
 }
+
+// Deletions beyond the deletion guard are drift to report, and with
+// --apply a plan to hold: apply would refuse it without --allow-mass-delete.
+func TestWatchHoldsDeletionsBeyondTheGuard(t *testing.T) {
+	w := newWatchFixture(t)
+	path := filepath.Join(w.dir, "main.mk.hcl")
+	cfg, _ := os.ReadFile(path)
+	guarded := strings.Replace(string(cfg), `drive_folder "media" {}`, `drive_folder "media" {}
+  drive_folder "docs" {}
+  deletion_guard {
+    max_objects = 1
+    max_percent = 10
+  }`, 1)
+	if err := os.WriteFile(path, []byte(guarded), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := MainContext(context.Background(), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
+		[]string{"apply", "--auto-approve", "--chdir", w.dir}); code != 0 {
+		t.Fatalf("apply: %s", out.String())
+	}
+	// Both folders leave the configuration: 2 deletions of 2.
+	bare := strings.Replace(strings.Replace(guarded, `drive_folder "media" {}`, "", 1), `drive_folder "docs" {}`, "", 1)
+	if err := os.WriteFile(path, []byte(bare), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.start("--json", "--apply")
+	if r := w.next("drift_detected"); len(changeAddrs(r)) != 2 {
+		t.Fatalf("drift: %v", r)
+	}
+	r := w.next("apply_blocked")
+	if e := r["error"].(string); !strings.Contains(e, "Too many deletions") || !strings.Contains(e, "main.mk.hcl:") {
+		t.Fatalf("blocked: %v", r)
+	}
+	if n := len(w.e.DriveFoldersOf(w.bot.ID)); n != 2 {
+		t.Fatalf("%d folders left, want 2: the guard was bypassed", n)
+	}
+}
