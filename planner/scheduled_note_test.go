@@ -197,3 +197,37 @@ func TestScheduledNoteLimitsAndAdoption(t *testing.T) {
 		t.Fatalf("changes %s adopt %v", summary(ap), ap.Adopt)
 	}
 }
+
+// A file the plan uploads is attached to the draft by its record key: the
+// upload comes first, and the draft's fileIds entry is filled at apply.
+// Drafts' create and update are in the wait estimate's hourly limits.
+func TestScheduledNoteFilesAndWaits(t *testing.T) {
+	at := schedNow.Add(time.Hour)
+	acct := base()
+	acct.DriveFiles = []*schema.DriveFile{declFile("", "a.png", md5Of('a'))}
+	n := sched("xmas", "Merry", at)
+	n.Files = []string{"a.png"}
+	acct.ScheduledNotes = []*schema.ScheduledNote{n}
+	ap := mustPlan(t, acct, &Live{Drafts: &LiveDrafts{ReadAt: schedNow}})
+	if got := summary(ap); got != "create drive_file[\"a.png\"]\ncreate scheduled_note.xmas\n" {
+		t.Fatalf("plan %s", got)
+	}
+	c := ap.Changes[1]
+	if ids, _ := c.After["fileIds"].([]any); len(ids) != 1 || ids[0] != "" || c.Refs["fileIds.0"] != `drive_file["a.png"]` {
+		t.Errorf("after %v refs %v", c.After, c.Refs)
+	}
+	// Kept as it is when the draft attaches the recorded file.
+	d := draft("d1", "Merry", at)
+	d.FileIDs = []string{"f1"}
+	live := &Live{DriveFiles: []LiveFile{liveFile("f1", "", "", "a.png", md5Of('a'))}, Drafts: &LiveDrafts{ReadAt: schedNow, Drafts: []LiveDraft{d}},
+		Ownership: schedRecord("scheduled_note.xmas", "d1", "Merry", at, nil)}
+	live.Ownership.Objects[`drive_file["a.png"]`] = Owned{ID: "f1"}
+	if ap := mustPlan(t, acct, live); len(ap.Changes) != 0 {
+		t.Fatalf("same file: %s", summary(ap))
+	}
+	for _, ep := range []string{"notes/drafts/create", "notes/drafts/update"} {
+		if !RateLimited(ep) {
+			t.Errorf("%s is not in the wait estimate", ep)
+		}
+	}
+}
