@@ -276,6 +276,26 @@ func TestWatchApplyRepairsDrift(t *testing.T) {
 	if all := w.out.String() + w.errOut.String(); strings.Contains(all, w.token) || strings.Contains(all, native) {
 		t.Fatal("a token reached the output")
 	}
+	// Every record keeps to the schema README.md documents.
+	fields := map[string]bool{"time": true, "event": true, "account": true, "reason": true, "stream": true, "changes": true,
+		"result": true, "error": true, "retry_in_seconds": true, "accounts": true, "apply": true}
+	events := map[string]bool{}
+	for _, r := range w.records() {
+		events[r["event"].(string)] = true
+		for k := range r {
+			if !fields[k] {
+				t.Errorf("undocumented field %q in %v", k, r)
+			}
+		}
+		if _, err := time.Parse(time.RFC3339Nano, r["time"].(string)); err != nil {
+			t.Errorf("time: %v", err)
+		}
+	}
+	for _, e := range []string{"started", "connected", "in_sync", "stream_event", "drift_detected", "applied", "apply_waiting", "disconnected", "reconnected", "stopped"} {
+		if !events[e] {
+			t.Errorf("no %s record", e)
+		}
+	}
 	for _, v := range w.e.Violations() {
 		t.Errorf("emulator violation: %+v", v)
 	}
