@@ -60,13 +60,18 @@ func (p *planState) planClips() (ups, dels []*Change) {
 	for _, c := range p.live.Clips {
 		byName[c.Name] = append(byName[c.Name], c)
 	}
-	pinLabels := map[string]string{} // live note id → pinned_note label
+	refNames := map[string]string{} // live note id → pinned_note.LABEL or scheduled_note.LABEL
 	for label, id := range p.pinIDs {
-		pinLabels[id] = label
+		refNames[id] = pinnedNoteKey(label)
+	}
+	for _, n := range p.acct.ScheduledNotes {
+		if id, ok := p.live.ScheduledNoteID(n.Label); ok {
+			refNames[id] = scheduledNoteKey(n.Label)
+		}
 	}
 	show := func(id string) any {
-		if l, ok := pinLabels[id]; ok {
-			return "pinned_note." + l
+		if r, ok := refNames[id]; ok {
+			return r
 		}
 		return id
 	}
@@ -98,6 +103,7 @@ func (p *planState) planClips() (ups, dels []*Change) {
 		wantIDs := map[string]bool{}
 		var refs []string
 		var shown []any
+		unposted := 0
 		for _, n := range want.Notes {
 			switch {
 			case n.PinnedNote != "":
@@ -108,8 +114,20 @@ func (p *planState) planClips() (ups, dels []*Change) {
 					refs = append(refs, pinnedNoteKey(n.PinnedNote))
 				}
 			case n.ScheduledNote != "":
-				p.errorf(n.Range, "Scheduled notes in clips not supported yet",
-					"clip %q lists %s, but this mkctl cannot yet put a scheduled note into a clip. Hint: once Misskey has posted the note, write its id instead.", want.Name, n.String())
+				// A scheduled note has an id only once Misskey has posted
+				// it: until then the clip is planned without it.
+				if id, ok := p.live.ScheduledNoteID(n.ScheduledNote); ok {
+					shown = append(shown, n.String())
+					wantIDs[id] = true
+					break
+				}
+				unposted++
+				key := scheduledNoteKey(n.ScheduledNote)
+				if o, ok := p.live.Ownership.objects()[key]; ok && o.Applied["posted"] == true {
+					p.note("%s: Misskey has posted %s, but mkctl did not find the note it posted, so the clip is planned without it. Hint: write the note's id in notes instead.", p.address(key), n.String())
+				} else {
+					p.note("%s: %s is not posted yet; it will be added to the clip by the first plan and apply after Misskey posts it.", p.address(clipKey(want.Name)), n.String())
+				}
 			default:
 				shown = append(shown, n.ID)
 				wantIDs[n.ID] = true
@@ -128,10 +146,10 @@ func (p *planState) planClips() (ups, dels []*Change) {
 		if live != nil && live.NoteIDs != nil {
 			hidden = max(live.NotesCount-len(live.NoteIDs), 0)
 		}
-		if want.ManageNotes && len(wantIDs)+len(refs)+hidden > noteLimit {
+		if total := len(wantIDs) + len(refs) + unposted + hidden; want.ManageNotes && total > noteLimit {
 			p.errorf(want.DeclRange, "Too many clip notes",
 				"clip %q would hold %d notes, but this account may put at most %d notes in a clip (role policy noteEachClipsLimit). Hint: remove some notes.",
-				want.Name, len(wantIDs)+len(refs)+hidden, noteLimit)
+				want.Name, total, noteLimit)
 		}
 		if want.ManageNotes && hidden > 0 {
 			p.note("%s: the clip holds %d note(s) this account cannot see (clips/notes does not list them, its count does); mkctl leaves them in the clip.", p.address(key), hidden)

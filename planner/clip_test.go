@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mkctl/mkctl/schema"
 )
@@ -92,7 +93,6 @@ func TestClipErrors(t *testing.T) {
 		{"two live clips", &schema.Clip{Name: "c"}, &Live{Clips: []LiveClip{{ID: "c1", Name: "c"}, {ID: "c2", Name: "c"}}}, "Ambiguous clip"},
 		{"note limit", &schema.Clip{Name: "c", ManageNotes: true, Notes: []schema.ClipNote{{ID: "a"}, {ID: "b"}}}, &Live{Policies: map[string]any{"noteEachClipsLimit": 1.0}}, "noteEachClipsLimit"},
 		{"clip limit", &schema.Clip{Name: "c"}, &Live{Policies: map[string]any{"clipLimit": 1.0}, Clips: []LiveClip{{ID: "h", Name: "hand"}}}, "clipLimit"},
-		{"scheduled", &schema.Clip{Name: "c", ManageNotes: true, Notes: []schema.ClipNote{{ScheduledNote: "later"}}}, &Live{}, "not supported yet"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -148,5 +148,36 @@ func TestClipTarget(t *testing.T) {
 		if got := summary(ap); got != "create pinned_note.fresh\ncreate clip.reading list\n" {
 			t.Errorf("%s: got\n%s", target, got)
 		}
+	}
+}
+
+// A scheduled note joins its clip once Misskey has posted it: before, the
+// clip is planned without it and a note says so; after, its posted id is
+// added (and a second plan has nothing to do).
+func TestClipScheduledNote(t *testing.T) {
+	acct := base()
+	acct.ScheduledNotes = []*schema.ScheduledNote{{PinnedNote: schema.PinnedNote{Label: "later", Text: "soon", Visibility: "public"}, At: time.Now().Add(time.Hour), AtText: "in an hour"}}
+	acct.Clips = []*schema.Clip{{Name: "c", ManageNotes: true, Notes: []schema.ClipNote{{ScheduledNote: "later"}, {ID: "n1"}}}}
+	live := &Live{Clips: []LiveClip{{ID: "c1", Name: "c", NotesCount: 1, NoteIDs: []string{"n1"}}}, Drafts: &LiveDrafts{ReadAt: time.Now()}}
+	ap := mustPlan(t, acct, live)
+	if got := summary(ap); got != "create scheduled_note.later\n" {
+		t.Errorf("before it is posted: %s", got)
+	}
+	if all := strings.Join(ap.Notes, "\n"); !strings.Contains(all, "account.bot.clip.c: scheduled_note.later is not posted yet; it will be added to the clip") {
+		t.Errorf("notes %s", all)
+	}
+
+	// Posted: the record says so, with the note's id.
+	rec := owning(nil)
+	rec.Objects["scheduled_note.later"] = Owned{ID: "p1", Applied: map[string]any{"posted": true, "noteId": "p1", "scheduledAt": float64(time.Now().Add(-time.Hour).UnixMilli())}}
+	live.Ownership = rec
+	ap = mustPlan(t, acct, live)
+	if got := summary(ap); got != "update clip.c c1\n" || !reflect.DeepEqual(ap.Changes[0].After["add"], []any{"p1"}) {
+		t.Fatalf("after it is posted: %s %v", got, ap.Changes)
+	}
+	live.Clips[0].NoteIDs = []string{"n1", "p1"}
+	live.Clips[0].NotesCount = 2
+	if ap = mustPlan(t, acct, live); len(ap.Changes) != 0 {
+		t.Errorf("once added: %s", summary(ap))
 	}
 }
