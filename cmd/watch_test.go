@@ -432,7 +432,7 @@ func TestWatchMetricsLabelEscaping(t *testing.T) {
 
 func TestWatchFlagValidation(t *testing.T) {
 	for _, args := range [][]string{
-		{"--interval", "10s"}, {"--max-applies", "0"}, {"--max-changes", "0"}, {"--budget-window", "1s"},
+		{"--interval", "10s"}, {"--debounce", "0s"}, {"--max-applies", "0"}, {"--max-changes", "0"}, {"--budget-window", "1s"},
 	} {
 		var out bytes.Buffer
 		code := MainContext(context.Background(), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
