@@ -82,6 +82,7 @@ func TestEndpointMetaMatchesSpec(t *testing.T) {
 		// Not in API-NOTES' table: ep/notes/unrenote.ts meta.limit (2026.5.4).
 		"notes/unrenote":  300,
 		"blocking/create": 20, "blocking/delete": 100, "mute/create": 20, "renote-mute/create": 20, "clips/add-note": 20,
+		"notes/drafts/create": 300, "notes/drafts/update": 300,
 	}
 	minIntervals := map[string]time.Duration{"notes/delete": time.Second, "notes/unrenote": time.Second}
 	for _, name := range Endpoints() {
