@@ -34,6 +34,14 @@ type buildInfo struct {
 // its time and whether the tree was modified (and no version).
 func readBuildInfo() buildInfo {
 	bi := buildInfo{Version: strings.TrimPrefix(buildVersion, "v"), Commit: buildCommit, Date: buildDate}
+	// goreleaser stamps these placeholders when it cannot read git (a
+	// snapshot of a clone without a remote): they are no information.
+	if bi.Commit == "none" {
+		bi.Commit = ""
+	}
+	if strings.HasPrefix(bi.Date, "0001-01-01") {
+		bi.Date = ""
+	}
 	info, ok := debug.ReadBuildInfo()
 	if ok {
 		if bi.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {

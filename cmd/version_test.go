@@ -61,3 +61,17 @@ func TestVersionStamped(t *testing.T) {
 		t.Fatalf("--version printed %q, want it to start with %q", out, want)
 	}
 }
+
+// TestReadBuildInfoStamped: stamped values win; goreleaser's placeholders
+// for a commit it could not read are dropped, not shown.
+func TestReadBuildInfoStamped(t *testing.T) {
+	defer func(v, c, d string) { buildVersion, buildCommit, buildDate = v, c, d }(buildVersion, buildCommit, buildDate)
+	buildVersion, buildCommit, buildDate = "v1.2.3", "abc", "2026-11-30T18:00:00Z"
+	if bi := readBuildInfo(); bi.Version != "1.2.3" || bi.Commit != "abc" || bi.Date != "2026-11-30T18:00:00Z" {
+		t.Errorf("%+v", bi)
+	}
+	buildCommit, buildDate = "none", "0001-01-01T00:00:00Z"
+	if bi := readBuildInfo(); bi.Commit == "none" || strings.HasPrefix(bi.Date, "0001") {
+		t.Errorf("placeholders kept: %+v", bi)
+	}
+}

@@ -41,7 +41,9 @@ func main() {
 		os.Exit(2)
 	}
 	when := time.Now()
-	if *date != 0 {
+	// goreleaser's CommitTimestamp is negative (year 1) when it cannot
+	// read git (a snapshot without a remote).
+	if *date > 0 {
 		when = time.Unix(*date, 0).UTC()
 	}
 	err := generate(*out, *version, when)
