@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mkctl/mkctl/planner"
+	"github.com/mkctl/mkctl/provider/emulator"
 	"github.com/mkctl/mkctl/schema"
 )
 
@@ -131,5 +132,98 @@ func TestApplyClips(t *testing.T) {
 	acct = clipAccount("Welcome again!", keep)
 	if ap := planFor(t, env, acct); len(ap.Changes) != 0 {
 		t.Errorf("plan without the deleted note: %v", planChanges(ap))
+	}
+}
+
+// The reads a plan of clips makes: one clips/list page, one clips/notes
+// page per declared clip that sets notes and exists (at once), notes/show
+// only for the ids not in their clip yet; nothing for a configuration
+// without clips.
+func TestReadClipsRequests(t *testing.T) {
+	ctx := context.Background()
+	env := newEmuEnv(t)
+	n1 := env.emu.CreateNote(env.me.ID, "one")
+	n2 := env.emu.CreateNote(env.me.ID, "two")
+	var c1, c2 struct {
+		ID string `json:"id"`
+	}
+	for _, c := range []struct {
+		name string
+		out  any
+	}{{"with notes", &c1}, {"no notes attribute", &c2}} {
+		if err := env.c.Write(ctx, "clips/create", map[string]any{"name": c.name}, c.out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := env.c.Write(ctx, "clips/create", map[string]any{"name": "hand-made"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.c.Write(ctx, "clips/add-note", map[string]any{"clipId": c1.ID, "noteId": n1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	acct := &schema.Account{Label: "main", Host: "https://misskey.example", Username: "alice", Purge: map[string]bool{},
+		Clips: []*schema.Clip{
+			{Name: "with notes", ManageNotes: true, Notes: []schema.ClipNote{{ID: n1}, {ID: n2}}},
+			{Name: "no notes attribute"},
+			{Name: "new", ManageNotes: true, Notes: []schema.ClipNote{{ID: n2}, {ID: "0000000000"}}},
+		}}
+	env.resetCounts()
+	live, err := ReadAccount(ctx, env.c, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ep, want := range map[string]int{"clips/list": 1, "clips/notes": 1, "notes/show": 2} {
+		if got := env.count(ep); got != want {
+			t.Errorf("%s: %d requests, want %d", ep, got, want)
+		}
+	}
+	if live.CheckedNotes[n2] != "" || live.CheckedNotes["0000000000"] != planner.NoteMissing {
+		t.Errorf("checked notes %v", live.CheckedNotes)
+	}
+
+	env.resetCounts()
+	if _, err := ReadAccount(ctx, env.c, &schema.Account{Label: "main", Host: "https://misskey.example", Username: "alice", Purge: map[string]bool{}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := env.count("clips/list") + env.count("clips/notes"); n != 0 {
+		t.Errorf("a configuration without clips read clips: %d requests", n)
+	}
+}
+
+// A failed apply leaves the account consistent and the next one
+// converges: clips/create or clips/add-note executed but their answer
+// lost (the apply fails), then plan and apply again: one clip, every note
+// in it once.
+func TestApplyClipsConvergeAfterLostAnswer(t *testing.T) {
+	for _, ep := range []string{"clips/create", "clips/add-note"} {
+		t.Run(ep, func(t *testing.T) {
+			ctx := context.Background()
+			env := newEmuEnv(t)
+			keep := env.emu.CreateNote(env.me.ID, "keep me")
+			acct := clipAccount("Welcome!", keep)
+			env.emu.FailNext(ep, emulator.FaultDropResponse)
+			if _, err := Apply(ctx, env.c, planFor(t, env, acct), nil); err == nil {
+				t.Fatal("the apply succeeded without an answer")
+			}
+			for range 2 {
+				ap := planFor(t, env, acct)
+				if _, err := Apply(ctx, env.c, ap, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if ap := planFor(t, env, acct); len(ap.Changes) != 0 {
+				t.Fatalf("third plan: %v", planChanges(ap))
+			}
+			var clips []struct {
+				ID         string `json:"id"`
+				NotesCount int    `json:"notesCount"`
+			}
+			if err := env.c.Read(ctx, "clips/list", map[string]any{}, &clips); err != nil {
+				t.Fatal(err)
+			}
+			if len(clips) != 1 || clips[0].NotesCount != 2 {
+				t.Errorf("clips %+v, want one holding 2 notes", clips)
+			}
+		})
 	}
 }
