@@ -70,3 +70,30 @@ func init() {
 		{as: "a", ep: "clips/list"},
 	}})
 }
+
+// clips/notes also leaves out the notes of users the caller mutes and of
+// users who block the caller, replies and renotes of theirs too (QueryService),
+// while notesCount counts them; add-note of such a note already in the clip
+// is ALREADY_CLIPPED, and remove-note takes it out.
+func init() {
+	confCases = append(confCases, confCase{name: "clips-muted", users: "a b c d", steps: []step{
+		{as: "b", ep: "notes/create", body: obj{"text": "by b"}, save: "nb"},
+		{as: "c", ep: "notes/create", body: obj{"text": "by c"}, save: "nc"},
+		{as: "d", ep: "notes/create", body: obj{"text": "d replies to b", "replyId": "$nb.createdNote.id"}, save: "nd"},
+		{as: "a", ep: "clips/create", body: obj{"name": "mixed"}, save: "cl"},
+		{as: "a", ep: "clips/add-note", body: obj{"clipId": "$cl.id", "noteId": "$nb.createdNote.id"}},
+		{as: "a", ep: "clips/add-note", body: obj{"clipId": "$cl.id", "noteId": "$nc.createdNote.id"}},
+		{as: "a", ep: "clips/add-note", body: obj{"clipId": "$cl.id", "noteId": "$nd.createdNote.id"}},
+		{as: "a", ep: "clips/notes", body: obj{"clipId": "$cl.id"}},
+		{as: "a", ep: "mute/create", body: obj{"userId": "$b.id"}},
+		{as: "a", ep: "clips/notes", body: obj{"clipId": "$cl.id"}},
+		{as: "a", ep: "clips/show", body: obj{"clipId": "$cl.id"}},
+		{as: "c", ep: "blocking/create", body: obj{"userId": "$a.id"}},
+		{as: "a", ep: "clips/notes", body: obj{"clipId": "$cl.id"}},
+		{as: "a", ep: "clips/add-note", body: obj{"clipId": "$cl.id", "noteId": "$nb.createdNote.id"}},
+		{as: "a", ep: "clips/remove-note", body: obj{"clipId": "$cl.id", "noteId": "$nb.createdNote.id"}},
+		{as: "a", ep: "clips/show", body: obj{"clipId": "$cl.id"}},
+		{as: "a", ep: "mute/delete", body: obj{"userId": "$b.id"}},
+		{as: "a", ep: "clips/notes", body: obj{"clipId": "$cl.id"}},
+	}})
+}

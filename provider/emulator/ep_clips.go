@@ -226,7 +226,8 @@ func handleClipsRemoveNote(c *call) (any, *apiError) {
 }
 
 // handleClipsNotes: the clip's notes by note id (newest first), those the
-// caller may not see left out; someone else's private clip is
+// caller may not see left out, and those of users the caller mutes or who
+// block the caller (mutedOrBlockedFor); someone else's private clip is
 // NO_SUCH_CLIP.
 func handleClipsNotes(c *call) (any, *apiError) {
 	st := c.e.st
@@ -240,7 +241,7 @@ func handleClipsNotes(c *call) (any, *apiError) {
 		if cn.ClipID != cl.ID {
 			continue
 		}
-		if n := st.note(cn.NoteID); n != nil && c.e.canSee(n, c.me) {
+		if n := st.note(cn.NoteID); n != nil && c.e.canSee(n, c.me) && !st.mutedOrBlockedFor(n, c.me) {
 			notes = append(notes, n)
 		}
 	}
@@ -249,4 +250,28 @@ func handleClipsNotes(c *call) (any, *apiError) {
 		out = append(out, c.e.packNote(n, c.me, true))
 	}
 	return out, nil
+}
+
+// mutedOrBlockedFor is QueryService.generateMutedUserQueryForNotes and
+// generateBlockedUserQueryForNotes for a note: its author, the author of
+// the note it replies to or of the note it renotes, is muted by me or
+// blocks me. clips/notes leaves such notes out (its notesCount does not).
+func (s *state) mutedOrBlockedFor(n *Note, me *User) bool {
+	if me == nil {
+		return false
+	}
+	users := []string{n.UserID}
+	for _, ref := range []*string{n.ReplyID, n.RenoteID} {
+		if ref != nil {
+			if r := s.note(*ref); r != nil {
+				users = append(users, r.UserID)
+			}
+		}
+	}
+	for _, u := range users {
+		if s.mutingOf(me.ID, u) != nil || s.blockingOf(u, me.ID) != nil {
+			return true
+		}
+	}
+	return false
 }
