@@ -1,7 +1,12 @@
 package cmd
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -393,6 +398,7 @@ case "$*" in
   "api repos/"*/commits/*/pulls*) echo "$FAKE_GH_PR_HEAD" ;;
   "run list"*) echo "$FAKE_GH_RUN" ;;
   "run download"*) mkdir -p reviewed && echo saved > reviewed/plan.mkplan ;;
+  "release view"*) echo "$FAKE_GH_TAG" ;;
 esac
 exit 0
 `
@@ -429,7 +435,7 @@ func runWorkflowStep(t *testing.T, job, name string, env []string, files map[str
 			t.Fatal(err)
 		}
 	}
-	for file, content := range map[string]string{"mkctl": fakeMkctl, "gh": fakeGh} {
+	for file, content := range map[string]string{"mkctl": fakeMkctl, "gh": fakeGh, "curl": fakeCurl} {
 		if err := os.WriteFile(filepath.Join(bin, file), []byte(content), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -598,5 +604,149 @@ func TestWorkflowDriftStep(t *testing.T) {
 		if code == 2 && !strings.Contains(r.out, "::error title=Drift::") {
 			t.Errorf("drift is not reported:\n%s", r.out)
 		}
+	}
+}
+
+// fakeCurl stands in for curl in the install step: `curl … -o FILE URL`
+// copies $FAKE_RELEASES/<tag>/<asset> for a release URL, or fails as curl
+// -f does on a 404.
+const fakeCurl = `#!/bin/sh
+echo "curl $*" >> "$FAKE_LOG"
+prev=
+for a in "$@"; do
+  [ "$prev" = -o ] && out=$a
+  prev=$a
+  url=$a
+done
+asset=${url##*/}
+tag=${url%/*}
+tag=${tag##*/}
+if [ ! -f "$FAKE_RELEASES/$tag/$asset" ]; then
+  echo "curl: (22) The requested URL returned error: 404" >&2
+  exit 22
+fi
+cp "$FAKE_RELEASES/$tag/$asset" "$out"
+`
+
+// fakeRelease writes a release as goreleaser makes it into
+// dir/v<version>: a linux archive per architecture holding an mkctl that
+// prints its version, and checksums.txt. tamper changes an archive after
+// its checksum was taken; unlisted leaves one out of checksums.txt.
+func fakeRelease(t *testing.T, dir, version string, tamper, unlisted string) {
+	t.Helper()
+	rel := filepath.Join(dir, "v"+version)
+	if err := os.MkdirAll(rel, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var sums strings.Builder
+	for _, arch := range []string{"amd64", "arm64"} {
+		name := "mkctl_" + version + "_linux_" + arch + ".tar.gz"
+		var buf bytes.Buffer
+		gz := gzip.NewWriter(&buf)
+		tw := tar.NewWriter(gz)
+		for file, body := range map[string]string{
+			"mkctl":     "#!/bin/sh\necho \"mkctl version " + version + " " + arch + "\"\n",
+			"README.md": "# mkctl\n",
+		} {
+			if err := tw.WriteHeader(&tar.Header{Name: file, Mode: 0o755, Size: int64(len(body))}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tw.Write([]byte(body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := gz.Close(); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(buf.Bytes())
+		if name != unlisted {
+			fmt.Fprintf(&sums, "%x  %s\n", sum, name)
+		}
+		data := buf.Bytes()
+		if name == tamper {
+			data = append(data, 0)
+		}
+		if err := os.WriteFile(filepath.Join(rel, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(rel, "checksums.txt"), []byte(sums.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The install step of each job downloads the release archive of
+// MKCTL_VERSION for the runner's architecture, checks it against the
+// release's checksums.txt and puts mkctl on the PATH of the next steps;
+// an archive whose checksum differs, or that checksums.txt does not list,
+// is never unpacked.
+func TestWorkflowInstallStep(t *testing.T) {
+	var jobs []string
+	for _, s := range workflowSteps(t) {
+		if s.name == "Install mkctl" {
+			jobs = append(jobs, s.job)
+			for _, l := range strings.Split(s.run, "\n") {
+				if l = strings.TrimSpace(l); strings.HasPrefix(l, "go ") {
+					t.Errorf("job %s compiles mkctl: %s", s.job, l)
+				}
+			}
+		}
+	}
+	if strings.Join(jobs, ",") != "plan,apply,drift" {
+		t.Fatalf("install steps in jobs %v, want plan, apply and drift", jobs)
+	}
+	data, _ := os.ReadFile(workflowFile)
+	if strings.Contains(string(data), "uses: actions/setup-go") {
+		t.Errorf("the workflow still sets up Go")
+	}
+	for _, tc := range []struct {
+		name                  string
+		version, arch, tag    string
+		tamper, unlisted      string
+		ok                    bool
+		wantOut, wantDownload string
+	}{
+		{name: "pinned", version: "v1.2.3", arch: "X64", ok: true, wantOut: "mkctl version 1.2.3 amd64", wantDownload: "/v1.2.3/mkctl_1.2.3_linux_amd64.tar.gz"},
+		{name: "latest on arm", version: "latest", tag: "v1.2.3", arch: "ARM64", ok: true, wantOut: "mkctl version 1.2.3 arm64", wantDownload: "/v1.2.3/mkctl_1.2.3_linux_arm64.tar.gz"},
+		{name: "tampered", version: "v1.2.3", arch: "X64", tamper: "mkctl_1.2.3_linux_amd64.tar.gz", wantOut: "FAILED"},
+		{name: "unlisted", version: "v1.2.3", arch: "X64", unlisted: "mkctl_1.2.3_linux_amd64.tar.gz", wantOut: "::error title=No checksum::"},
+		{name: "no such release", version: "v9.9.9", arch: "X64", wantOut: "404"},
+		{name: "no such architecture", version: "v1.2.3", arch: "X86", wantOut: "::error title=No mkctl release::"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			releases, runnerTemp := t.TempDir(), t.TempDir()
+			fakeRelease(t, releases, "1.2.3", tc.tamper, tc.unlisted)
+			ghPath := filepath.Join(t.TempDir(), "github_path")
+			for _, job := range jobs {
+				r := runWorkflowStep(t, job, "Install mkctl", []string{
+					"MKCTL_VERSION=" + tc.version, "RUNNER_ARCH=" + tc.arch, "RUNNER_TEMP=" + runnerTemp,
+					"GITHUB_PATH=" + ghPath, "FAKE_RELEASES=" + releases, "FAKE_GH_TAG=" + tc.tag,
+				}, nil)
+				path, _ := os.ReadFile(ghPath)
+				_, statErr := os.Stat(filepath.Join(runnerTemp, "mkctl", "mkctl"))
+				if (r.code == 0) != tc.ok || !strings.Contains(r.out, tc.wantOut) {
+					t.Fatalf("%s: exit %d, want ok %v and %q in the output:\n%s\n%s", job, r.code, tc.ok, tc.wantOut, r.out, r.log)
+				}
+				if !tc.ok {
+					if len(path) > 0 || statErr == nil {
+						t.Fatalf("%s: a failed install unpacked mkctl (%v) or changed the PATH: %q", job, statErr, path)
+					}
+					continue
+				}
+				if strings.TrimSpace(string(path)) != filepath.Join(runnerTemp, "mkctl") || statErr != nil {
+					t.Errorf("%s: GITHUB_PATH %q, mkctl: %v", job, path, statErr)
+				}
+				if !strings.Contains(r.log, tc.wantDownload) || !strings.Contains(r.log, "/v1.2.3/checksums.txt") {
+					t.Errorf("%s: downloads:\n%s", job, r.log)
+				}
+				if got := strings.Contains(r.log, "gh release view"); got != (tc.version == "latest") {
+					t.Errorf("%s: latest looked up %v:\n%s", job, got, r.log)
+				}
+				os.Remove(ghPath)
+			}
+		})
 	}
 }
