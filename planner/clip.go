@@ -12,6 +12,10 @@ import (
 //
 //	create   clips/create {name, description, isPublic}; then clips/add-note for each id of After["add"]
 //	         (an "" entry N is the id of the note Refs["notes.N"] created earlier in this apply).
+//	         The apply records the ids it added (with After["known"], those added before and still
+//	         declared) in Applied["addedNotes"]: clips/notes hides a note whose author is muted or
+//	         blocks the account, and while the clip holds notes it cannot list, a later plan takes
+//	         such a recorded note as in the clip rather than adding it again (ALREADY_CLIPPED).
 //	update   clips/update {clipId: ID, description, isPublic} when After has "update" (always with the
 //	         description: Misskey clears it otherwise); then, for After["remove"], clips/notes to see which
 //	         of them the clip still holds and clips/remove-note for those only (remove-note of a note that
@@ -152,7 +156,7 @@ func (p *planState) planClips() (ups, dels []*Change) {
 				want.Name, total, noteLimit)
 		}
 		if want.ManageNotes && hidden > 0 {
-			p.note("%s: the clip holds %d note(s) this account cannot see (clips/notes does not list them, its count does); mkctl leaves them in the clip.", p.address(key), hidden)
+			p.note("%s: the clip holds %d note(s) this account cannot see or has muted (clips/notes does not list them, its count does); mkctl leaves them in the clip.", p.address(key), hidden)
 		}
 
 		var desc any
@@ -195,6 +199,20 @@ func (p *planState) planClips() (ups, dels []*Change) {
 			for _, id := range live.NoteIDs {
 				have[id] = true
 			}
+			// Notes clips/notes hides (a muted author, one who blocks
+			// the account) cannot be seen in the clip: those an earlier
+			// apply added, and still declared, are taken as in it, as
+			// many as the clip holds notes it cannot list.
+			var known []string
+			for _, id := range p.clipAddedNotes(key, live.ID) {
+				if wantIDs[id] {
+					known = append(known, id)
+					if !have[id] && hidden > 0 {
+						have[id] = true
+						hidden--
+					}
+				}
+			}
 			var add, remove []string
 			for id := range wantIDs {
 				if !have[id] {
@@ -210,6 +228,10 @@ func (p *planState) planClips() (ups, dels []*Change) {
 			sort.Strings(remove)
 			if len(add)+len(remove)+len(refs) > 0 {
 				p.clipAdds(c, add, refs)
+				if len(known) > 0 {
+					sort.Strings(known)
+					c.After["known"] = toAny(known)
+				}
 				if len(remove) > 0 {
 					c.After["remove"] = toAny(remove)
 				}
@@ -250,6 +272,27 @@ func (p *planState) planClips() (ups, dels []*Change) {
 	}
 	p.overLimit(countLimit{"clipLimit", 10, "clips", "clips"}, declRanges(p.acct.Clips), unmanaged)
 	return ups, dels
+}
+
+// clipAddedNotes are the notes an earlier apply put into the clip
+// (Owned.Applied["addedNotes"]), when the record holds this clip.
+func (p *planState) clipAddedNotes(key, id string) []string {
+	o, ok := p.live.Ownership.objects()[key]
+	if !ok || o.ID != id {
+		return nil
+	}
+	var out []string
+	switch v := o.Applied["addedNotes"].(type) {
+	case []any:
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+	case []string:
+		out = v
+	}
+	return out
 }
 
 // clipAdds puts the notes to add into a clip change: ids known now, then

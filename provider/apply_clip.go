@@ -120,6 +120,19 @@ func removeClipNotes(ctx context.Context, run *applyRun, clipID, name string, re
 func addClipNotes(ctx context.Context, run *applyRun, ch *planner.Change, clipID, name string) error {
 	add, _ := ch.After["add"].([]any)
 	done := map[string]bool{}
+	// The record keeps the notes this apply and earlier ones added (see
+	// planner.TypeClip): Apply records ch.Applied once the change is done.
+	_, managed := ch.After["add"]
+	_, removes := ch.After["remove"]
+	var added []any
+	if known, ok := ch.After["known"].([]any); ok {
+		added = append(added, known...)
+	}
+	defer func() {
+		if managed || removes || len(added) > 0 {
+			ch.Applied = map[string]any{"addedNotes": added}
+		}
+	}()
 	for i, v := range add {
 		id, _ := v.(string)
 		if id == "" {
@@ -135,10 +148,14 @@ func addClipNotes(ctx context.Context, run *applyRun, ch *planner.Change, clipID
 		done[id] = true
 		err := run.c.Write(ctx, "clips/add-note", map[string]any{"clipId": clipID, "noteId": id}, nil)
 		switch {
-		case IsCode(err, "ALREADY_CLIPPED"):
+		case err == nil || IsCode(err, "ALREADY_CLIPPED"):
+			// ALREADY_CLIPPED: in the clip, yet the plan did not see it
+			// there: clips/notes hides it (its author is muted, or blocks
+			// the account).
+			added = append(added, id)
 		case IsCode(err, "NO_SUCH_NOTE"):
 			return fmt.Errorf("clip %q: the note %s does not exist (clips/add-note: NO_SUCH_NOTE); remove it from the clip's notes, or check the id: %w", name, id, err)
-		case err != nil:
+		default:
 			return clipError(err, name)
 		}
 	}

@@ -227,3 +227,52 @@ func TestApplyClipsConvergeAfterLostAnswer(t *testing.T) {
 		})
 	}
 }
+
+// A note whose author the account mutes is hidden by clips/notes (its
+// notesCount counts it): added once, recorded, and not added again; one
+// put in the clip by hand before the mute is learnt from ALREADY_CLIPPED
+// by the first apply. Both converge to "No changes".
+func TestApplyClipsMutedAuthor(t *testing.T) {
+	ctx := context.Background()
+	env := newEmuEnv(t)
+	bob := env.emu.CreateUser("bob")
+	carol := env.emu.CreateUser("carol")
+	byBob := env.emu.CreateNote(bob.ID, "by bob")
+	byCarol := env.emu.CreateNote(carol.ID, "by carol")
+	for _, u := range []string{bob.ID, carol.ID} {
+		if err := env.c.Write(ctx, "mute/create", map[string]any{"userId": u}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var hand struct {
+		ID string `json:"id"`
+	}
+	if err := env.c.Write(ctx, "clips/create", map[string]any{"name": "by hand"}, &hand); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.c.Write(ctx, "clips/add-note", map[string]any{"clipId": hand.ID, "noteId": byCarol}, nil); err != nil {
+		t.Fatal(err)
+	}
+	acct := &schema.Account{Label: "main", Host: "https://misskey.example", Username: "alice", Purge: map[string]bool{},
+		Clips: []*schema.Clip{
+			{Name: "muted", ManageNotes: true, Notes: []schema.ClipNote{{ID: byBob}}},
+			{Name: "by hand", ManageNotes: true, Notes: []schema.ClipNote{{ID: byCarol}}},
+		}}
+	if _, err := Apply(ctx, env.c, planFor(t, env, acct), nil); err != nil {
+		t.Fatal(err)
+	}
+	env.resetCounts()
+	ap := planFor(t, env, acct)
+	if len(ap.Changes) != 0 {
+		t.Fatalf("second plan: %v", planChanges(ap))
+	}
+	if !strings.Contains(strings.Join(ap.Notes, "\n"), "holds 1 note(s) this account cannot see or has muted") {
+		t.Errorf("notes %v", ap.Notes)
+	}
+	rec := env.record(t)
+	for key, id := range map[string]string{"clip.muted": byBob, "clip.by hand": byCarol} {
+		if got, _ := rec.Objects[key].Applied["addedNotes"].([]any); len(got) != 1 || got[0] != id {
+			t.Errorf("%s: recorded %v, want [%s]", key, rec.Objects[key].Applied, id)
+		}
+	}
+}
