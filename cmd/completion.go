@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mkctl/mkctl/internal/credentials"
+	"github.com/mkctl/mkctl/internal/hosturl"
 	"github.com/mkctl/mkctl/planner"
 )
 
@@ -18,7 +20,8 @@ import (
 
 // registerCompletions adds the dynamic completions to the command tree:
 // --target and --exclude of plan and apply complete the addresses of the
-// configuration, force-unlock's argument the accounts' addresses.
+// configuration, force-unlock's argument the accounts' addresses, --host
+// and --username of logout and export the stored credentials'.
 func registerCompletions(root *cobra.Command, g *globalOptions) {
 	for _, c := range root.Commands() {
 		switch c.Name() {
@@ -29,6 +32,20 @@ func registerCompletions(root *cobra.Command, g *globalOptions) {
 						return completeAddresses(g, toComplete, true)
 					})
 				}
+			}
+		case "logout", "export":
+			// The stored credentials' hosts and usernames (never their
+			// tokens): what `mkctl login` stored is what these take.
+			if c.Flags().Lookup("host") != nil {
+				_ = c.RegisterFlagCompletionFunc("host", func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+					return completeStored(g, "", toComplete, func(cr credentials.Credential) string { return shownHost(cr.Host) })
+				})
+			}
+			if c.Flags().Lookup("username") != nil {
+				_ = c.RegisterFlagCompletionFunc("username", func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+					host, _ := cmd.Flags().GetString("host")
+					return completeStored(g, host, toComplete, func(cr credentials.Credential) string { return cr.Username })
+				})
 			}
 		case "force-unlock":
 			c.ValidArgsFunction = func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
@@ -82,4 +99,46 @@ func completeAddresses(g *globalOptions, toComplete string, resources bool) ([]s
 	}
 	sort.Strings(out)
 	return out, directive
+}
+
+// completeStored lists one field of the stored credentials (of host only,
+// when given) that starts with toComplete. The file is read without its
+// warnings: completion prints nothing else.
+func completeStored(g *globalOptions, host, toComplete string, field func(credentials.Credential) string) ([]string, cobra.ShellCompDirective) {
+	const directive = cobra.ShellCompDirectiveNoFileComp
+	path, err := credentials.DefaultPath(g.Getenv)
+	if err != nil {
+		return nil, directive
+	}
+	all, err := (&credentials.Store{Path: path}).Load()
+	if err != nil {
+		return nil, directive
+	}
+	if host != "" {
+		if h, prob := hosturl.Canonical(host); prob == nil {
+			host = h
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range all {
+		if host != "" && c.Host != host {
+			continue
+		}
+		if v := field(c); v != "" && !seen[v] && strings.HasPrefix(v, toComplete) {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out, directive
+}
+
+// shownHost is a stored host as a user types it: misskey.example for
+// https://misskey.example, the URL itself otherwise.
+func shownHost(base string) string {
+	if h, ok := strings.CutPrefix(base, "https://"); ok {
+		return h
+	}
+	return base
 }
