@@ -181,3 +181,20 @@ func TestClipScheduledNote(t *testing.T) {
 		t.Errorf("once added: %s", summary(ap))
 	}
 }
+
+// A recorded clip deleted by hand is forgotten, not re-created unless
+// declared; removing the last clip block still deletes what mkctl made.
+func TestClipForgetAndLastBlock(t *testing.T) {
+	acct := base()
+	live := &Live{Clips: []LiveClip{{ID: "c2", Name: "made"}}, Ownership: owning(map[string]string{"clip.gone": "c1", "clip.made": "c2"})}
+	ap := mustPlan(t, acct, live)
+	if got := summary(ap); got != "delete clip.made c2\n" {
+		t.Errorf("plan %s", got)
+	}
+	if len(ap.Forget) != 1 || ap.Forget[0] != "clip.gone" {
+		t.Errorf("forget %v", ap.Forget)
+	}
+	if v := GuardViolations(&schema.Account{DeletionGuard: &schema.DeletionGuard{Enabled: true, MaxObjects: 0, MaxPercent: 10}, Purge: map[string]bool{}}, live, ap); len(v) != 1 || v[0].Type != TypeClip {
+		t.Errorf("guard %v", v)
+	}
+}
