@@ -120,3 +120,20 @@ func TestExportRelationsMany(t *testing.T) {
 		t.Errorf("%d changes, %d adoptions", len(ap.Changes), len(ap.Adopt))
 	}
 }
+
+// BenchmarkExportBlocklist: Generate of an account with 10,000 blocks (a
+// shared blocklist): one list file, written without hclwrite nodes.
+func BenchmarkExportBlocklist(b *testing.B) {
+	live := &planner.Live{UserID: "u0", Username: "mod", Profile: freshI("mod")}
+	for i := 0; i < 10000; i++ {
+		live.Blocks = append(live.Blocks, planner.LiveRelation{UserID: fmt.Sprint("b", i), Acct: fmt.Sprintf("@spam%d@bad%d.example", i, i%50)})
+	}
+	acc := Account{Host: "misskey.example", Username: "mod", Live: live}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := Generate(acc, Options{Kinds: map[string]bool{"blocks": true}})
+		if err != nil || len(res.Files) != 2 {
+			b.Fatalf("%v %d files", err, len(res.Files))
+		}
+	}
+}
