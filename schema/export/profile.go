@@ -295,7 +295,7 @@ func (g *gen) profileValue(f schema.ProfileField, v any) (hclwrite.Tokens, strin
 	case schema.KindMuteWords:
 		return profileMuteWords(v)
 	case schema.KindNotifConfig:
-		return profileNotifConfig(v)
+		return g.profileNotifConfig(v)
 	}
 	return nil, "mkctl does not know how to write it"
 }
@@ -507,30 +507,74 @@ func profileMuteWords(v any) (hclwrite.Tokens, string) {
 }
 
 // profileNotifConfig writes notification_receive_config as an object
-// from type to who may notify. A user list is named by id in `i`; export
-// leaves such a configuration out (with the reason) rather than guess.
-func profileNotifConfig(v any) (hclwrite.Tokens, string) {
+// from type to who may notify. `i` names a user list by id: the entry is
+// written as { list = user_list.NAME } when that list is exported too (a
+// plan may name a list it creates in the same apply), and the whole
+// attribute is left out (with the reason) otherwise.
+func (g *gen) profileNotifConfig(v any) (hclwrite.Tokens, string) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Sprintf("Misskey returned %T, not an object", v)
 	}
-	vals := map[string]cty.Value{}
-	for k, e := range m {
-		em, _ := e.(map[string]any)
+	if len(m) == 0 {
+		return hclwrite.TokensForValue(cty.EmptyObjectVal), ""
+	}
+	var attrs []hclwrite.ObjectAttrTokens
+	for _, k := range sortedStrings(m) {
+		em, _ := m[k].(map[string]any)
 		t, _ := em["type"].(string)
 		if !slices.Contains(schema.NotificationTypes, k) {
 			return nil, fmt.Sprintf("%q is not a notification type mkctl knows", k)
 		}
 		if t == "list" {
-			return nil, fmt.Sprintf("%s notifies only the members of a user list (id %v), which export does not write yet", k, em["userListId"])
+			id, _ := em["userListId"].(string)
+			name, why := g.exportedListName(id)
+			if why != "" {
+				return nil, fmt.Sprintf("%s notifies only the members of the user list %s, which %s", k, id, why)
+			}
+			// { list = user_list.NAME } on one line, as README writes it.
+			list := hclwrite.Tokens{{Type: hclsyntax.TokenOBrace, Bytes: []byte("{")}}
+			list = append(list, hclwrite.TokensForIdentifier("list")...)
+			list = append(list, &hclwrite.Token{Type: hclsyntax.TokenEqual, Bytes: []byte("=")})
+			list = append(list, listRef(name)...)
+			list = append(list, &hclwrite.Token{Type: hclsyntax.TokenCBrace, Bytes: []byte("}")})
+			attrs = append(attrs, hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForIdentifier(k), Value: list})
+			continue
 		}
 		if !slices.Contains(schema.NotificationReceivers, t) {
 			return nil, fmt.Sprintf("%s has %q, not a value mkctl knows", k, t)
 		}
-		vals[k] = cty.StringVal(t)
+		attrs = append(attrs, hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForIdentifier(k), Value: hclwrite.TokensForValue(cty.StringVal(t))})
 	}
-	if len(vals) == 0 {
-		return hclwrite.TokensForValue(cty.EmptyObjectVal), ""
+	return hclwrite.TokensForObject(attrs), ""
+}
+
+// exportedListName is the name of the live user list id when userLists
+// writes a block for it (user_lists exported, the one list of its name, a
+// name validate accepts); else why not.
+func (g *gen) exportedListName(id string) (string, string) {
+	if !g.wants("user_lists") {
+		return "", "is not exported (export user_lists too)"
 	}
-	return hclwrite.TokensForValue(cty.ObjectVal(vals)), ""
+	name, found, count := "", false, 0
+	for _, l := range g.acc.Live.UserLists {
+		if l.ID == id {
+			name, found = l.Name, true
+		}
+	}
+	if !found {
+		return "", "the account does not have"
+	}
+	for _, l := range g.acc.Live.UserLists {
+		if l.Name == name {
+			count++
+		}
+	}
+	if count > 1 {
+		return "", fmt.Sprintf("is one of %d lists named %s, which mkctl cannot tell apart", count, quoteName(name))
+	}
+	if why := nameProblem(name); why != "" {
+		return "", "is not exported: " + why
+	}
+	return name, ""
 }
