@@ -23,6 +23,8 @@ import (
 // configuration, force-unlock's argument the accounts' addresses, --host
 // and --username of logout and export the stored credentials'.
 func registerCompletions(root *cobra.Command, g *globalOptions) {
+	// --chdir names a directory: the shell offers directories only.
+	_ = root.MarkPersistentFlagDirname("chdir")
 	for _, c := range root.Commands() {
 		switch c.Name() {
 		case "plan", "apply":
