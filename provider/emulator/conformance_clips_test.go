@@ -1,11 +1,15 @@
 package emulator
 
+import "time"
+
 // The clip cases (API-NOTES §14), sent to both servers like confCases:
 // each endpoint's success and errors (the ids differ per endpoint), the
 // limits clipLimit and noteEachClipsLimit, and the traps — clips/update
 // clears a description it is not sent, add-note takes a note the caller
 // cannot see which clips/notes then hides while notesCount counts it,
 // remove-note of a note not in the clip is 204 and drops clippedCount.
+// ClipService changes clippedCount without awaiting it: the steps that
+// read it wait a second first.
 func init() {
 	confCases = append(confCases, confCase{name: "clips", users: "a b", policies: map[string]map[string]any{"a": {"clipLimit": 2, "noteEachClipsLimit": 3}}, steps: []step{
 		{as: "a", ep: "notes/create", body: obj{"text": "clip me"}, save: "n1"},
@@ -51,13 +55,13 @@ func init() {
 		{as: "b", ep: "clips/notes", body: obj{"clipId": "$c1.id"}},
 		// A note that is not in the clip: 204, and its clippedCount drops below 0.
 		{as: "a", ep: "clips/remove-note", body: obj{"clipId": "$c1.id", "noteId": "$n4.createdNote.id"}},
-		{as: "a", ep: "notes/show", body: obj{"noteId": "$n4.createdNote.id"}},
+		{as: "a", ep: "notes/show", wait: time.Second, body: obj{"noteId": "$n4.createdNote.id"}},
 		{as: "a", ep: "clips/remove-note", body: obj{"clipId": "$c1.id", "noteId": "0000000000"}},
 		{as: "a", ep: "clips/remove-note", body: obj{"clipId": "0000000000", "noteId": "$n1.createdNote.id"}},
 		{as: "b", ep: "clips/remove-note", body: obj{"clipId": "$c1.id", "noteId": "$n1.createdNote.id"}},
 		{as: "a", ep: "clips/remove-note", body: obj{"clipId": "$c1.id", "noteId": "$n1.createdNote.id"}},
-		{as: "a", ep: "notes/show", body: obj{"noteId": "$n1.createdNote.id"}},
-		{as: "a", ep: "notes/show", body: obj{"noteId": "$n2.createdNote.id"}},
+		{as: "a", ep: "notes/show", wait: time.Second, body: obj{"noteId": "$n1.createdNote.id"}},
+		{as: "a", ep: "notes/show", wait: time.Second, body: obj{"noteId": "$n2.createdNote.id"}},
 		// A deleted note leaves its clips.
 		{as: "a", ep: "notes/delete", body: obj{"noteId": "$n2.createdNote.id"}},
 		{as: "a", ep: "clips/notes", body: obj{"clipId": "$c1.id"}},
