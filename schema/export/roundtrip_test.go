@@ -78,8 +78,11 @@ type world struct {
 	// Blocks, mutes and renote mutes (relations): how many of each must
 	// be declared (expired mutes are not).
 	wantBlocks, wantMutes, wantRenoteMutes int
-	wantClips                              int      // clips.go's clips_test.go
-	wantProfile                            []string // HCL names
+	// notifLists: the profile's notification_receive_config names an
+	// exported list (counted over the seeds).
+	notifLists  int
+	wantClips   int      // clips.go's clips_test.go
+	wantProfile []string // HCL names
 	// Drive files (roundtrip_files_test.go): the bytes of each file by
 	// id, the folders export declares, and how many files it must declare.
 	fileData        map[string][]byte
@@ -195,7 +198,40 @@ func randWorld(seed int64) *world {
 	w.relations(r, live, newUser)
 	// Clips from a source of their own too.
 	w.clips(rand.New(rand.NewSource(seed^0xc11b)), live)
+	w.notifList(rand.New(rand.NewSource(seed^0x4e07)), live)
 	return w
+}
+
+// notifList makes, in a third of the accounts with lists, replies notify
+// only the members of one list: export names it as user_list.NAME when it
+// writes that list (one of its name, a name validate accepts), and leaves
+// notification_receive_config out otherwise.
+func (w *world) notifList(r *rand.Rand, live *planner.Live) {
+	if len(live.UserLists) == 0 || r.Intn(3) != 0 {
+		return
+	}
+	l := live.UserLists[r.Intn(len(live.UserLists))]
+	cfg := map[string]any{}
+	if old, ok := live.Profile["notificationRecieveConfig"].(map[string]any); ok {
+		for k, v := range old {
+			cfg[k] = v
+		}
+	}
+	cfg["reply"] = map[string]any{"type": "list", "userListId": l.ID}
+	live.Profile["notificationRecieveConfig"] = cfg
+	same := 0
+	for _, x := range live.UserLists {
+		if x.Name == l.Name {
+			same++
+		}
+	}
+	const attr = "notification_receive_config"
+	w.wantProfile = slices.DeleteFunc(w.wantProfile, func(a string) bool { return a == attr })
+	if same == 1 && nameProblem(l.Name) == "" {
+		w.wantProfile = append(w.wantProfile, attr)
+		sort.Strings(w.wantProfile)
+		w.notifLists++
+	}
 }
 
 // relations gives the account none, a few (a block each) or many (a
@@ -669,6 +705,7 @@ func TestRoundTripProperty(t *testing.T) {
 	}
 	withDuplicates, files, downloads := 0, 0, 0
 	relationFiles, expiredMutes := 0, 0 // list files of blocks/mutes/renote mutes; accounts with an expired mute
+	notifLists := 0                     // accounts whose notification_receive_config names an exported list
 	for seed := int64(1); seed <= int64(seeds); seed++ {
 		w := randWorld(seed)
 		files += w.wantFiles
@@ -693,6 +730,7 @@ func TestRoundTripProperty(t *testing.T) {
 		if c, _ := res.Count("mutes"); c.Skipped > 0 {
 			expiredMutes++
 		}
+		notifLists += w.notifLists
 		if msg := w.check(t, res, nil, true); msg != "" {
 			t.Fatalf("seed %d: %s\n%s\nnotes: %q", seed, msg, dumpFiles(res), res.Notes)
 		}
@@ -719,6 +757,10 @@ func TestRoundTripProperty(t *testing.T) {
 	t.Logf("%d of %d accounts have folders, lists or antennas that share a name", withDuplicates, seeds)
 	t.Logf("%d drive files declared, %d files downloaded", files, downloads)
 	t.Logf("%d block/mute/renote mute list files, %d accounts with an expired mute left out", relationFiles, expiredMutes)
+	t.Logf("%d accounts name an exported user list in notification_receive_config", notifLists)
+	if notifLists < seeds/20 {
+		t.Errorf("only %d accounts name a list in notification_receive_config", notifLists)
+	}
 	if relationFiles < seeds/2 || expiredMutes < seeds/10 {
 		t.Errorf("too few relation list files (%d) or accounts with expired mutes (%d) in %d accounts", relationFiles, expiredMutes, seeds)
 	}
