@@ -245,6 +245,8 @@ func (w *watcher) load() ([]watch.Account, error) {
 	if diags.HasErrors() {
 		if !w.opts.JSON {
 			writeDiagnostics(w.opts.IO.ErrOut, files, diags, w.opts.IO.ErrColors())
+			// Shown in full above: at start, Main adds nothing.
+			return nil, silentError{diagsError(diags)}
 		}
 		return nil, diagsError(diags)
 	}

@@ -480,3 +480,25 @@ func TestWatchHoldsDeletionsBeyondTheGuard(t *testing.T) {
 		t.Fatalf("%d folders left, want 2: the guard was bypassed", n)
 	}
 }
+
+// An invalid configuration at start is an error exit (systemd restarts
+// the unit later), with the diagnostics once.
+func TestWatchInvalidConfigAtStart(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.mk.hcl"), []byte("account \"bot\" {\n  host = \"https://misskey.example\"\n  username = \"bot\"\n  nmae = 1\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code := MainContext(context.Background(), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
+		[]string{"watch", "--chdir", dir, "--no-color"})
+	if code != 1 || strings.Count(errOut.String(), "Unsupported argument") != 1 || !strings.Contains(errOut.String(), "main.mk.hcl:4:3") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
+	}
+	out.Reset()
+	errOut.Reset()
+	code = MainContext(context.Background(), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
+		[]string{"watch", "--json", "--chdir", dir})
+	if code != 1 || !strings.Contains(errOut.String(), "main.mk.hcl:4,3-7: Unsupported argument") {
+		t.Fatalf("--json: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
+	}
+}
