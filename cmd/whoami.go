@@ -25,11 +25,15 @@ func newWhoamiCmd(g *globalOptions) *cobra.Command {
 		Use:   "whoami",
 		Short: "Show which token each account uses, and what it may do",
 		Long: `With a configuration in --chdir: for each declared account, the host, the
-username, where its token comes from (see README: Getting a token) and the
-permissions it was granted. Without one: every token mkctl login stored.
+username, where its token comes from (see README: Getting a token), the
+permissions it was granted, which of the configuration's needs (3 blocks, the
+profile, ...) each covers, and what the configuration needs that the token
+lacks. A token from the environment does not say what it holds: the kinds the
+configuration needs are tested with requests that change nothing. Without a
+configuration: every token mkctl login stored.
 
 Each token is then tried with one call to the instance (i), which shows
-whether it works and whose it is; --offline skips that. Tokens are never
+whether it works and whose it is; --offline skips that (and the tests). Tokens are never
 shown. Exits 1 when an account has no working token.`,
 		Args: cobra.NoArgs,
 		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runWhoami(cmd.Context(), opts) }),
