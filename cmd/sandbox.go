@@ -173,7 +173,8 @@ func newSandboxCmd(g *globalOptions) *cobra.Command {
 demo account. Point any client at it, or mkctl itself with
 host = "http://127.0.0.1:PORT" in an account block; mkctl login --host
 http://127.0.0.1:PORT works too (the consent page's Accept approves as the
-demo account). Stops on Ctrl-C.`,
+demo account). It serves the streaming API too, so mkctl watch against it
+sees the edits made through its API. Stops on Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: wrapRun(func(cmd *cobra.Command, _ []string) error { return runSandboxServe(cmd, opts) }),
 	}

@@ -24,11 +24,12 @@ import (
 // gives them (the id comes back in every event).
 var StreamChannels = []string{"main", "drive"}
 
+// streamConnectTimeout bounds the wait for the server's "connected"
+// answers: a refused connect gets no answer at all, so silence is the only
+// sign of a subscription refused (a variable for tests).
+var streamConnectTimeout = 15 * time.Second
+
 const (
-	// streamConnectTimeout bounds the wait for the server's "connected"
-	// answers: a refused connect gets no answer at all, so silence is the
-	// only sign of a token lacking read:account.
-	streamConnectTimeout = 15 * time.Second
 	// streamPingInterval: the server pings every 60 s and drops a client
 	// silent for 2 min; mkctl pings too, so that a half-open connection
 	// (a NAT or proxy that forgot it) is noticed within about a minute

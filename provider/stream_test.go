@@ -163,3 +163,22 @@ func TestStreamDropped(t *testing.T) {
 		t.Fatalf("Next after a drop: %v (ctx %v)", err, ctx.Err())
 	}
 }
+
+// A refused subscription gets no answer (API-NOTES §17): OpenStream gives
+// up after streamConnectTimeout and says what the token needs. An
+// anonymous connection is one the server accepts and whose main connect
+// it ignores.
+func TestStreamSilentRefusal(t *testing.T) {
+	defer func(d time.Duration) { streamConnectTimeout = d }(streamConnectTimeout)
+	streamConnectTimeout = 200 * time.Millisecond
+	_, _, c, _ := streamEnv(t, mkctlPermissions)
+	anon, err := NewClient(c.BaseURL(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = anon.OpenStream(context.Background())
+	var se *StreamError
+	if !errors.As(err, &se) || se.Permanent() || !strings.Contains(err.Error(), "did not confirm the main and drive channel") || !strings.Contains(err.Error(), "read:account") {
+		t.Fatalf("anonymous subscription: %v", err)
+	}
+}
