@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -49,8 +50,14 @@ type watchRun struct {
 
 func newWatchFixture(t *testing.T) *watchRun {
 	t.Helper()
+	return newWatchFixtureWith(t, func(h http.Handler) http.Handler { return h })
+}
+
+// newWatchFixtureWith serves the emulator through wrap.
+func newWatchFixtureWith(t *testing.T, wrap func(http.Handler) http.Handler) *watchRun {
+	t.Helper()
 	e := emulator.New(emulator.Options{})
-	srv := httptest.NewServer(e)
+	srv := httptest.NewServer(wrap(e))
 	t.Cleanup(srv.Close)
 	bot := e.CreateUser("bot")
 	w := &watchRun{t: t, e: e, bot: bot, token: e.IssueToken(bot.ID, mkctlPermissions), dir: t.TempDir()}
@@ -501,4 +508,43 @@ func TestWatchInvalidConfigAtStart(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut.String(), "main.mk.hcl:4,3-7: Unsupported argument") {
 		t.Fatalf("--json: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
+}
+
+// SIGTERM during an apply stops watch after the change in flight: the
+// request already sent completes (the profile is repaired), and watch
+// exits 0.
+func TestWatchSIGTERMFinishesTheChangeInFlight(t *testing.T) {
+	var armed atomic.Bool
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	w := newWatchFixtureWith(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/api/i/update" && armed.CompareAndSwap(true, false) {
+				close(inFlight)
+				<-release
+			}
+			h.ServeHTTP(rw, r)
+		})
+	})
+	native := w.e.NativeToken(w.bot.ID)
+	w.api(native, "i/update", map[string]any{"description": "edited by hand"}, nil)
+	armed.Store(true)
+	w.start("--json", "--apply")
+	<-inFlight // the repair's i/update is on its way
+	w.cancel() // SIGTERM
+	time.Sleep(50 * time.Millisecond)
+	select {
+	case code := <-w.code:
+		t.Fatalf("watch exited (%d) with a change in flight", code)
+	default:
+	}
+	close(release)
+	if code := <-w.code; code != 0 {
+		t.Fatalf("exit %d:\n%s%s", code, w.out.String(), w.errOut.String())
+	}
+	w.code <- 0
+	if d := w.description(); d != "Managed by mkctl." {
+		t.Fatalf("the change in flight did not complete: %q", d)
+	}
+	w.next("applied")
+	w.next("stopped")
 }
