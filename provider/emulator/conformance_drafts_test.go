@@ -51,6 +51,19 @@ func init() {
 			{as: "a", ep: "users/notes", body: obj{"userId": "$a.id"}},
 			{as: "a", ep: "notes/drafts/delete", body: obj{"draftId": "$d3.createdDraft.id"}},
 		}},
+		// Files: the caller's own only, packed in the draft; a file deleted
+		// later stays in fileIds. Text is stored as sent (not trimmed).
+		confCase{name: "note-drafts-files", users: "a b", steps: []step{
+			uploadStep("a", file("tree.png", pngGreen), obj{"name": "tree.png"}, "f"),
+			uploadStep("b", file("bob.png", pngRed), obj{"name": "bob.png"}, "bf"),
+			{as: "a", ep: "notes/drafts/create", body: obj{"text": "  with a file  ", "fileIds": []any{"$f.id"}, "scheduledAt": "$now+3600000", "isActuallyScheduled": true}, save: "d"},
+			{as: "a", ep: "notes/drafts/create", body: obj{"text": "bob's file", "fileIds": []any{"$bf.id"}}},
+			{as: "a", ep: "notes/drafts/update", body: obj{"draftId": "$d.createdDraft.id", "fileIds": []any{"$bf.id"}, "scheduledAt": "$now+3600000", "isActuallyScheduled": true}},
+			{as: "a", ep: "notes/drafts/update", body: obj{"draftId": "$d.createdDraft.id", "fileIds": []any{}, "scheduledAt": "$now+3600000", "isActuallyScheduled": true}},
+			{as: "a", ep: "notes/drafts/update", body: obj{"draftId": "$d.createdDraft.id", "fileIds": []any{"$f.id"}, "scheduledAt": "$now+3600000", "isActuallyScheduled": true}},
+			{as: "a", ep: "notes/drafts/list"},
+			{as: "a", ep: "notes/drafts/delete", body: obj{"draftId": "$d.createdDraft.id"}},
+		}},
 		confCase{name: "note-drafts-limit", policies: map[string]map[string]any{"a": {"noteDraftLimit": 1}}, steps: []step{
 			{as: "a", ep: "notes/drafts/create", body: obj{"text": "one"}, save: "d"},
 			{as: "a", ep: "notes/drafts/create", body: obj{"text": "two"}},
