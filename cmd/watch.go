@@ -255,6 +255,11 @@ func (w *watcher) load() ([]watch.Account, error) {
 		return nil, err
 	}
 	var accts []watch.Account
+	var names []string
+	for _, t := range targets {
+		names = append(names, t.acct.Address())
+	}
+	w.metrics.keepOnly(names)
 	for _, t := range targets {
 		w.metrics.declare(t.acct.Address())
 		accts = append(accts, watch.Account{

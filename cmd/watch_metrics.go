@@ -54,6 +54,22 @@ func (m *watchMetrics) declare(addr string) {
 	m.get(addr)
 }
 
+// keepOnly drops the series of accounts a reload removed, so that a
+// watch running for weeks does not report accounts it no longer watches.
+func (m *watchMetrics) keepOnly(addrs []string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keep := map[string]bool{}
+	for _, a := range addrs {
+		keep[a] = true
+	}
+	for a := range m.accounts {
+		if !keep[a] {
+			delete(m.accounts, a)
+		}
+	}
+}
+
 func (m *watchMetrics) setConnected(addr string, up bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

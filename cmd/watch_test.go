@@ -435,6 +435,13 @@ func TestWatchMetricsLabelEscaping(t *testing.T) {
 	if !strings.Contains(b.String(), `mkctl_watch_drift_changes{account="account.fleet[\"rain\"]"} 0`) {
 		t.Fatal(b.String())
 	}
+	// An account a reload removed leaves the metrics.
+	m.keepOnly([]string{"account.other"})
+	b.Reset()
+	m.write(&b)
+	if strings.Contains(b.String(), "rain") {
+		t.Fatal(b.String())
+	}
 }
 
 func TestWatchFlagValidation(t *testing.T) {
