@@ -555,3 +555,58 @@ func TestWatchSIGTERMFinishesTheChangeInFlight(t *testing.T) {
 	w.next("applied")
 	w.next("stopped")
 }
+
+// A fleet: one streaming connection per account, each account planned on
+// its own events only.
+func TestWatchFleetOneConnectionPerAccount(t *testing.T) {
+	w := newWatchFixture(t)
+	bot2 := w.e.CreateUser("bot2")
+	path := filepath.Join(w.dir, "main.mk.hcl")
+	cfg, _ := os.ReadFile(path)
+	second := strings.Replace(strings.Replace(string(cfg), `account "bot"`, `account "bot2"`, 1), `username = "bot"`, `username = "bot2"`, 1)
+	if err := os.WriteFile(filepath.Join(w.dir, "second.mk.hcl"), []byte(second), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MKCTL_TOKEN", "")
+	t.Setenv("MKCTL_TOKEN_BOT", w.token)
+	t.Setenv("MKCTL_TOKEN_BOT2", w.e.IssueToken(bot2.ID, mkctlPermissions))
+	var out bytes.Buffer
+	if code := MainContext(context.Background(), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
+		[]string{"apply", "--auto-approve", "--chdir", w.dir}); code != 0 {
+		t.Fatalf("apply: %s", out.String())
+	}
+	w.start("--json", "--apply")
+	started := w.next("started")
+	if fmt.Sprint(started["accounts"]) != "[account.bot account.bot2]" {
+		t.Fatalf("started: %v", started)
+	}
+	waitFor := func(what string, cond func() bool) {
+		deadline := time.Now().Add(20 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s:\n%s", what, w.out.String())
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	count := func(event, account string) int {
+		n := 0
+		for _, r := range w.records() {
+			if r["event"] == event && r["account"] == account {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor("both start plans", func() bool { return count("in_sync", "account.bot") == 1 && count("in_sync", "account.bot2") == 1 })
+	if a, b := w.e.StreamClients(w.bot.ID), w.e.StreamClients(bot2.ID); a != 1 || b != 1 {
+		t.Fatalf("streaming connections: bot %d, bot2 %d; want 1 each", a, b)
+	}
+	w.api(w.e.NativeToken(bot2.ID), "i/update", map[string]any{"description": "edited by hand"}, nil)
+	waitFor("bot2's event", func() bool { return count("stream_event", "account.bot2") == 1 })
+	w.advance(5 * time.Second)
+	waitFor("bot2's repair", func() bool { return count("applied", "account.bot2") == 1 })
+	if n := count("drift_detected", "account.bot"); n != 0 {
+		t.Fatalf("bot planned drift from bot2's edit: %d", n)
+	}
+}
