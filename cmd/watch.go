@@ -151,11 +151,14 @@ func runWatch(ctx context.Context, opts *watchOptions) error {
 		defer stop()
 	}
 
-	// SIGHUP reloads; SIGTERM and Ctrl-C cancel ctx (Main).
+	// SIGHUP reloads; SIGTERM and Ctrl-C cancel ctx (Main). hctx ends the
+	// helpers below when watch returns for another reason (a bad start).
+	hctx, stopHelpers := context.WithCancel(ctx)
+	defer stopHelpers()
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	stopFiles, err := watchConfigFiles(ctx, opts.Chdir, opts.VarFiles, reload, func(err error) {
+	stopFiles, err := watchConfigFiles(hctx, opts.Chdir, opts.VarFiles, reload, func(err error) {
 		w.out.emit(watchRecord{Event: "warning", Error: err.Error()})
 	})
 	if err != nil {
@@ -165,7 +168,7 @@ func runWatch(ctx context.Context, opts *watchOptions) error {
 	go func() {
 		for {
 			select {
-			case <-ctx.Done():
+			case <-hctx.Done():
 				return
 			case <-hup:
 				select {
