@@ -276,3 +276,47 @@ func TestApplyClipsMutedAuthor(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPlanClips: reading and planning 10 declared clips of 150 notes
+// each (the account's default clipLimit, and more notes than one page of
+// clips/notes), unchanged: 1 clips/list page and 2 clips/notes pages per
+// clip, read at once; no notes/show (every note is in its clip).
+func BenchmarkPlanClips(b *testing.B) {
+	ctx := context.Background()
+	env := newEmuEnv(b)
+	acct := &schema.Account{Label: "main", Host: "https://misskey.example", Username: "alice", Purge: map[string]bool{}}
+	for i := range 10 {
+		var clip struct {
+			ID string `json:"id"`
+		}
+		name := "clip " + itoa(i)
+		if err := env.c.Write(ctx, "clips/create", map[string]any{"name": name}, &clip); err != nil {
+			b.Fatal(err)
+		}
+		c := &schema.Clip{Name: name, ManageNotes: true}
+		for j := range 150 {
+			id := env.emu.CreateNote(env.me.ID, "note "+itoa(i)+"/"+itoa(j))
+			if err := env.c.Write(ctx, "clips/add-note", map[string]any{"clipId": clip.ID, "noteId": id}, nil); err != nil {
+				b.Fatal(err)
+			}
+			c.Notes = append(c.Notes, schema.ClipNote{ID: id})
+		}
+		acct.Clips = append(acct.Clips, c)
+	}
+	env.resetCounts()
+	b.ResetTimer()
+	for range b.N {
+		live, err := ReadAccount(ctx, env.c, acct)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if ap, diags := planner.PlanAccount(acct, live); diags.HasErrors() || len(ap.Changes) != 0 {
+			b.Fatalf("%v %v", diags, planChanges(ap))
+		}
+	}
+	b.ReportMetric(float64(env.total())/float64(b.N), "requests/op")
+	b.ReportMetric(float64(env.count("clips/notes"))/float64(b.N), "clip-notes-pages/op")
+	if n := env.count("notes/show"); n != 0 {
+		b.Errorf("%d notes/show", n)
+	}
+}
