@@ -87,15 +87,16 @@ func (w *watchRun) start(args ...string) {
 	w.out, w.errOut = &syncBuffer{}, &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
-	w.code = make(chan int, 1)
+	code := make(chan int, 1)
+	w.code = code
 	go func() {
-		w.code <- MainContext(ctx, &IOStreams{In: strings.NewReader(""), Out: w.out, ErrOut: w.errOut},
+		code <- MainContext(ctx, &IOStreams{In: strings.NewReader(""), Out: w.out, ErrOut: w.errOut},
 			append([]string{"watch", "--chdir", w.dir, "--no-color"}, args...))
 	}()
 	w.t.Cleanup(func() {
 		cancel()
 		select {
-		case <-w.code:
+		case <-code:
 		case <-time.After(20 * time.Second):
 			w.t.Error("watch did not stop")
 		}
@@ -395,6 +396,19 @@ func TestWatchHoldsChangesNeedingConfirmation(t *testing.T) {
 	}
 	if got := w.e.PinnedNoteIDs(w.bot.ID); !slices.Equal(got, pins) {
 		t.Fatalf("the pinned note was replaced: %v → %v", pins, got)
+	}
+	w.cancel()
+	<-w.code
+	w.code <- 0
+
+	// Explicitly allowed: applied.
+	w.seen = 0
+	w.start("--json", "--apply", "--allow-pinned-note-replace")
+	if r := w.next("applied"); !strings.Contains(fmt.Sprint(changeAddrs(r)), "replace account.bot.pinned_note.about") {
+		t.Fatalf("applied: %v", r)
+	}
+	if got := w.e.PinnedNoteIDs(w.bot.ID); len(got) != 1 || slices.Equal(got, pins) {
+		t.Fatalf("pins after the allowed replace: %v (before %v)", got, pins)
 	}
 }
 
