@@ -116,7 +116,7 @@ func (s scriptTB) Helper()                           {}
 //	real follow USER OTHER           USER follows OTHER by hand
 //	real folder USER NAME            make a root drive folder by hand
 //	real file USER PATH              upload a small text file into USER's drive folder PATH
-//	real id VAR KIND USER [NAME]     put an id in $VAR: KIND user (USER's own), note (by text), folder (by path), antenna, list (by name)
+//	real id VAR KIND USER [NAME]     put an id in $VAR: KIND user (USER's own), note, draft (by text), folder (by path), antenna, list (by name)
 //	real pins USER                   print USER's pinned note texts in the order of `i`'s pinnedNoteIds, top first
 //	real notes USER                  print USER's note texts, oldest first
 //	real follows USER                print followees, then pending requests sent ("(pending)")
@@ -334,6 +334,17 @@ func realID(tb testing.TB, u *acctest.User, kind, name string) string {
 		for _, f := range realFolderList(tb, u) {
 			if f.path == name {
 				ids = append(ids, f.id)
+			}
+		}
+	case "draft":
+		var all []struct {
+			ID   string  `json:"id"`
+			Text *string `json:"text"`
+		}
+		u.Call(tb, "notes/drafts/list", map[string]any{"limit": 100}, &all)
+		for _, d := range all {
+			if d.Text != nil && *d.Text == name {
+				ids = append(ids, d.ID)
 			}
 		}
 	case "antenna", "list":

@@ -312,7 +312,10 @@ func (p *planState) keepDraft(key string, want *schema.ScheduledNote, d LiveDraf
 		return nil
 	}
 	reason := ""
-	if !sameFiles && len(attrs) == 0 {
+	switch {
+	case d.IsActuallyScheduled && d.ScheduledAt == 0:
+		reason = "the draft lost its time (an update without scheduledAt): Misskey would never post it"
+	case !sameFiles && len(attrs) == 0:
 		reason = "a file changed"
 	}
 	return &Change{Address: p.address(key), Type: TypeScheduledNote, Action: ActionUpdate, Key: key, ID: d.ID,

@@ -72,7 +72,7 @@ func TestScheduledNoteNoChangeThenUpdateKeepsSchedule(t *testing.T) {
 	trapped.ScheduledAt = 0
 	live.Drafts.Drafts = []LiveDraft{trapped}
 	ap = mustPlan(t, acct, live)
-	if got := summary(ap); got != "update scheduled_note.xmas d1\n" || ap.Changes[0].Attrs[0].Name != "at" {
+	if got := summary(ap); got != "update scheduled_note.xmas d1\n" || ap.Changes[0].Attrs[0].Name != "at" || !strings.Contains(ap.Changes[0].Reason, "lost its time") {
 		t.Fatalf("plan %s attrs %v", got, ap.Changes)
 	}
 }
