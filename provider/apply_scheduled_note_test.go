@@ -92,6 +92,10 @@ func TestScheduledNoteLifecycle(t *testing.T) {
 	if id, _ := live.ScheduledNoteID("xmas"); id != noteID || env.count("users/notes") != 0 {
 		t.Errorf("recorded note id %q, users/notes %d", id, env.count("users/notes"))
 	}
+	// A plan of scheduled notes costs `i`, the record and one page of drafts.
+	if env.total() != 3 || env.count("notes/drafts/list") != 1 {
+		t.Errorf("plan requests %v, want i, the record and notes/drafts/list", env.counts)
+	}
 	if n := len(env.emu.NotesOf(env.me.ID)); n != 1 {
 		t.Errorf("%d notes, want the one Misskey posted", n)
 	}
