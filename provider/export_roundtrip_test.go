@@ -59,6 +59,9 @@ func TestExportRoundTrip(t *testing.T) {
 	if st.files == 0 || st.images == 0 || st.noteFiles == 0 {
 		t.Errorf("no seed exported drive files, an avatar or a note with files: %+v", st)
 	}
+	if len(seeds) >= 6 && (st.clips == 0 || st.clipPins == 0) {
+		t.Errorf("no seed exported a clip holding a pinned note: %+v", st)
+	}
 	if len(seeds) >= 6 && (st.blockLists == 0 || st.expired == 0) {
 		t.Errorf("no seed exported a blocks list file or left out an expired mute: %+v", st)
 	}
@@ -70,6 +73,8 @@ type exportStats struct {
 	// blockLists: seeds whose blocks went into blocks.mk.hcl; expired:
 	// seeds with an ended, still listed mute left out.
 	blockLists, expired int
+	// clips exported, and pinned_note.LABEL entries in their notes.
+	clips, clipPins int
 }
 
 func exportRoundTrip(t *testing.T, seed uint64, st *exportStats) {
@@ -147,6 +152,14 @@ func exportRoundTrip(t *testing.T, seed uint64, st *exportStats) {
 	}
 	if slices.ContainsFunc(acct.PinnedNotes, func(n *schema.PinnedNote) bool { return len(n.Files) > 0 }) {
 		st.noteFiles++
+	}
+	for _, c := range acct.Clips {
+		st.clips++
+		for _, n := range c.Notes {
+			if n.PinnedNote != "" {
+				st.clipPins++
+			}
+		}
 	}
 	if slices.ContainsFunc(res.Files, func(f export.File) bool { return f.Name == "blocks.mk.hcl" }) {
 		st.blockLists++
@@ -557,6 +570,40 @@ func randomAccount(t *testing.T, env *emuEnv, rng *rand.Rand, shared bool) strin
 		write("renote-mute/create", map[string]any{"userId": id}, nil)
 	}
 	summary = append(summary, fmt.Sprintf("%d blocks, %d mutes (+ expired: %v), %d renote mutes", len(blockees), len(mutees), expired, len(rmutees)))
+
+	// Clips, drawn after everything else: pinned notes (exported as
+	// pinned_note.LABEL when their block is), other users' notes, and a
+	// muted user's note, which clips/notes hides (the export leaves it,
+	// and so does the plan).
+	pins := e.PinnedNoteIDs(env.me.ID)
+	for i := range rng.IntN(3) {
+		var clip struct {
+			ID string `json:"id"`
+		}
+		p := map[string]any{"name": pick("reading", "later", "a b", "📌")}
+		if i == 1 {
+			p["name"] = "second"
+		}
+		if rng.IntN(2) == 0 {
+			p["description"] = truncateRunes(randomText(rng, 8), 2048)
+			p["isPublic"] = true
+		}
+		write("clips/create", p, &clip)
+		var notes []string
+		for _, id := range pins {
+			if rng.IntN(2) == 0 {
+				notes = append(notes, id)
+			}
+		}
+		notes = append(notes, e.CreateNote(others[rng.IntN(5)], "someone's note "+strconv.Itoa(i)))
+		if len(mutees) > 0 && rng.IntN(2) == 0 {
+			notes = append(notes, e.CreateNote(mutees[0], "a muted user's note"))
+		}
+		for _, id := range notes {
+			write("clips/add-note", map[string]any{"clipId": clip.ID, "noteId": id}, nil)
+		}
+		summary = append(summary, fmt.Sprintf("clip %q of %d notes", p["name"], len(notes)))
+	}
 	return strings.Join(summary, "; ")
 }
 
