@@ -169,7 +169,7 @@ func (rb *relationBlock) instance(s *scope, key string, own ownAccount) (*UserRe
 					"expires_at must be an RFC 3339 time such as \"2026-12-31T00:00:00Z\"; got %q. Hint: write the date, a T, the time and a zone (Z or +09:00); leave expires_at out for a mute without end.", str)
 			case !t.After(relationMuteNow()):
 				e.errorf(attr.Expr, ctx, "expires_at is in the past",
-					"expires_at %s is not in the future: Misskey answers a mute that ends in the past with success and mutes nobody. Hint: give a later time, or leave expires_at out for a mute without end.", str)
+					"expires_at %s is not in the future: Misskey answers a mute that ends in the past with success and mutes nobody. Hint: if this mute has ended, remove its block (the plan then unmutes it while Misskey still lists it, up to 5 minutes, or forgets it); otherwise give a later time, or leave expires_at out for a mute without end.", str)
 			default:
 				u.ExpiresAt = &t
 			}

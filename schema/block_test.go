@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -112,5 +113,25 @@ func BenchmarkLoadBlocklist(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/block")
 		})
+	}
+}
+
+// TestMuteEndedHint: a mute whose expires_at has passed (one that ended
+// since it was applied) is refused, located, with the hint to remove it.
+func TestMuteEndedHint(t *testing.T) {
+	src := `account "a" {
+  host     = "misskey.example"
+  username = "bot"
+  mute "@loud" { expires_at = "2020-01-01T00:00:00Z" }
+}
+`
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.mk.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, diags := Load(dir, LoadOptions{})
+	if !diags.HasErrors() || diags[0].Summary != "expires_at is in the past" || diags[0].Subject == nil || diags[0].Subject.Start.Line != 4 ||
+		!strings.Contains(diags[0].Detail, "if this mute has ended, remove its block") {
+		t.Fatalf("%v", diags)
 	}
 }
