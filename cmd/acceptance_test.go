@@ -116,7 +116,7 @@ func (s scriptTB) Helper()                           {}
 //	real follow USER OTHER           USER follows OTHER by hand
 //	real folder USER NAME            make a root drive folder by hand
 //	real file USER PATH              upload a small text file into USER's drive folder PATH
-//	real id VAR KIND USER [NAME]     put an id in $VAR: KIND user (USER's own), note, draft (by text), folder (by path), antenna, list (by name)
+//	real id VAR KIND USER [NAME]     put an id in $VAR: KIND user (USER's own), note, draft (by text), folder (by path), antenna, list, clip (by name)
 //	real pins USER                   print USER's pinned note texts in the order of `i`'s pinnedNoteIds, top first
 //	real notes USER                  print USER's note texts, oldest first
 //	real follows USER                print followees, then pending requests sent ("(pending)")
@@ -347,8 +347,8 @@ func realID(tb testing.TB, u *acctest.User, kind, name string) string {
 				ids = append(ids, d.ID)
 			}
 		}
-	case "antenna", "list":
-		endpoint := map[string]string{"antenna": "antennas/list", "list": "users/lists/list"}[kind]
+	case "antenna", "list", "clip":
+		endpoint := map[string]string{"antenna": "antennas/list", "list": "users/lists/list", "clip": "clips/list"}[kind]
 		var all []struct {
 			ID   string `json:"id"`
 			Name string `json:"name"`
