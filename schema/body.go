@@ -197,6 +197,8 @@ func labelExample(blockType string) string {
 		return `antenna "storms" { ... }`
 	case "user_list":
 		return `user_list "friends" { ... }`
+	case "clip":
+		return `clip "reading list" { ... }`
 	}
 	return blockType + ` "name" { ... }`
 }

@@ -82,3 +82,20 @@ func TestClipDiagnostics(t *testing.T) {
 		})
 	}
 }
+
+// clips { } and bookmark { } point to clip, and an empty clip name shows a
+// clip example.
+func TestClipBlockHints(t *testing.T) {
+	for body, want := range map[string]string{
+		`clips "c" {}`:    `Did you mean "clip"?`,
+		`bookmark "c" {}`: `"clip"`,
+		`clip "" {}`:      `clip "reading list" { ... }`,
+	} {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "main.mk.hcl"), "account \"a\" {\n  host = \"misskey.example\"\n  username = \"a\"\n  "+body+"\n}\n")
+		_, _, diags := Load(dir, LoadOptions{})
+		if !diags.HasErrors() || !strings.Contains(diags.Error(), want) {
+			t.Errorf("%s: %v, want %q", body, diags, want)
+		}
+	}
+}
