@@ -10,7 +10,7 @@ import (
 )
 
 // watchConfigFiles sends a reload reason when a *.mk.hcl file of dir or
-// one of the --var-file files changes. The directory is watched, not the
+// one of the --var-file files (relative to the working directory) changes. The directory is watched, not the
 // files: editors save by writing a new file and renaming it over the old
 // one, which a watch on the old file would miss.
 func watchConfigFiles(ctx context.Context, dir string, varFiles []string, reload chan<- string, warn func(error)) (stop func(), err error) {
@@ -23,11 +23,9 @@ func watchConfigFiles(ctx context.Context, dir string, varFiles []string, reload
 	dirs[abs] = true
 	vars := map[string]bool{}
 	for _, f := range varFiles {
-		p := f
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
-		p, _ = filepath.Abs(p)
+		// Relative to the working directory, not to dir: that is where
+		// the configuration loader reads it (schema.LoadOptions.VarFiles).
+		p, _ := filepath.Abs(f)
 		vars[p] = true
 		dirs[filepath.Dir(p)] = true
 	}
