@@ -152,14 +152,30 @@ func (c *call) setDraftFields(d *NoteDraft) *apiError {
 	return nil
 }
 
-// scheduledAt reads the scheduledAt parameter (epoch ms; nil when absent or null).
-func (c *call) scheduledAt() *time.Time {
+// maxDateMS is the largest epoch ms a JavaScript Date holds (±8.64e15).
+const maxDateMS = 8.64e15
+
+// scheduledAt reads the scheduledAt parameter (epoch ms; nil when absent or
+// null, and for 0, which Misskey's `ps.scheduledAt ? new Date(…) : null`
+// takes for none). invalid is a number past what a JavaScript Date holds:
+// new Date gives an Invalid Date, which passes the "in the future" check
+// (NaN compares false) and then fails the INSERT (badDraftTime).
+func (c *call) scheduledAt() (at *time.Time, invalid bool) {
 	ms, ok := c.params["scheduledAt"].(float64)
-	if !ok {
-		return nil
+	if !ok || ms == 0 {
+		return nil, false
+	}
+	if ms > maxDateMS || ms < -maxDateMS {
+		return nil, true
 	}
 	t := time.UnixMilli(int64(ms)).UTC()
-	return &t
+	return &t, false
+}
+
+// badDraftTime is the real server's answer to an Invalid Date scheduledAt
+// (verified): PostgreSQL refuses the timestamp TypeORM writes for it.
+func badDraftTime() *apiError {
+	return internalError(`invalid input syntax for type timestamp with time zone: "0NaN-NaN-NaNTNaN:NaN:NaN.NaN+NaN:NaN"`, "QueryFailedError", newErrorID())
 }
 
 func handleDraftsCreate(c *call) (any, *apiError) {
@@ -172,16 +188,19 @@ func handleDraftsCreate(c *call) (any, *apiError) {
 	if scheduled && float64(sched) >= c.me.policyNumber("scheduledNoteLimit") {
 		return nil, errCreateTooManyScheduled
 	}
-	at := c.scheduledAt()
-	if scheduled && at == nil {
+	at, invalid := c.scheduledAt()
+	if scheduled && at == nil && !invalid {
 		return nil, errCreateScheduledAtRequired
 	}
-	if scheduled && at.Before(c.now) {
+	if scheduled && at != nil && at.Before(c.now) {
 		return nil, errCreateScheduledAtPast
 	}
 	d := &NoteDraft{UserID: c.me.ID, Visibility: "public", VisibleUserIDs: []string{}, FileIDs: []string{}}
 	if apiErr := c.setDraftFields(d); apiErr != nil {
 		return nil, apiErr
+	}
+	if invalid {
+		return nil, badDraftTime()
 	}
 	d.ScheduledAt, d.IsActuallyScheduled = at, scheduled
 	d.ID = st.IDs.next(c.now)
@@ -203,16 +222,19 @@ func handleDraftsUpdate(c *call) (any, *apiError) {
 			return nil, errUpdateTooManyScheduled
 		}
 	}
-	at := c.scheduledAt()
-	if sent && scheduled && at == nil {
+	at, invalid := c.scheduledAt()
+	if sent && scheduled && at == nil && !invalid {
 		return nil, errUpdateScheduledAtRequired
 	}
-	if sent && scheduled && at.Before(c.now) {
+	if sent && scheduled && at != nil && at.Before(c.now) {
 		return nil, errUpdateScheduledAtPast
 	}
 	next := *d
 	if apiErr := c.setDraftFields(&next); apiErr != nil {
 		return nil, apiErr
+	}
+	if invalid {
+		return nil, badDraftTime()
 	}
 	// `scheduledAt: ps.scheduledAt ? new Date(ps.scheduledAt) : null`.
 	next.ScheduledAt = at
