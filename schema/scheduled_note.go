@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -66,7 +67,9 @@ func (sb *scheduledNoteBlock) evaluate(s *scope) (*ScheduledNote, hcl.Diagnostic
 		e.errorf(attr.Expr, ctx, "Null value not allowed", "at cannot be null: a scheduled note needs the time Misskey posts it. Hint: write e.g. at = \"2026-12-24T09:00:00Z\".")
 	case attrSet:
 		sn.AtRange, sn.AtText = attr.Expr.Range(), raw
-		t, err := time.Parse(time.RFC3339, raw)
+		// RFC 3339 (§5.6) allows a lower-case "t" and "z", which Go's
+		// parser does not; nothing else in the format has letters.
+		t, err := time.Parse(time.RFC3339, strings.ToUpper(raw))
 		if err != nil {
 			e.errorf(attr.Expr, ctx, "Invalid at",
 				"at must be an RFC 3339 time such as \"2026-12-24T09:00:00Z\"; got %q. Hint: write the date, a T, the time and a zone (Z or +09:00).", raw)
