@@ -108,6 +108,10 @@ func (e *APIError) Hint() string {
 		return "Misskey rejected a parameter mkctl sent; this is likely a mkctl bug: please report it at https://github.com/mkctl/mkctl/issues with this message"
 	case "YOUR_NAME_CONTAINS_PROHIBITED_WORDS":
 		return "this instance's admins prohibit a word in the display name; choose another name"
+	case "CONTAINS_PROHIBITED_WORDS":
+		return "this instance's admins prohibit a word in the note's text or cw; change the text"
+	case "CONTAINS_TOO_MANY_MENTIONS":
+		return "the note mentions more users than the role policy mentionLimit allows (20 by default); mention fewer"
 	case "HAS_CHILD_FILES_OR_FOLDERS":
 		return "Misskey deletes only empty folders: move or delete what is inside it (Drive in the web UI), or keep declaring the folder"
 	case "PIN_LIMIT_EXCEEDED":

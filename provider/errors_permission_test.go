@@ -73,3 +73,19 @@ func TestPermissionDeniedNamesDraftPermission(t *testing.T) {
 		t.Errorf("Hint() = %q, want the permission write:account and the endpoint", h)
 	}
 }
+
+// TestNoteContentHints: notes/create and notes/drafts/* refuse a note's
+// content with codes of their own; each hint says what to change.
+func TestNoteContentHints(t *testing.T) {
+	for code, want := range map[string]string{
+		"CONTAINS_PROHIBITED_WORDS":  "prohibit a word",
+		"CONTAINS_TOO_MANY_MENTIONS": "mentionLimit",
+	} {
+		for _, ep := range []string{"notes/create", "notes/drafts/create", "notes/drafts/update"} {
+			e := &APIError{Endpoint: ep, Status: 400, Code: code}
+			if h := e.Hint(); !strings.Contains(h, want) {
+				t.Errorf("%s from %s: Hint() = %q, want it to contain %q", code, ep, h, want)
+			}
+		}
+	}
+}
