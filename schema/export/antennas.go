@@ -28,11 +28,8 @@ var antennaBools = []struct{ api, hcl string }{
 // keywords, no users, flags false). Of several antennas of one name none
 // is written, and neither is an antenna whose list is left out.
 func (g *gen) antennas(body *hclwrite.Body) {
-	byName := map[string][]planner.LiveAntenna{}
-	for _, a := range g.acc.Live.Antennas {
-		byName[a.Name] = append(byName[a.Name], a)
-	}
-	for _, name := range sortedStrings(byName) {
+	names, byName := groupByName(g.acc.Live.Antennas, func(a planner.LiveAntenna) string { return a.Name })
+	for _, name := range names {
 		group := byName[name]
 		sort.Slice(group, func(i, j int) bool { return older(group[i].CreatedAt, group[i].ID, group[j].CreatedAt, group[j].ID) })
 		body.AppendNewline()
@@ -43,10 +40,7 @@ func (g *gen) antennas(body *hclwrite.Body) {
 			continue
 		}
 		if len(group) > 1 {
-			ids := make([]string, len(group))
-			for i, a := range group {
-				ids[i] = a.ID
-			}
+			ids := idsOf(group, func(a planner.LiveAntenna) string { return a.ID })
 			g.skipDuplicates(body, "Antennas", "antennas", "antennas", name, ids)
 			g.count("antennas").Skipped += len(group)
 			continue

@@ -18,18 +18,12 @@ import (
 // the clip, and a comment says so. A clip validate would refuse, or one of
 // several of a name, is left out.
 func (g *gen) clips(body *hclwrite.Body) {
-	byName := map[string][]planner.LiveClip{}
-	for _, c := range g.acc.Live.Clips {
-		byName[c.Name] = append(byName[c.Name], c)
-	}
-	for _, name := range sortedStrings(byName) {
+	names, byName := groupByName(g.acc.Live.Clips, func(c planner.LiveClip) string { return c.Name })
+	for _, name := range names {
 		group := byName[name]
 		body.AppendNewline()
 		if len(group) > 1 {
-			ids := make([]string, len(group))
-			for i, c := range group {
-				ids[i] = c.ID
-			}
+			ids := idsOf(group, func(c planner.LiveClip) string { return c.ID })
 			slices.Sort(ids)
 			g.skipDuplicates(body, "Clips", "clips", "clips", name, ids)
 			g.count("clips").Skipped += len(group)

@@ -365,3 +365,23 @@ func sortedStrings[V any](m map[string]V) []string {
 func stays(why string) string {
 	return why + "; it stays as it is, not managed by mkctl"
 }
+
+// groupByName groups the objects of a kind mkctl finds by name (antennas,
+// lists, webhooks, clips): several of one name cannot be told apart and
+// are left out together. The names come back sorted, for a stable export.
+func groupByName[T any](items []T, name func(T) string) ([]string, map[string][]T) {
+	groups := map[string][]T{}
+	for _, it := range items {
+		groups[name(it)] = append(groups[name(it)], it)
+	}
+	return sortedStrings(groups), groups
+}
+
+// idsOf lists the ids of a group, in its order, for skipDuplicates.
+func idsOf[T any](group []T, id func(T) string) []string {
+	ids := make([]string, len(group))
+	for i, it := range group {
+		ids[i] = id(it)
+	}
+	return ids
+}

@@ -45,11 +45,8 @@ func nameProblem(name string) string {
 // name none is written (see skipDuplicates): mkctl could not tell them
 // apart, and declaring one would make the plan delete the others or stop.
 func (g *gen) userLists(body *hclwrite.Body, only map[string]bool) {
-	byName := map[string][]planner.LiveUserList{}
-	for _, l := range g.acc.Live.UserLists {
-		byName[l.Name] = append(byName[l.Name], l)
-	}
-	for _, name := range sortedStrings(byName) {
+	names, byName := groupByName(g.acc.Live.UserLists, func(l planner.LiveUserList) string { return l.Name })
+	for _, name := range names {
 		group := byName[name]
 		if only != nil && !slices.ContainsFunc(group, func(l planner.LiveUserList) bool { return only[l.ID] }) {
 			continue
@@ -63,10 +60,7 @@ func (g *gen) userLists(body *hclwrite.Body, only map[string]bool) {
 			continue
 		}
 		if len(group) > 1 {
-			ids := make([]string, len(group))
-			for i, l := range group {
-				ids[i] = l.ID
-			}
+			ids := idsOf(group, func(l planner.LiveUserList) string { return l.ID })
 			for _, l := range group {
 				g.skippedLists[l.ID] = fmt.Sprintf("it uses the user list %s (id %s), one of %d lists of that name, which mkctl cannot tell apart, so none of them is exported", quoteName(name), l.ID, len(group))
 			}

@@ -19,18 +19,12 @@ import (
 // A webhook validate would refuse (a name, URL or event it refuses, an
 // event listed twice) or one of several of a name is left out.
 func (g *gen) webhooks(body *hclwrite.Body) {
-	byName := map[string][]planner.LiveWebhook{}
-	for _, w := range g.acc.Live.Webhooks {
-		byName[w.Name] = append(byName[w.Name], w)
-	}
-	for _, name := range sortedStrings(byName) {
+	names, byName := groupByName(g.acc.Live.Webhooks, func(w planner.LiveWebhook) string { return w.Name })
+	for _, name := range names {
 		group := byName[name]
 		body.AppendNewline()
 		if len(group) > 1 {
-			ids := make([]string, len(group))
-			for i, w := range group {
-				ids[i] = w.ID
-			}
+			ids := idsOf(group, func(w planner.LiveWebhook) string { return w.ID })
 			slices.Sort(ids)
 			g.skipDuplicates(body, "Webhooks", "webhooks", "webhooks", name, ids)
 			g.count("webhooks").Skipped += len(group)
