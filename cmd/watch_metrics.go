@@ -54,6 +54,17 @@ func (m *watchMetrics) declare(addr string) {
 	m.get(addr)
 }
 
+// known is a declared account's metrics, or a sink for an account a
+// reload removed: its loop may still be finishing a plan when keepOnly
+// runs (the new configuration is loaded before the old accounts stop), and
+// must not bring its series back for good.
+func (m *watchMetrics) known(addr string) *accountMetrics {
+	if a := m.accounts[addr]; a != nil {
+		return a
+	}
+	return &accountMetrics{counters: map[string]int{}}
+}
+
 // keepOnly drops the series of accounts a reload removed, so that a
 // watch running for weeks does not report accounts it no longer watches.
 func (m *watchMetrics) keepOnly(addrs []string) {
@@ -73,32 +84,32 @@ func (m *watchMetrics) keepOnly(addrs []string) {
 func (m *watchMetrics) setConnected(addr string, up bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.get(addr).connected = up
+	m.known(addr).connected = up
 }
 
 func (m *watchMetrics) setDrift(addr string, n int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.get(addr).drift = n
+	m.known(addr).drift = n
 }
 
 func (m *watchMetrics) inc(addr, counter string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.get(addr).counters[counter]++
+	m.known(addr).counters[counter]++
 }
 
 func (m *watchMetrics) planned(addr string, at time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	a := m.get(addr)
+	a := m.known(addr)
 	a.lastPlan, a.hasPlan = at, true
 }
 
 func (m *watchMetrics) applied(addr string, at time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	a := m.get(addr)
+	a := m.known(addr)
 	a.lastApply, a.hasApply = at, true
 	a.counters["applies"]++
 }

@@ -443,6 +443,7 @@ func TestWatchMetricsEndpoint(t *testing.T) {
 
 func TestWatchMetricsLabelEscaping(t *testing.T) {
 	m := newWatchMetrics()
+	m.declare(`account.fleet["rain"]`)
 	m.planned(`account.fleet["rain"]`, time.Unix(1, 0))
 	var b bytes.Buffer
 	m.write(&b)
@@ -455,6 +456,17 @@ func TestWatchMetricsLabelEscaping(t *testing.T) {
 	m.write(&b)
 	if strings.Contains(b.String(), "rain") {
 		t.Fatal(b.String())
+	}
+	// Its loop, finishing a plan after the reload, does not bring it back.
+	m.planned(`account.fleet["rain"]`, time.Unix(2, 0))
+	m.setConnected(`account.fleet["rain"]`, true)
+	m.inc(`account.fleet["rain"]`, "reconnects")
+	m.applied(`account.fleet["rain"]`, time.Unix(2, 0))
+	m.setDrift(`account.fleet["rain"]`, 1)
+	b.Reset()
+	m.write(&b)
+	if strings.Contains(b.String(), "rain") {
+		t.Fatalf("a removed account's series came back:\n%s", b.String())
 	}
 }
 
