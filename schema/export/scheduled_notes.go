@@ -53,6 +53,10 @@ func (g *gen) scheduledNotes(body *hclwrite.Body) {
 			why = "it is marked scheduled but has no time (Misskey will never post it: it was updated without scheduledAt)"
 		case !time.UnixMilli(d.ScheduledAt).After(now):
 			why = fmt.Sprintf("its time %s has passed (Misskey has not posted it: posting failed)", time.UnixMilli(d.ScheduledAt).UTC().Format(time.RFC3339))
+		case time.UnixMilli(d.ScheduledAt).UTC().Year() > 9999:
+			// Misskey takes any time a JavaScript Date holds (to year
+			// 275760); at is RFC 3339, whose years have four digits.
+			why = fmt.Sprintf("its time (epoch ms %d) is after the year 9999, which at (RFC 3339) cannot write", d.ScheduledAt)
 		default:
 			why = noteProblem(n)
 		}
