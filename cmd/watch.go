@@ -257,6 +257,10 @@ func (w *watcher) load() ([]watch.Account, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(targets) == 0 {
+		// Refused before the metrics forget the running accounts.
+		return nil, watch.ErrNoAccounts
+	}
 	var accts []watch.Account
 	var names []string
 	for _, t := range targets {

@@ -2,8 +2,12 @@ package cmd
 
 import (
 	"context"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,5 +49,41 @@ func TestWatchConfigFilesVarFileRelativeToWorkingDirectory(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("an edit of the --var-file made no reload")
+	}
+}
+
+// An edit that leaves no account is refused (the running configuration
+// stays), and the running accounts keep their metrics.
+func TestWatchReloadWithoutAccountsKeepsMetrics(t *testing.T) {
+	w := newWatchFixture(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	w.start("--json", "--metrics", addr)
+	w.next("in_sync")
+	path := filepath.Join(w.dir, "main.mk.hcl")
+	if err := os.WriteFile(path, []byte("# every account removed by mistake\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(500 * time.Millisecond)
+	if r := w.next("config_invalid"); !strings.Contains(r["error"].(string), "no account") {
+		t.Fatalf("config_invalid: %v", r)
+	}
+	// The running configuration still plans, and /metrics shows it.
+	native := w.e.NativeToken(w.bot.ID)
+	w.api(native, "i/update", map[string]any{"description": "edited by hand"}, nil)
+	w.advance(5 * time.Second)
+	w.next("drift_detected")
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `mkctl_watch_drift_changes{account="account.bot"} 1`) {
+		t.Fatalf("metrics after a refused reload:\n%s", body)
 	}
 }
