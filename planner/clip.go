@@ -150,7 +150,22 @@ func (p *planState) planClips() (ups, dels []*Change) {
 		if live != nil && live.NoteIDs != nil {
 			hidden = max(live.NotesCount-len(live.NoteIDs), 0)
 		}
-		if total := len(wantIDs) + len(refs) + unposted + hidden; want.ManageNotes && total > noteLimit {
+		// A hidden note an earlier apply added and the block still
+		// declares is in wantIDs already: count it once.
+		undeclaredHidden := hidden
+		if hidden > 0 {
+			listed := map[string]bool{}
+			for _, id := range live.NoteIDs {
+				listed[id] = true
+			}
+			for _, id := range p.clipAddedNotes(key, live.ID) {
+				if wantIDs[id] && !listed[id] && undeclaredHidden > 0 {
+					undeclaredHidden--
+					listed[id] = true
+				}
+			}
+		}
+		if total := len(wantIDs) + len(refs) + unposted + undeclaredHidden; want.ManageNotes && total > noteLimit {
 			p.errorf(want.DeclRange, "Too many clip notes",
 				"clip %q would hold %d notes, but this account may put at most %d notes in a clip (role policy noteEachClipsLimit). Hint: remove some notes.",
 				want.Name, total, noteLimit)
