@@ -174,9 +174,9 @@ func (p *planState) planScheduledNotes() (ups, dels []*Change) {
 				if c := p.keepDraft(key, want, d, now); c != nil {
 					ups = append(ups, c)
 				}
-				if d.IsActuallyScheduled {
-					pending = append(pending, want.DeclRange)
-				}
+				// Scheduled, or to be scheduled again by the update
+				// (unscheduled by hand): it takes a scheduledNoteLimit slot.
+				pending = append(pending, want.DeclRange)
 				continue
 			}
 			if at := recordedAt(o); at != 0 && at <= now.UnixMilli() {
