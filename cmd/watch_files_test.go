@@ -87,3 +87,42 @@ func TestWatchReloadWithoutAccountsKeepsMetrics(t *testing.T) {
 		t.Fatalf("metrics after a refused reload:\n%s", body)
 	}
 }
+
+// A --var-file is part of the configuration: a bad edit of it is reported
+// and the running configuration kept; a good one is loaded and planned.
+func TestWatchReloadsOnVarFileEdits(t *testing.T) {
+	w := newWatchFixture(t)
+	path := filepath.Join(w.dir, "main.mk.hcl")
+	cfg, _ := os.ReadFile(path)
+	withVar := "variable \"description\" {}\n" + strings.Replace(string(cfg), `"Managed by mkctl."`, "var.description", 1)
+	if err := os.WriteFile(path, []byte(withVar), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars := filepath.Join(t.TempDir(), "prod.vars.hcl")
+	if err := os.WriteFile(vars, []byte("description = \"Managed by mkctl.\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.start("--json", "--var-file", vars)
+	if r := w.next("in_sync"); r["reason"] != "start" {
+		t.Fatalf("start: %v", r)
+	}
+	if err := os.WriteFile(vars, []byte("description = \n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(500 * time.Millisecond)
+	if r := w.next("config_invalid"); !strings.Contains(r["error"].(string), "prod.vars.hcl:1") || r["reason"] != "prod.vars.hcl changed" {
+		t.Fatalf("bad var file: %v", r)
+	}
+	// The running configuration still plans.
+	w.api(w.e.NativeToken(w.bot.ID), "i/update", map[string]any{"description": "edited by hand"}, nil)
+	w.advance(5 * time.Second)
+	w.next("drift_detected")
+	if err := os.WriteFile(vars, []byte("description = \"edited by hand\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(500 * time.Millisecond)
+	w.next("config_reloaded")
+	if r := w.next("in_sync"); r["reason"] != "start" {
+		t.Fatalf("after the good edit: %v", r)
+	}
+}
