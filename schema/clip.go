@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -113,23 +114,14 @@ func (cb *clipBlock) evaluate(s *scope) (*Clip, hcl.Diagnostics) {
 	seen := map[string]int{}
 	for _, it := range items {
 		n := ClipNote{Range: it.expr.Range()}
+		ref, label, isRef := s.clipNoteRef(it.value)
 		switch {
-		case strings.HasPrefix(it.value, pinnedNoteRefPrefix):
-			label := strings.TrimPrefix(it.value, pinnedNoteRefPrefix)
-			if !s.hasPinnedNote(label) {
-				e.errorf(it.expr, ctx, "Unknown pinned note",
-					"notes[%d] is %q, but this account has no pinned_note %q.%s Hint: refer to a pinned note of this account as pinned_note.LABEL.", it.index, it.value, label, didYouMean(label, s.pinnedLabels))
-				continue
-			}
-			n.PinnedNote = label
-		case strings.HasPrefix(it.value, scheduledNoteRefPrefix):
-			label := strings.TrimPrefix(it.value, scheduledNoteRefPrefix)
-			if !s.hasScheduledNote(label) {
-				e.errorf(it.expr, ctx, "Unknown scheduled note",
-					"notes[%d] is %q, but this account has no scheduled_note %q.%s Hint: refer to a scheduled note of this account as scheduled_note.LABEL.", it.index, it.value, label, didYouMean(label, s.scheduledLabels))
-				continue
-			}
-			n.ScheduledNote = label
+		case isRef && !slices.Contains(ref.labels, label):
+			e.errorf(it.expr, ctx, "Unknown "+ref.noun,
+				"notes[%d] is %q, but this account has no %s %q.%s Hint: refer to a %s of this account as %sLABEL.", it.index, it.value, ref.block, label, didYouMean(label, ref.labels), ref.noun, ref.prefix)
+			continue
+		case isRef:
+			*ref.field(&n) = label
 		case !noteIDPattern.MatchString(it.value):
 			e.errorf(it.expr, ctx, "Invalid note id",
 				"notes[%d] is %q, which is not a Misskey note id (letters and digits only, e.g. \"9xyz0123ab\"). Hint: write the id from the note's address (https://HOST/notes/ID), or refer to a pinned note as pinned_note.LABEL.", it.index, it.value)
@@ -164,22 +156,26 @@ func (s *scope) withNoteLabels(pinned, scheduled []string) *scope {
 	return &c
 }
 
-func (s *scope) hasPinnedNote(label string) bool {
-	for _, l := range s.pinnedLabels {
-		if l == label {
-			return true
-		}
-	}
-	return false
+// clipNoteRef is a kind of note a clip's notes may name by label.
+type clipNoteRef struct {
+	prefix, block, noun string
+	labels              []string // the labels the account declares
+	field               func(*ClipNote) *string
 }
 
-func (s *scope) hasScheduledNote(label string) bool {
-	for _, l := range s.scheduledLabels {
-		if l == label {
-			return true
+// clipNoteRef tells a reference to a note block (pinned_note.LABEL,
+// scheduled_note.LABEL: what those references evaluate to) from a note
+// id, which never holds a dot.
+func (s *scope) clipNoteRef(value string) (clipNoteRef, string, bool) {
+	for _, r := range []clipNoteRef{
+		{pinnedNoteRefPrefix, "pinned_note", "pinned note", s.pinnedLabels, func(n *ClipNote) *string { return &n.PinnedNote }},
+		{scheduledNoteRefPrefix, "scheduled_note", "scheduled note", s.scheduledLabels, func(n *ClipNote) *string { return &n.ScheduledNote }},
+	} {
+		if label, ok := strings.CutPrefix(value, r.prefix); ok {
+			return r, label, true
 		}
 	}
-	return false
+	return clipNoteRef{}, "", false
 }
 
 // noteRefObject is the pinned_note or scheduled_note object of an account.

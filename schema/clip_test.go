@@ -53,6 +53,16 @@ func TestClipDiagnostics(t *testing.T) {
 		{"duplicate ref", `pinned_note "w" { text = "hi" }
   clip "c" { notes = [pinned_note.w, pinned_note.w] }`, "Duplicate clip note"},
 		{"string ref to a missing pin", `clip "c" { notes = ["pinned_note.nope"] }`, "Unknown pinned note"},
+		{"string ref to a missing scheduled note", `scheduled_note "later" {
+    text = "hi"
+    at   = "2099-01-01T00:00:00Z"
+  }
+  clip "c" { notes = ["scheduled_note.latr"] }`, `no scheduled_note "latr". Did you mean "later"? Hint: refer to a scheduled note of this account as scheduled_note.LABEL.`},
+		{"string ref to a scheduled note", `scheduled_note "later" {
+    text = "hi"
+    at   = "2099-01-01T00:00:00Z"
+  }
+  clip "c" { notes = ["scheduled_note.later", scheduled_note.later] }`, "Duplicate clip note"},
 		{"duplicate clip", "clip \"c\" {}\n  clip \"c\" {}", "Duplicate clip block"},
 		{"long name", `clip "` + strings.Repeat("x", 101) + `" {}`, "at most 100"},
 		{"empty name", `clip "" {}`, "cannot be empty"},
