@@ -81,7 +81,7 @@ func (pb *pinnedNoteBlock) evaluate(s *scope) (*PinnedNote, hcl.Diagnostics) {
 	n := &PinnedNote{Label: pb.label, Visibility: "public", DeclRange: pb.block.DefRange}
 
 	if raw, attr, ctx, st := e.str("text", `text = "Hello!"`); st == attrNull {
-		e.errorf(attr.Expr, ctx, "Null value not allowed", "text cannot be null: a pinned note needs text. Hint: write the note's text, e.g. text = \"Hello!\".")
+		e.errorf(attr.Expr, ctx, "Null value not allowed", "text cannot be null: a note needs text. Hint: write the note's text, e.g. text = \"Hello!\".")
 	} else if st == attrSet {
 		text := jsTrim(raw)
 		switch l := ajvLength(text); {

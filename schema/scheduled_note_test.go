@@ -57,6 +57,12 @@ func TestScheduledNoteDiagnostics(t *testing.T) {
     at = null
   }`, "at cannot be null"},
 		{"no text", `scheduled_note "a" { at = "2099-12-24T09:00:00Z" }`, `"text" is required`},
+		// The body is a pinned note's, but a scheduled note's error must
+		// not call it one.
+		{"null text", `scheduled_note "a" {
+    text = null
+    at = "2099-12-24T09:00:00Z"
+  }`, "text cannot be null: a note needs text."},
 		{"undeclared file", `scheduled_note "a" {
     text = "x"
     at = "2099-12-24T09:00:00Z"
