@@ -58,9 +58,11 @@ func (e *ExportUserError) Error() string {
 //
 // Requests: `i`, ⌊follows/100⌋+1 pages of follows and of sent requests,
 // folders+1 listings, ⌊files/100⌋+1 pages of drive/stream, 1
-// antennas/list, 1 users/lists/list, ⌊blocks/100⌋+1, ⌊mutes/100⌋+1 and
-// ⌊renote mutes/100⌋+1 pages, ⌈members not followed/100⌉
-// users/show, and 1 users/show when the profile has alsoKnownAs.
+// antennas/list, 1 users/lists/list, 1 i/webhooks/list, ⌊clips/100⌋+1
+// pages of clips/list and ⌊notes/100⌋+1 of clips/notes per clip,
+// ⌊blocks/100⌋+1, ⌊mutes/100⌋+1, ⌊renote mutes/100⌋+1 and
+// ⌊drafts/100⌋+1 pages, ⌈members not followed/100⌉ users/show, and 1
+// users/show when the profile has alsoKnownAs.
 func ReadForExport(ctx context.Context, c *Client, username string, kinds map[string]bool) (*export.Account, error) {
 	want := func(kind string) bool { return len(kinds) == 0 || kinds[kind] }
 	me, err := readMe(ctx, c)
