@@ -232,7 +232,7 @@ func (p *planState) planScheduledNotes() (ups, dels []*Change) {
 		key, owned := p.live.Ownership.keyOf(d.ID)
 		owned = owned && recordKind(key) == TypeScheduledNote && !declared[key]
 		switch {
-		case owned || p.purged("scheduled_notes") && d.IsActuallyScheduled && d.Unsupported == "":
+		case owned || p.purged("scheduled_notes") && d.IsActuallyScheduled:
 			if !owned {
 				key = fmt.Sprintf("scheduled_note[%q]", d.ID)
 			}
