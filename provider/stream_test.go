@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -180,5 +181,47 @@ func TestStreamSilentRefusal(t *testing.T) {
 	var se *StreamError
 	if !errors.As(err, &se) || se.Permanent() || !strings.Contains(err.Error(), "did not confirm the main and drive channel") || !strings.Contains(err.Error(), "read:account") {
 		t.Fatalf("anonymous subscription: %v", err)
+	}
+}
+
+// A watch reconnects for weeks: each connection's goroutines (the
+// library's, the keep-alive) end with it. 50 dropped and re-opened
+// connections leave no goroutine behind.
+func TestStreamReconnectsLeaveNoGoroutine(t *testing.T) {
+	emu, _, c, _ := streamEnv(t, mkctlPermissions)
+	cycle := func(n int) {
+		for range n {
+			s, err := c.OpenStream(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				_, err := s.Next(ctx)
+				done <- err
+			}()
+			emu.DropStreams()
+			if err := <-done; err == nil {
+				t.Fatal("Next after a drop returned no error")
+			}
+			s.Close()
+		}
+	}
+	settled := func(limit int) int {
+		n := runtime.NumGoroutine()
+		for deadline := time.Now().Add(3 * time.Second); n > limit && time.Now().Before(deadline); n = runtime.NumGoroutine() {
+			time.Sleep(10 * time.Millisecond)
+		}
+		return n
+	}
+	cycle(3) // the HTTP transport's idle connections, the server's
+	time.Sleep(100 * time.Millisecond)
+	before := runtime.NumGoroutine()
+	cycle(50)
+	if after := settled(before + 2); after > before+2 {
+		buf := make([]byte, 1<<20)
+		t.Fatalf("%d goroutines before 50 reconnections, %d after:\n%s", before, after, buf[:runtime.Stack(buf, true)])
 	}
 }
