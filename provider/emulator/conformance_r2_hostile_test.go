@@ -22,6 +22,23 @@ func init() {
 			{as: "a", ep: "clips/delete", body: obj{"clipId": "$c1.id"}},
 			{as: "a", ep: "clips/delete", body: obj{"clipId": "$c2.id"}},
 		}},
+		// The caller blocks the author (the other way round from
+		// clips-muted), a direct note to the caller, the caller's own
+		// followers-only note.
+		confCase{name: "clips-blocking", users: "a b", steps: []step{
+			{as: "b", ep: "notes/create", body: obj{"text": "by b"}, save: "nb"},
+			{as: "b", ep: "notes/create", body: obj{"text": "b to a", "visibility": "specified", "visibleUserIds": []any{"$a.id"}}, save: "ns"},
+			{as: "a", ep: "notes/create", body: obj{"text": "a followers", "visibility": "followers"}, save: "na"},
+			{as: "a", ep: "clips/create", body: obj{"name": "c"}, save: "cl"},
+			{as: "a", ep: "clips/add-note", body: obj{"clipId": "$cl.id", "noteId": "$nb.createdNote.id"}},
+			{as: "a", ep: "clips/add-note", body: obj{"clipId": "$cl.id", "noteId": "$ns.createdNote.id"}},
+			{as: "a", ep: "clips/add-note", body: obj{"clipId": "$cl.id", "noteId": "$na.createdNote.id"}},
+			{as: "a", ep: "clips/notes", body: obj{"clipId": "$cl.id"}},
+			{as: "a", ep: "blocking/create", body: obj{"userId": "$b.id"}},
+			{as: "a", ep: "clips/notes", body: obj{"clipId": "$cl.id"}},
+			{as: "a", ep: "clips/show", body: obj{"clipId": "$cl.id"}},
+			{as: "a", ep: "notes/show", body: obj{"noteId": "$nb.createdNote.id"}},
+		}},
 		confCase{name: "note-drafts-hostile", users: "a b", steps: []step{
 			{as: "a", ep: "notes/drafts/create", body: obj{"text": "far", "scheduledAt": 253402300799999, "isActuallyScheduled": true}, save: "d1"},
 			{as: "a", ep: "notes/drafts/delete", body: obj{"draftId": "$d1.createdDraft.id"}},
