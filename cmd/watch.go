@@ -486,13 +486,14 @@ func (w *watcher) apply(ctx context.Context, cfg *schema.Config, t target, reaso
 	if err != nil {
 		rec.Event, rec.Error = "apply_failed", err.Error()
 		w.metrics.inc(addr, "apply_failures")
-		w.out.emit(rec)
 		if ctx.Err() != nil {
+			w.out.emit(rec) // stopping: no retry
 			return 0
 		}
 		// A re-run converges (the engine's promise): try again later
-		// rather than at the next event only.
+		// rather than at the next event only, and say when.
 		rec.RetryIn = seconds(watchRetryAfterError)
+		w.out.emit(rec)
 		return watchRetryAfterError
 	}
 	rec.Event = "applied"

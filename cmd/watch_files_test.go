@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -124,5 +125,34 @@ func TestWatchReloadsOnVarFileEdits(t *testing.T) {
 	w.next("config_reloaded")
 	if r := w.next("in_sync"); r["reason"] != "start" {
 		t.Fatalf("after the good edit: %v", r)
+	}
+}
+
+// A failed apply says when it is tried again (retry_in_seconds, as README
+// documents), and is tried again then.
+func TestWatchApplyFailedSaysWhenItRetries(t *testing.T) {
+	var fail atomic.Bool
+	w := newWatchFixtureWith(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/api/i/update" && fail.Load() {
+				rw.Header().Set("Content-Type", "application/json")
+				rw.WriteHeader(http.StatusBadRequest)
+				_, _ = io.WriteString(rw, `{"error":{"message":"Invalid param.","code":"INVALID_PARAM","id":"3d81ceae-475f-4600-b2a8-2bc116157532"}}`)
+				return
+			}
+			h.ServeHTTP(rw, r)
+		})
+	})
+	w.api(w.e.NativeToken(w.bot.ID), "i/update", map[string]any{"description": "edited by hand"}, nil)
+	fail.Store(true)
+	w.start("--json", "--apply")
+	r := w.next("apply_failed")
+	if got, _ := r["retry_in_seconds"].(float64); got != 300 {
+		t.Fatalf("apply_failed without its retry: %v", r)
+	}
+	fail.Store(false)
+	w.advance(5 * time.Minute)
+	if r := w.next("applied"); r["reason"] != "retry" {
+		t.Fatalf("after the retry: %v", r)
 	}
 }
