@@ -498,6 +498,9 @@ func (w *watcher) apply(ctx context.Context, cfg *schema.Config, t target, reaso
 	}
 	rec.Event = "applied"
 	w.metrics.applied(addr, w.clock.Now())
+	// Converged (the engine's promise). Many repairs send no event, so
+	// the plan that would say so may be an --interval away.
+	w.metrics.setDrift(addr, 0)
 	w.out.emit(rec)
 	return 0
 }

@@ -156,3 +156,31 @@ func TestWatchApplyFailedSaysWhenItRetries(t *testing.T) {
 		t.Fatalf("after the retry: %v", r)
 	}
 }
+
+// After a successful repair the drift gauge is 0 at once: many repairs
+// (a pinned note, an antenna, a mute) send no event, so the next plan may
+// be an --interval away, and an alert on "drift that stays" must not fire.
+func TestWatchMetricsDriftClearedByRepair(t *testing.T) {
+	w := newWatchFixture(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	w.api(w.e.NativeToken(w.bot.ID), "i/update", map[string]any{"description": "edited by hand"}, nil)
+	w.start("--json", "--apply", "--metrics", addr)
+	w.next("drift_detected")
+	w.next("applied")
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`mkctl_watch_drift_changes{account="account.bot"} 0`, `mkctl_watch_applies_total{account="account.bot"} 1`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics after the repair lack %q:\n%s", want, body)
+		}
+	}
+}
