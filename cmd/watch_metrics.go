@@ -136,7 +136,7 @@ func (m *watchMetrics) write(w io.Writer) {
 			}
 		}
 	}
-	family("mkctl_watch_drift_changes", "gauge", "Changes the last successful plan of the account found (0: in sync).",
+	family("mkctl_watch_drift_changes", "gauge", "Changes the last successful plan of the account found (0: in sync, or repaired since).",
 		func(a *accountMetrics) (float64, bool) { return float64(a.drift), a.hasPlan })
 	family("mkctl_watch_last_plan_success_timestamp_seconds", "gauge", "When the account was last planned successfully (Unix time).",
 		func(a *accountMetrics) (float64, bool) { return float64(a.lastPlan.UnixMilli()) / 1000, a.hasPlan })
