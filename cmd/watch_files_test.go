@@ -184,3 +184,41 @@ func TestWatchMetricsDriftClearedByRepair(t *testing.T) {
 		}
 	}
 }
+
+// SIGHUP during a repair: the change in flight completes and is reported,
+// then the new configuration is loaded and planned (in sync: nothing is
+// applied twice).
+func TestWatchReloadDuringARepair(t *testing.T) {
+	var armed atomic.Bool
+	var updates atomic.Int32
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	w := newWatchFixtureWith(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/api/i/update" && armed.Load() && updates.Add(1) == 1 {
+				close(inFlight)
+				<-release
+			}
+			h.ServeHTTP(rw, r)
+		})
+	})
+	w.api(w.e.NativeToken(w.bot.ID), "i/update", map[string]any{"description": "edited by hand"}, nil)
+	armed.Store(true)
+	w.start("--json", "--apply")
+	<-inFlight
+	w.reload <- "SIGHUP"
+	w.advance(500 * time.Millisecond)
+	close(release)
+	if r := w.next("applied"); r["reason"] != "start" {
+		t.Fatalf("the repair in flight: %v", r)
+	}
+	w.next("config_reloaded")
+	if r := w.next("in_sync"); r["reason"] != "start" {
+		t.Fatalf("the new configuration's plan: %v", r)
+	}
+	if d := w.description(); d != "Managed by mkctl." {
+		t.Fatalf("description %q", d)
+	}
+	if n := updates.Load(); n != 1 {
+		t.Fatalf("%d i/update sent, want 1", n)
+	}
+}
