@@ -122,6 +122,13 @@ func (p *planState) planClips() (ups, dels []*Change) {
 				// it: until then the clip is planned without it.
 				if id, ok := p.live.ScheduledNoteID(n.ScheduledNote); ok {
 					shown = append(shown, n.String())
+					if p.live.CheckedNotes[id] == NoteMissing {
+						// Deleted after posting: clips/add-note would fail
+						// with NO_SUCH_NOTE on every apply.
+						p.errorf(n.Range, "No such note",
+							"clip %q lists %s, but the note Misskey posted for it (%s) has been deleted (notes/show: NO_SUCH_NOTE). Hint: remove %s from notes.", want.Name, n.String(), id, n.String())
+						break
+					}
 					wantIDs[id] = true
 					break
 				}

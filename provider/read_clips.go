@@ -127,8 +127,15 @@ func checkClipNotes(ctx context.Context, r *reading, clips []planner.LiveClip, b
 			}
 		}
 		for _, n := range want.Notes {
-			if n.ID != "" && !in[n.ID] {
-				todo[n.ID] = true
+			id := n.ID
+			if n.ScheduledNote != "" {
+				// The note Misskey posted, when the record holds its id:
+				// it may have been deleted since (a note found by this
+				// read's users/notes exists).
+				id = recordedPostedNote(r.rec, n.ScheduledNote)
+			}
+			if id != "" && !in[id] {
+				todo[id] = true
 			}
 		}
 	}
@@ -163,4 +170,18 @@ func checkClipNotes(ctx context.Context, r *reading, clips []planner.LiveClip, b
 		return nil, err
 	}
 	return out, nil
+}
+
+// recordedPostedNote is the id of the note Misskey posted for the scheduled
+// note LABEL, as the ownership record holds it ("" when not recorded).
+func recordedPostedNote(rec *planner.Ownership, label string) string {
+	if rec == nil {
+		return ""
+	}
+	o, ok := rec.Objects["scheduled_note."+label]
+	if !ok || o.Applied["posted"] != true {
+		return ""
+	}
+	id, _ := o.Applied["noteId"].(string)
+	return id
 }
