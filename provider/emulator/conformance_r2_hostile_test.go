@@ -17,6 +17,8 @@ func init() {
 			{as: "a", ep: "clips/create", body: obj{"name": "x", "description": astral(2049)}},
 			{as: "a", ep: "clips/create", body: obj{"name": " a \"quoted\"\nname\r\n ", "description": "  spaced\r\n  "}, save: "c2"},
 			{as: "a", ep: "clips/create", body: obj{"name": "   "}},
+			{as: "a", ep: "clips/create", body: obj{"name": "nul\u0000name"}},
+			{as: "a", ep: "clips/create", body: obj{"name": "nul in description", "description": "a\u0000b"}},
 			{as: "a", ep: "clips/update", body: obj{"clipId": "$c2.id", "name": astral(100), "description": astral(2048)}},
 			{as: "a", ep: "clips/list"},
 			{as: "a", ep: "clips/delete", body: obj{"clipId": "$c1.id"}},

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -105,6 +106,10 @@ func handleClipsCreate(c *call) (any, *apiError) {
 		return nil, errTooManyClips
 	}
 	name, _ := c.str("name")
+	desc, _ := c.str("description")
+	if strings.ContainsRune(name+desc, 0) {
+		return nil, nulInText()
+	}
 	pub, _ := c.boolean("isPublic")
 	cl := &Clip{ID: st.IDs.next(c.now), CreatedAt: c.now, UserID: c.me.ID, Name: name, IsPublic: pub}
 	if d, ok := c.str("description"); ok && d != "" {
@@ -121,6 +126,11 @@ func handleClipsUpdate(c *call) (any, *apiError) {
 	cl := c.e.st.ownClip(id, c.me.ID)
 	if cl == nil {
 		return nil, errUpdateNoSuchClip
+	}
+	name, _ := c.str("name")
+	desc, _ := c.str("description")
+	if strings.ContainsRune(name+desc, 0) {
+		return nil, nulInText()
 	}
 	if s, ok := c.str("name"); ok {
 		cl.Name = s
@@ -274,4 +284,10 @@ func (s *state) mutedOrBlockedFor(n *Note, me *User) bool {
 		}
 	}
 	return false
+}
+
+// nulInText is the real server's answer to a NUL character (U+0000) in a
+// clip's name or description (verified): PostgreSQL text cannot hold it.
+func nulInText() *apiError {
+	return internalError(`invalid byte sequence for encoding "UTF8": 0x00`, "QueryFailedError", newErrorID())
 }
