@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -194,6 +195,11 @@ func checkNameLabel(block *hcl.Block, what string, max int, limit string) hcl.Di
 	if label == "" {
 		return hcl.Diagnostics{errorf(rng, "Invalid "+what+" name",
 			"A %s name cannot be empty: Misskey requires at least 1 character. Hint: write a name, e.g. %s.", what, labelExample(block.Type))}
+	}
+	if strings.ContainsRune(label, 0) {
+		// PostgreSQL text cannot hold it: Misskey answers 500.
+		return hcl.Diagnostics{errorf(rng, "Invalid "+what+" name",
+			"The %s name contains a NUL character (U+0000), which Misskey cannot store. Hint: remove it from the name.", what)}
 	}
 	if n := ajvLength(label); n > max {
 		return hcl.Diagnostics{errorf(rng, "Invalid "+what+" name",
