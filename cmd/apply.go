@@ -219,11 +219,12 @@ var progressVerbs = map[planner.Action][2]string{
 
 func progressLine(ev provider.Event, c view.Colors) string {
 	verbs := progressVerbs[ev.Action]
+	addr := view.Printable(ev.Address)
 	switch ev.Phase {
 	case "start":
-		return fmt.Sprintf("%s: %s", c.Bold(ev.Address), verbs[0])
+		return fmt.Sprintf("%s: %s", c.Bold(addr), verbs[0])
 	case "failed":
-		return fmt.Sprintf("%s: %s %v", c.Bold(ev.Address), c.Red("failed:"), ev.Err)
+		return fmt.Sprintf("%s: %s %v", c.Bold(addr), c.Red("failed:"), ev.Err)
 	}
-	return fmt.Sprintf("%s: %s after %s", c.Bold(ev.Address), verbs[1], ev.Elapsed.Round(time.Second))
+	return fmt.Sprintf("%s: %s after %s", c.Bold(addr), verbs[1], ev.Elapsed.Round(time.Second))
 }

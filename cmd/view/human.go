@@ -115,8 +115,13 @@ func SummaryLine(s planner.Summary, c Colors) string {
 	return fmt.Sprintf("%s %d to add, %d to change, %d to destroy.", c.Bold("Plan:"), s.Add, s.Change, s.Destroy)
 }
 
+// Printable is s with control characters escaped (\n, \x1b): an address
+// holds a name Misskey took as written, perhaps made by hand with a line
+// break or a terminal escape, which must not reach the terminal raw.
+func Printable(s string) string { return clean(s) }
+
 func writeChange(w io.Writer, ch *planner.Change, c Colors) {
-	fmt.Fprintf(w, "  %s\n", c.Bold(fmt.Sprintf("# %s %s", ch.Address, actionPhrase[ch.Action])))
+	fmt.Fprintf(w, "  %s\n", c.Bold(fmt.Sprintf("# %s %s", clean(ch.Address), actionPhrase[ch.Action])))
 	if ch.Reason != "" {
 		fmt.Fprintf(w, "  # (%s)\n", ch.Reason)
 	}
