@@ -631,12 +631,32 @@ func (s *Selection) Unmatched(matched map[string]bool, candidates []string) erro
 	if s.Empty() {
 		return nil
 	}
+	// The given address is compared in its canonical (bracketed) form, so
+	// the candidates are too: the plan prints most kinds dotted
+	// (scheduled_note.xmas), four edits away from scheduled_note["xmas"]
+	// before any typo. The suggestion is shown as the plan prints it.
+	var canon []string
+	shown := map[string]string{}
+	for _, c := range candidates {
+		k := c
+		if ca, err := ParseAddress(c); err == nil {
+			k = ca.String()
+		}
+		if _, dup := shown[k]; !dup {
+			shown[k] = c
+			canon = append(canon, k)
+		}
+	}
 	var errs []string
 	check := func(flag string, a Address) {
 		if a.IsAccount() || matched[a.Raw] {
 			return
 		}
-		errs = append(errs, fmt.Sprintf("%s %s matches no declared resource and no planned change.%s", flag, a.Raw, didYouMean(a.String(), candidates)))
+		names := closest(a.String(), canon, 3)
+		for i, n := range names {
+			names[i] = shown[n]
+		}
+		errs = append(errs, fmt.Sprintf("%s %s matches no declared resource and no planned change.%s", flag, a.Raw, suggest(names)))
 	}
 	for _, a := range s.Targets {
 		check("--target", a)
@@ -681,7 +701,11 @@ func closest(given string, candidates []string, limit int) []string {
 // didYouMean renders the closest addresses as a sentence. Addresses hold
 // user-written keys, so one more edit than for a keyword is allowed.
 func didYouMean(given string, candidates []string) string {
-	names := closest(given, candidates, 3)
+	return suggest(closest(given, candidates, 3))
+}
+
+// suggest is the did-you-mean sentence of names, "" for none.
+func suggest(names []string) string {
 	if len(names) == 0 {
 		return ""
 	}

@@ -268,3 +268,38 @@ func TestTargetRedoesWaitNotes(t *testing.T) {
 		t.Errorf("changes %d, notes %q", len(ap.Changes), ap.Notes)
 	}
 }
+
+// TestUnmatchedDidYouMeanDottedKeys: the kinds whose addresses the plan
+// prints dotted (pinned_note.welcome, clip.reading list,
+// scheduled_note.xmas, webhook.ci) get a did-you-mean too. The given
+// address was compared in its bracketed form (scheduled_note["xmsa"])
+// with the dotted candidates, four edits apart before any typo, so only
+// follows (bracketed both ways) were ever suggested.
+func TestUnmatchedDidYouMeanDottedKeys(t *testing.T) {
+	acct, ap := depPlan()
+	acct.Clips = []*schema.Clip{{Name: "reading list"}}
+	acct.ScheduledNotes = []*schema.ScheduledNote{{PinnedNote: schema.PinnedNote{Label: "xmas"}}}
+	acct.Webhooks = []*schema.Webhook{{Name: "ci"}}
+	cands := DeclaredAddresses(acct)
+	for _, c := range ap.Changes {
+		cands = append(cands, c.Address)
+	}
+	sel, err := ParseSelection([]string{`account.bot.scheduled_note.xmsa`, `account.bot.clip["reading lst"]`, `account.bot.pinned_note.welcom`}, []string{`account.bot.webhook.cj`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = sel.Unmatched(toSet(sel.Filter(acct, ap)), cands)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{
+		`--target account.bot.scheduled_note.xmsa matches no declared resource and no planned change. Did you mean account.bot.scheduled_note.xmas?`,
+		`--target account.bot.clip["reading lst"] matches no declared resource and no planned change. Did you mean account.bot.clip.reading list?`,
+		`--target account.bot.pinned_note.welcom matches no declared resource and no planned change. Did you mean account.bot.pinned_note.welcome?`,
+		`--exclude account.bot.webhook.cj matches no declared resource and no planned change. Did you mean account.bot.webhook.ci?`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v\nwant %s", err, want)
+		}
+	}
+}
