@@ -19,12 +19,7 @@ func handleAntennasCreate(c *call) (any, *apiError) {
 	if allEmpty(keywords) && allEmpty(exclude) {
 		return nil, errCreateAntennaEmptyKeyword
 	}
-	count := 0
-	for _, a := range st.Antennas {
-		if a.UserID == c.me.ID {
-			count++
-		}
-	}
+	count := countOwned(st.Antennas, func(a *Antenna) string { return a.UserID }, c.me.ID)
 	if float64(count) >= c.me.policyNumber("antennaLimit") {
 		return nil, errTooManyAntennas
 	}

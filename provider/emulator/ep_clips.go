@@ -96,12 +96,7 @@ func (s *state) ownClip(id, userID string) *Clip {
 
 func handleClipsCreate(c *call) (any, *apiError) {
 	st := c.e.st
-	count := 0
-	for _, cl := range st.Clips {
-		if cl.UserID == c.me.ID {
-			count++
-		}
-	}
+	count := countOwned(st.Clips, func(cl *Clip) string { return cl.UserID }, c.me.ID)
 	if float64(count) >= c.me.policyNumber("clipLimit") {
 		return nil, errTooManyClips
 	}

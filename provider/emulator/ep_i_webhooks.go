@@ -67,12 +67,7 @@ func (s *state) ownWebhook(id, userID string) *Webhook {
 
 func handleWebhooksCreate(c *call) (any, *apiError) {
 	st := c.e.st
-	count := 0
-	for _, w := range st.Webhooks {
-		if w.UserID == c.me.ID {
-			count++
-		}
-	}
+	count := countOwned(st.Webhooks, func(w *Webhook) string { return w.UserID }, c.me.ID)
 	if float64(count) >= c.me.policyNumber("webhookLimit") {
 		return nil, errTooManyWebhooks
 	}

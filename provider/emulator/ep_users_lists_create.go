@@ -7,12 +7,7 @@ func init() { register("users/lists/create", nil, handleUsersListsCreate) }
 var errTooManyUserLists = clientError("TOO_MANY_USERLISTS", "0cf21a28-7715-4f39-a20d-777bfdb8d138", "You cannot create user list any more.")
 
 func handleUsersListsCreate(c *call) (any, *apiError) {
-	count := 0
-	for _, l := range c.e.st.UserLists {
-		if l.UserID == c.me.ID {
-			count++
-		}
-	}
+	count := countOwned(c.e.st.UserLists, func(l *UserList) string { return l.UserID }, c.me.ID)
 	if float64(count) >= c.me.policyNumber("userListLimit") {
 		return nil, errTooManyUserLists
 	}

@@ -177,3 +177,15 @@ func cloneJSON(v any) any {
 	}
 	return v
 }
+
+// countOwned counts a user's rows of a table: what each create compares
+// with its role policy limit (antennaLimit, clipLimit, …) before adding one.
+func countOwned[T any](rows []*T, owner func(*T) string, userID string) int {
+	n := 0
+	for _, r := range rows {
+		if owner(r) == userID {
+			n++
+		}
+	}
+	return n
+}
