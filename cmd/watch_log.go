@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mkctl/mkctl/cmd/view"
 	"github.com/mkctl/mkctl/internal/watch"
 )
 
@@ -65,7 +66,11 @@ func (l *watchLog) emit(r watchRecord) {
 	if r.Account != "" {
 		prefix += " " + r.Account + ":"
 	}
-	fmt.Fprintf(l.io.Out, "%s %s\n", prefix, humanWatch(r))
+	// One line per event: an account key, a server's message or a
+	// change's address may hold a line break or a terminal escape, which
+	// would split the line (a forged event for whatever reads the log)
+	// or reach the terminal raw. --json escapes them already.
+	fmt.Fprintf(l.io.Out, "%s\n", view.Printable(prefix+" "+humanWatch(r)))
 }
 
 var watchActionSymbols = map[string]string{"create": "+", "update": "~", "delete": "-", "replace": "-/+"}

@@ -1,0 +1,37 @@
+package cmd
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mkctl/mkctl/internal/watch"
+)
+
+// TestWatchLogLineEscapesControlCharacters: an account key, a server's
+// error message or a change's address may hold a line break or a terminal
+// escape (a key is any string; a clip name is any text Misskey took); the
+// default log output stays one line per event, with them escaped, so that
+// a log pipeline reading lines cannot be fed a forged event.
+func TestWatchLogLineEscapesControlCharacters(t *testing.T) {
+	var out bytes.Buffer
+	l := &watchLog{io: &IOStreams{Out: &out}, clock: watch.NewFakeClock(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))}
+	forged := "\n2026-11-30T12:00:00Z account.bot: no drift"
+	l.emit(watchRecord{Event: "plan_failed", Account: `account.fleet["a` + forged + `"]`, Reason: "start",
+		Error: "i: the server answered HTTP 502: bad\r\ngateway\x1b[2J" + forged, RetryIn: 300})
+	l.emit(watchRecord{Event: "drift_detected", Account: "account.bot", Reason: "meUpdated",
+		Changes: []watchChange{{Address: "account.bot.clip[\"x\ny\"]", Action: "delete"}}})
+	l.emit(watchRecord{Event: "config_invalid", Reason: "a\nb.mk.hcl changed", Error: "x\ny"})
+	l.emit(watchRecord{Event: "started", Accounts: []string{"account.a\nb"}})
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 4 || strings.ContainsAny(out.String(), "\r\x1b") {
+		t.Fatalf("%d lines, want 4 (one per event):\n%q", len(lines), out.String())
+	}
+	for _, want := range []string{`account.fleet["a\n2026-11-30T12:00:00Z account.bot: no drift"]: plan failed (after start): `,
+		`bad\r\ngateway\x1b[2J\n2026`, `- account.bot.clip["x\ny"]`, `(a\nb.mk.hcl changed): x\ny`, `watching account.a\nb`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in\n%s", want, out.String())
+		}
+	}
+}
