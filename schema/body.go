@@ -27,6 +27,10 @@ type bodyDesc struct {
 	// (for_each outside follow blocks, Terraform's count): name → the
 	// detail of the "Unsupported argument" error, ending with a hint.
 	Refused map[string]string
+	// Nested maps block types that belong in one of this body's blocks
+	// to that block, as written (`account "NAME" { ... }`): a resource
+	// block at the top level is told where it goes.
+	Nested map[string]string
 }
 
 func (d bodyDesc) attrNames() []string {
@@ -138,6 +142,10 @@ func (d bodyDesc) unsupportedBlock(b *hclsyntax.Block, attrs map[string]bool) *h
 	if attrs[b.Type] {
 		return errorf(b.TypeRange, "Unsupported block type",
 			"%q is an argument, not a block: write it as %s = <value>.", b.Type, b.Type)
+	}
+	if parent, ok := d.Nested[b.Type]; ok {
+		return errorf(b.TypeRange, "Unsupported block type",
+			"A %s block belongs inside an account block, not in %s. Hint: move it into the account it is for: %s.", b.Type, d.What, parent)
 	}
 	hint := ""
 	types := d.blockTypes()

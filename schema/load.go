@@ -177,6 +177,13 @@ var topLevelDesc = bodyDesc{
 		{Type: "account", LabelNames: []string{"name"}},
 	}},
 	Aliases: map[string]string{"var": "variable", "local": "locals", "user": "account"},
+	Nested: func() map[string]string {
+		m := map[string]string{}
+		for _, b := range accountDesc.Schema.Blocks {
+			m[b.Type] = `account "NAME" { ` + b.Type + ` ... }`
+		}
+		return m
+	}(),
 }
 
 // ConfigFiles lists the configuration files of dir, sorted by name.
