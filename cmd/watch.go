@@ -298,6 +298,17 @@ func diagsError(diags hcl.Diagnostics) error {
 	return errors.New(strings.Join(msgs, "; "))
 }
 
+// withHints is an error of an event with what to do about it: the hints
+// plan and apply print under the error (hints, exit.go) — a token without
+// read:account is told which permission and to run mkctl login again.
+func withHints(err error) string {
+	msg := err.Error()
+	for _, h := range hints(err) {
+		msg += "; hint: " + h
+	}
+	return msg
+}
+
 type streamAdapter struct{ s *provider.Stream }
 
 func (a streamAdapter) Next(ctx context.Context) (watch.Event, error) {
@@ -373,7 +384,7 @@ func (w *watcher) reconcile(ctx context.Context, cfg *schema.Config, files map[s
 		if ctx.Err() != nil {
 			return 0
 		}
-		w.out.emit(watchRecord{Event: "plan_failed", Account: addr, Reason: reason, Error: err.Error(), RetryIn: seconds(watchRetryAfterError)})
+		w.out.emit(watchRecord{Event: "plan_failed", Account: addr, Reason: reason, Error: withHints(err), RetryIn: seconds(watchRetryAfterError)})
 		w.metrics.inc(addr, "plan_failures")
 		return watchRetryAfterError
 	}
@@ -444,7 +455,7 @@ func (w *watcher) apply(ctx context.Context, cfg *schema.Config, t target, reaso
 			w.out.emit(watchRecord{Event: "apply_waiting", Account: addr, Error: err.Error(), RetryIn: seconds(watchRetryLocked)})
 			return watchRetryLocked
 		}
-		w.out.emit(watchRecord{Event: "apply_failed", Account: addr, Error: err.Error(), RetryIn: seconds(watchRetryAfterError)})
+		w.out.emit(watchRecord{Event: "apply_failed", Account: addr, Error: withHints(err), RetryIn: seconds(watchRetryAfterError)})
 		return watchRetryAfterError
 	}
 	defer func() {
@@ -462,7 +473,7 @@ func (w *watcher) apply(ctx context.Context, cfg *schema.Config, t target, reaso
 		if err == nil {
 			err = diagsError(diags)
 		}
-		w.out.emit(watchRecord{Event: "apply_failed", Account: addr, Error: err.Error(), RetryIn: seconds(watchRetryAfterError)})
+		w.out.emit(watchRecord{Event: "apply_failed", Account: addr, Error: withHints(err), RetryIn: seconds(watchRetryAfterError)})
 		return watchRetryAfterError
 	}
 	if !plan.NeedsApply() {
@@ -475,7 +486,7 @@ func (w *watcher) apply(ctx context.Context, cfg *schema.Config, t target, reaso
 		return 0
 	}
 	if err := w.opts.checkPermissions(actx, []target{t}, plan, false); err != nil {
-		w.out.emit(watchRecord{Event: "apply_failed", Account: addr, Error: err.Error()})
+		w.out.emit(watchRecord{Event: "apply_failed", Account: addr, Error: withHints(err)})
 		return 0
 	}
 	if plan.HasChanges() {
@@ -484,7 +495,7 @@ func (w *watcher) apply(ctx context.Context, cfg *schema.Config, t target, reaso
 	res, err := provider.Apply(actx, t.client, plan.Accounts[0], nil)
 	rec := watchRecord{Account: addr, Reason: reason, Result: &watchResult{res.Added, res.Changed, res.Destroyed}, Changes: changeRecords(plan.Accounts[0])}
 	if err != nil {
-		rec.Event, rec.Error = "apply_failed", err.Error()
+		rec.Event, rec.Error = "apply_failed", withHints(err)
 		w.metrics.inc(addr, "apply_failures")
 		if ctx.Err() != nil {
 			w.out.emit(rec) // stopping: no retry

@@ -35,3 +35,29 @@ func TestWatchLogLineEscapesControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchPlanFailedSaysWhatToDo: a token without read:account cannot
+// read the account; plan_failed says so with the same hint plan prints
+// (which permission, mkctl login), not only Misskey's code.
+func TestWatchPlanFailedSaysWhatToDo(t *testing.T) {
+	w := newWatchFixture(t)
+	var perms []string
+	for _, p := range mkctlPermissions {
+		if p != "read:account" {
+			perms = append(perms, p)
+		}
+	}
+	tok := w.e.IssueToken(w.bot.ID, perms)
+	t.Setenv("MKCTL_TOKEN", tok)
+	w.start("--json")
+	r := w.next("plan_failed")
+	e, _ := r["error"].(string)
+	for _, want := range []string{"i: Misskey answered 403 PERMISSION_DENIED", "read:account", "mkctl login --host "} {
+		if !strings.Contains(e, want) {
+			t.Errorf("plan_failed lacks %q: %v", want, r)
+		}
+	}
+	if strings.Contains(w.out.String()+w.errOut.String(), tok) {
+		t.Fatal("the token reached the output")
+	}
+}
