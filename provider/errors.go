@@ -120,6 +120,12 @@ func (e *APIError) Hint() string {
 		return "the account may have only as many antennas as its role policy antennaLimit allows (5 by default)"
 	case "TOO_MANY_CLIPS":
 		return "the account may have only as many clips as its role policy clipLimit allows (10 by default)"
+	case "NO_SUCH_CLIP":
+		// Reads list the clips, then read each one's notes: one deleted
+		// in between (in the web UI) fails the read, not the account.
+		if e.Endpoint == "clips/notes" {
+			return "the clip was deleted while mkctl read the account (in the web UI?); run mkctl again"
+		}
 	case "TOO_MANY_CLIP_NOTES":
 		return "a clip may hold only as many notes as the role policy noteEachClipsLimit allows (200 by default)"
 	case "TOO_MANY_USERLISTS":

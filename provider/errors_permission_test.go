@@ -89,3 +89,13 @@ func TestNoteContentHints(t *testing.T) {
 		}
 	}
 }
+
+// TestClipDeletedDuringReadHint: clips/list then clips/notes; a clip
+// deleted in between fails the read with NO_SUCH_CLIP, which says to run
+// again.
+func TestClipDeletedDuringReadHint(t *testing.T) {
+	e := &APIError{Endpoint: "clips/notes", Status: 400, Code: "NO_SUCH_CLIP"}
+	if h := e.Hint(); !strings.Contains(h, "run mkctl again") {
+		t.Errorf("Hint() = %q", h)
+	}
+}
