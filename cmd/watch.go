@@ -469,6 +469,9 @@ func (w *watcher) apply(ctx context.Context, cfg *schema.Config, t target, reaso
 		w.out.emit(watchRecord{Event: "apply_blocked", Account: addr, Error: diagsError(diags).Error(), Changes: changeRecords(plan.Accounts[0])})
 		return 0
 	}
+	if err != nil && ctx.Err() != nil {
+		return 0 // stopping (SIGTERM, a reload) before any change: nothing to report
+	}
 	if err != nil || diags.HasErrors() {
 		if err == nil {
 			err = diagsError(diags)
@@ -486,6 +489,9 @@ func (w *watcher) apply(ctx context.Context, cfg *schema.Config, t target, reaso
 		return 0
 	}
 	if err := w.opts.checkPermissions(actx, []target{t}, plan, false); err != nil {
+		if ctx.Err() != nil {
+			return 0
+		}
 		w.out.emit(watchRecord{Event: "apply_failed", Account: addr, Error: withHints(err)})
 		return 0
 	}
@@ -494,6 +500,15 @@ func (w *watcher) apply(ctx context.Context, cfg *schema.Config, t target, reaso
 	}
 	res, err := provider.Apply(actx, t.client, plan.Accounts[0], nil)
 	rec := watchRecord{Account: addr, Reason: reason, Result: &watchResult{res.Added, res.Changed, res.Destroyed}, Changes: changeRecords(plan.Accounts[0])}
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// SIGTERM or a reload: the engine finished the change in flight
+		// and stopped. Not a failure (no alarm after a routine reload);
+		// after a reload the new configuration's first plan picks up
+		// what remains, after SIGTERM the next run does.
+		rec.Event, rec.Error = "apply_stopped", err.Error()
+		w.out.emit(rec)
+		return 0
+	}
 	if err != nil {
 		rec.Event, rec.Error = "apply_failed", withHints(err)
 		w.metrics.inc(addr, "apply_failures")

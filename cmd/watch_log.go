@@ -111,6 +111,12 @@ func humanWatch(r watchRecord) string {
 			done = fmt.Sprintf(" (%d added, %d changed, %d destroyed before the error)", r.Result.Added, r.Result.Changed, r.Result.Destroyed)
 		}
 		return fmt.Sprintf("apply failed%s: %s%s", done, r.Error, retry)
+	case "apply_stopped":
+		done := ""
+		if r.Result != nil {
+			done = fmt.Sprintf(" (%d added, %d changed, %d destroyed)", r.Result.Added, r.Result.Changed, r.Result.Destroyed)
+		}
+		return fmt.Sprintf("apply stopped after the change in flight%s: %s; the next plan applies the rest", done, r.Error)
 	case "apply_waiting":
 		return "not applied yet: " + r.Error + retry
 	case "apply_blocked":
