@@ -330,7 +330,11 @@ func (w *watcher) note(n watch.Note) {
 		w.metrics.setConnected(n.Account, true)
 		w.metrics.inc(n.Account, "reconnects")
 	case watch.NoteDisconnected:
-		r.Event, r.Error, r.RetryIn = "disconnected", n.Err.Error(), seconds(n.Wait)
+		r.Event, r.Error, r.RetryIn = "disconnected", withHints(n.Err), seconds(n.Wait)
+		if n.Permanent {
+			r.Error += fmt.Sprintf("; retrying cannot mend this: watch tries again every %s or so without reporting it again, and at once after a reload (SIGHUP) that brings a new token",
+				provider.HumanDuration(watch.DefaultBackoffMax))
+		}
 		w.metrics.setConnected(n.Account, false)
 	case watch.NoteEvent:
 		r.Event, r.Stream = "stream_event", n.Event.Channel+"/"+n.Event.Type

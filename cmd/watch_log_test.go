@@ -61,3 +61,27 @@ func TestWatchPlanFailedSaysWhatToDo(t *testing.T) {
 		t.Fatal("the token reached the output")
 	}
 }
+
+// TestWatchRefusedTokenIsReportedAsPermanent: the streaming endpoint
+// refuses a token without read:account (HTTP 401) at every attempt; the
+// disconnection says what to do and that retrying cannot mend it, and the
+// retry waits the longest backoff from the first failure, never fast.
+func TestWatchRefusedTokenIsReportedAsPermanent(t *testing.T) {
+	w := newWatchFixture(t)
+	tok := w.e.IssueToken(w.bot.ID, []string{"write:account"})
+	t.Setenv("MKCTL_TOKEN", tok)
+	w.start("--json")
+	r := w.next("disconnected")
+	e, _ := r["error"].(string)
+	for _, want := range []string{"HTTP 401", "read:account", "mkctl login --host http://127.0.0.1:", "retrying cannot mend this"} {
+		if !strings.Contains(e, want) {
+			t.Errorf("disconnected lacks %q: %v", want, r)
+		}
+	}
+	if wait := r["retry_in_seconds"].(float64); wait < 150 || wait > 300 {
+		t.Errorf("retry in %vs, want the longest backoff (150-300s)", wait)
+	}
+	if strings.Contains(w.out.String()+w.errOut.String(), tok) {
+		t.Fatal("the token reached the output")
+	}
+}

@@ -129,6 +129,10 @@ type Note struct {
 	Wait    time.Duration
 	Attempt int
 	Reason  string // what made a reload happen
+	// Permanent marks a disconnection retrying cannot mend (the server
+	// refused the token): reported once per distinct error, retried at
+	// the longest backoff.
+	Permanent bool
 }
 
 // Backoff is the wait before reconnection attempt n (1-based): the
@@ -249,6 +253,7 @@ func streamLoop(ctx context.Context, a Account, o Options, trigger func(string),
 	attempt := 0
 	connectedOnce := false
 	first := true
+	lastPermanent := "" // the permanent failure reported last
 	for ctx.Err() == nil {
 		s, err := a.Dial(ctx)
 		// The first attempt's outcome is reported before the start plan.
@@ -264,7 +269,20 @@ func streamLoop(ctx context.Context, a Account, o Options, trigger func(string),
 			}
 			attempt++
 			wait := o.Backoff(attempt)
-			o.Report(Note{Kind: NoteDisconnected, Account: a.Name, Err: err, Wait: wait, Attempt: attempt})
+			if isPermanent(err) {
+				// A refused token is refused again at every attempt until
+				// someone replaces it (a reload starts afresh): retry at
+				// the longest backoff, and say so once, not every 5 min
+				// for weeks.
+				wait = o.Backoff(maxAttempt)
+				if err.Error() != lastPermanent {
+					lastPermanent = err.Error()
+					o.Report(Note{Kind: NoteDisconnected, Account: a.Name, Err: err, Wait: wait, Attempt: attempt, Permanent: true})
+				}
+			} else {
+				lastPermanent = ""
+				o.Report(Note{Kind: NoteDisconnected, Account: a.Name, Err: err, Wait: wait, Attempt: attempt})
+			}
 			firstDone()
 			if !sleep(ctx, o.Clock, wait) {
 				return
@@ -272,6 +290,7 @@ func streamLoop(ctx context.Context, a Account, o Options, trigger func(string),
 			continue
 		}
 		since := o.Clock.Now()
+		lastPermanent = ""
 		switch {
 		case connectedOnce:
 			o.Report(Note{Kind: NoteReconnected, Account: a.Name, Attempt: attempt})
@@ -314,6 +333,16 @@ func streamLoop(ctx context.Context, a Account, o Options, trigger func(string),
 			}
 		}
 	}
+}
+
+// maxAttempt is an attempt number whose backoff is BackoffMax's.
+const maxAttempt = 64
+
+// isPermanent reports whether err says retrying cannot help
+// (provider.StreamError for HTTP 401 and 403).
+func isPermanent(err error) bool {
+	var p interface{ Permanent() bool }
+	return errors.As(err, &p) && p.Permanent()
 }
 
 func sleep(ctx context.Context, c Clock, d time.Duration) bool {
