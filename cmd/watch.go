@@ -133,7 +133,7 @@ func runWatch(ctx context.Context, opts *watchOptions) error {
 	if opts.Getenv != nil && opts.Getenv("GOGC") == "" && opts.Getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(watchGCPercent)
 	}
-	w := &watcher{opts: opts, budgets: map[string]*watch.Budget{}, metrics: newWatchMetrics(), busy: make(chan struct{}, readLimit)}
+	w := &watcher{opts: opts, budgets: map[string]*watch.Budget{}, phases: map[string]string{}, metrics: newWatchMetrics(), busy: make(chan struct{}, readLimit)}
 	clock := watch.SystemClock()
 	reload := make(chan string, 1)
 	var started func()
@@ -231,6 +231,10 @@ type watcher struct {
 	metrics *watchMetrics
 	mu      sync.Mutex
 	budgets map[string]*watch.Budget // by account address: a reload keeps what was spent
+	// phases says, by account address, which event an internal error
+	// (a panic the loop recovered) of the account's reconcile is:
+	// plan_failed, or apply_failed once the repair started.
+	phases map[string]string
 	// busy bounds the accounts planned at once, as plan's readLimit does:
 	// a fleet started together (or planned on the same interval) must
 	// not look like a flood to the instance's operator.
@@ -342,10 +346,39 @@ func (w *watcher) note(n watch.Note) {
 		r.Event = "config_reloaded"
 	case watch.NoteConfigInvalid:
 		r.Event, r.Error = "config_invalid", n.Err.Error()
+	case watch.NoteInternalError:
+		r.Event, r.Error, r.RetryIn = w.phase(n.Account), n.Err.Error(), seconds(n.Wait)
+		if r.Event == "apply_failed" {
+			w.metrics.inc(n.Account, "apply_failures")
+		} else {
+			w.metrics.inc(n.Account, "plan_failures")
+		}
 	default:
 		return
 	}
+	// A panic's stack helps a bug report, but is no event: debug log only.
+	var pe *watch.PanicError
+	if n.Err != nil && errors.As(n.Err, &pe) {
+		if l := w.opts.logger(); l != nil {
+			l.Debug("watch: internal error", "account", n.Account, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+		}
+	}
 	w.out.emit(r)
+}
+
+func (w *watcher) setPhase(addr, event string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.phases[addr] = event
+}
+
+func (w *watcher) phase(addr string) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if p := w.phases[addr]; p != "" {
+		return p
+	}
+	return "plan_failed"
 }
 
 func seconds(d time.Duration) float64 { return d.Round(time.Millisecond).Seconds() }
@@ -377,6 +410,7 @@ func (w *watcher) planOne(ctx context.Context, cfg *schema.Config, t target) (*p
 // reconcile is one plan of an account, and with --apply its repair.
 func (w *watcher) reconcile(ctx context.Context, cfg *schema.Config, files map[string]*hcl.File, t target, reason string) time.Duration {
 	addr := t.acct.Address()
+	w.setPhase(addr, "plan_failed")
 	select {
 	case w.busy <- struct{}{}:
 		defer func() { <-w.busy }()
@@ -447,6 +481,7 @@ func (w *watcher) reconcile(ctx context.Context, cfg *schema.Config, files map[s
 // before may be out of date, as in apply) and applies.
 func (w *watcher) apply(ctx context.Context, cfg *schema.Config, t target, reason string, b *watch.Budget) time.Duration {
 	addr := t.acct.Address()
+	w.setPhase(addr, "apply_failed")
 	actx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	release, err := w.opts.lockAccounts(actx, []target{t}, lockOptions{Enabled: true, Timeout: w.opts.LockTimeout}, cancel)

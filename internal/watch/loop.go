@@ -10,7 +10,9 @@ package watch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -118,7 +120,32 @@ const (
 	NoteEvent         NoteKind = "event"        // a relevant event arrived (Event)
 	NoteConfigReload  NoteKind = "config_reloaded"
 	NoteConfigInvalid NoteKind = "config_invalid" // Err; the previous configuration stays
+	// NoteInternalError: Reconcile panicked (a bug). Err is a *PanicError
+	// with the stack; the account is tried again after Wait.
+	NoteInternalError NoteKind = "internal_error"
 )
+
+// PanicError is a panic recovered in an account's goroutine: a bug in
+// mkctl, reported as an error so that no panic ends watch (nor the other
+// accounts), with the stack for a debug log.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("internal error: %v (a bug in mkctl: please report it at https://github.com/mkctl/mkctl/issues, with the stack MKCTL_LOG=debug prints)", e.Value)
+}
+
+// protect runs f, turning a panic into a *PanicError.
+func protect(f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return f()
+}
 
 // Note is something the loop reports.
 type Note struct {
@@ -181,11 +208,22 @@ func Run(ctx context.Context, a Account, opts Options) {
 		stop(debounce)
 		stop(retry)
 	}()
+	panics := 0 // consecutive plans that panicked
 	run := func(reason string) {
 		interval.Stop()
 		stop(retry)
 		retry = nil
-		wait := a.Reconcile(ctx, reason)
+		var wait time.Duration
+		err := protect(func() error { wait = a.Reconcile(ctx, reason); return nil })
+		if err != nil && ctx.Err() == nil {
+			// A bug: report it and try again later, backing off while
+			// it keeps happening (it may depend on the account's state).
+			panics++
+			wait = o.Backoff(panics)
+			o.Report(Note{Kind: NoteInternalError, Account: a.Name, Err: err, Wait: wait, Attempt: panics, Reason: reason})
+		} else if err == nil {
+			panics = 0
+		}
 		interval = o.Clock.NewTimer(o.Interval)
 		if wait > 0 {
 			retry = o.Clock.NewTimer(wait)
@@ -255,7 +293,8 @@ func streamLoop(ctx context.Context, a Account, o Options, trigger func(string),
 	first := true
 	lastPermanent := "" // the permanent failure reported last
 	for ctx.Err() == nil {
-		s, err := a.Dial(ctx)
+		var s Stream
+		err := protect(func() (err error) { s, err = a.Dial(ctx); return err })
 		// The first attempt's outcome is reported before the start plan.
 		firstDone := func() {
 			if first {
@@ -306,9 +345,10 @@ func streamLoop(ctx context.Context, a Account, o Options, trigger func(string),
 		firstDone()
 		connectedOnce = true
 		for {
-			ev, err := s.Next(ctx)
+			var ev Event
+			err := protect(func() (err error) { ev, err = s.Next(ctx); return err })
 			if err != nil {
-				s.Close()
+				_ = protect(s.Close)
 				if ctx.Err() != nil {
 					return
 				}

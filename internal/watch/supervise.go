@@ -15,8 +15,16 @@ type Loader func() ([]Account, error)
 // finishing the change in flight — and the new ones started (each plans at
 // once, against the new configuration); on failure the error is reported
 // and the running configuration stays. The first load's error is returned.
-func Supervise(ctx context.Context, load Loader, reload <-chan string, opts Options) error {
+func Supervise(ctx context.Context, loader Loader, reload <-chan string, opts Options) error {
 	o := opts.withDefaults()
+	// A panic while loading (a bug) is an invalid configuration: at a
+	// reload the running one stays.
+	load := func() (accts []Account, err error) {
+		if perr := protect(func() error { accts, err = loader(); return nil }); perr != nil {
+			return nil, perr
+		}
+		return accts, err
+	}
 	accts, err := load()
 	if err != nil {
 		return err
