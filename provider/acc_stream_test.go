@@ -24,14 +24,15 @@ func TestAccStreamRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.OpenStream(ctx)
-	if !errors.As(err, &se) || se.Status != http.StatusUnauthorized || !strings.Contains(err.Error(), "read:account") {
+	if !errors.As(err, &se) || se.Status != http.StatusUnauthorized || !strings.Contains(err.Error(), "read:account") ||
+		!se.Permanent() || !strings.Contains(err.Error(), "mkctl login --host ") {
 		t.Fatalf("a token without read:account: %v", err)
 	}
 	if strings.Contains(err.Error(), noAccount) {
 		t.Fatal("the error shows the token")
 	}
 	bad, _ := NewClient(srv.URL, strings.Repeat("x", 16))
-	if _, err := bad.OpenStream(ctx); !errors.As(err, &se) || se.Status != http.StatusUnauthorized {
+	if _, err := bad.OpenStream(ctx); !errors.As(err, &se) || se.Status != http.StatusUnauthorized || !se.Permanent() {
 		t.Fatalf("a bad token: %v", err)
 	}
 	good, _ := NewClient(srv.URL, u.MiAuth(t, mkctlPermissions...))
