@@ -65,7 +65,8 @@ func (o *targetOptions) planAccount(acct *schema.Account, live *planner.Live) (*
 		for _, c := range ap.Changes {
 			cands = append(cands, c.Address)
 		}
-		m := sel.Target(acct, live, ap)
+		m, tdiags := sel.Target(acct, live, ap)
+		diags = append(diags, tdiags...)
 		o.mu.Lock()
 		o.cands = append(o.cands, cands...)
 		if o.matched == nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/agext/levenshtein"
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/mkctl/mkctl/schema"
 )
@@ -720,13 +721,17 @@ func waitNotes(acct *schema.Account, live *Live, changes []*Change) []string {
 }
 
 // Target is Filter for a plan made by PlanAccount from live: the
-// rate-limit wait notes are made again for the changes that are left.
-func (s *Selection) Target(acct *schema.Account, live *Live, ap *AccountPlan) []string {
+// rate-limit wait notes are made again for the changes that are left, and
+// the draft limits are checked again for what the partial plan really
+// does (a deletion that made room may be left out).
+func (s *Selection) Target(acct *schema.Account, live *Live, ap *AccountPlan) ([]string, hcl.Diagnostics) {
 	if s.Empty() {
-		return nil
+		return nil, nil
 	}
 	before := waitNotes(acct, live, ap.Changes)
+	full := ap.Changes
 	matched := s.Filter(acct, ap)
+	diags := checkTargetedDraftLimits(acct, live, full, ap.Changes)
 	stale := map[string]bool{}
 	for _, n := range before {
 		stale[n] = true
@@ -738,5 +743,5 @@ func (s *Selection) Target(acct *schema.Account, live *Live, ap *AccountPlan) []
 		}
 	}
 	ap.Notes = append(notes, waitNotes(acct, live, ap.Changes)...)
-	return matched
+	return matched, diags
 }
