@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
+	"github.com/mkctl/mkctl/internal/safego"
 )
 
 // The apply lock: a lease per account, kept in the account registry.
@@ -373,7 +373,7 @@ func lockKeys(ctx context.Context, c *Client) ([]string, error) {
 // readClaim found none.
 func readClaims(ctx context.Context, c *Client, keys []string) ([]*LockClaim, error) {
 	claims := make([]*LockClaim, len(keys))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "i/registry/get-detail (lock claims)")
 	for i, k := range keys {
 		g.Go(func() error {
 			cl, err := readClaim(gctx, c, k)
@@ -447,7 +447,9 @@ func (l *Lease) renew(ttl time.Duration) {
 		case <-t.C:
 		}
 		rctx, rcancel := context.WithTimeout(ctx, ttl/3)
-		err := setClaim(rctx, l.c, l.info)
+		// A panic is a failed renewal (retried, then OnLost), not a crash
+		// of the apply that holds the lease.
+		err := safego.Call("i/registry/set (renewing the apply lock)", func() error { return setClaim(rctx, l.c, l.info) })
 		rcancel()
 		if err == nil {
 			last = time.Now()

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 )
 
@@ -608,7 +609,9 @@ func readRecordOnce(ctx context.Context, read readFunc, address string) (*planne
 			var d struct {
 				Value chunkValue `json:"value"`
 			}
-			j.err = read(ctx, "i/registry/get-detail", ownershipParams(chunkKey(address, j.kind, j.ref.Name)), &d)
+			j.err = safego.Call("i/registry/get-detail (ownership chunk)", func() error {
+				return read(ctx, "i/registry/get-detail", ownershipParams(chunkKey(address, j.kind, j.ref.Name)), &d)
+			})
 			j.val = d.Value
 		})
 	}

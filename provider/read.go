@@ -3,10 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"runtime"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 	"github.com/mkctl/mkctl/schema"
 )
@@ -59,6 +60,13 @@ var liveReaders = []struct {
 	{readMutes, false},
 	{readRenoteMutes, false},
 	{readDrafts, true}, // the user id, to find posted notes
+}
+
+// readerName names a liveReader in an internal error ("readFollows"): the
+// step a bug report needs, without a name field in every table entry.
+func readerName(f liveReader) string {
+	name := runtime.FuncForPC(reflect.ValueOf(f).Pointer()).Name()
+	return name[strings.LastIndexByte(name, '.')+1:]
 }
 
 // maxConcurrentReads keeps one mkctl run from flooding a small instance. A
@@ -118,6 +126,13 @@ func (r *reading) lane() readFunc {
 // to be the right one: they only read, and on a mismatch their results are
 // dropped and the mismatch is the error.
 func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner.Live, error) {
+	live, err := readAccount(ctx, c, acct)
+	// A reader's panic (an internal error) says what its value says,
+	// which no request path has scrubbed.
+	return live, c.scrub(err)
+}
+
+func readAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner.Live, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r := &reading{c: c, acct: acct, slots: make(chan struct{}, maxConcurrentReads)}
@@ -128,7 +143,11 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 	}
 	recCh := make(chan recResult, 1)
 	go func() {
-		rec, err := readOwnership(ctx, r.read, acct.Address())
+		var rec *planner.Ownership
+		err := safego.Call("reading the ownership record", func() (err error) {
+			rec, err = readOwnership(ctx, r.read, acct.Address())
+			return err
+		})
 		recCh <- recResult{rec, err}
 	}()
 	type meResult struct {
@@ -137,16 +156,20 @@ func ReadAccount(ctx context.Context, c *Client, acct *schema.Account) (*planner
 	}
 	meCh := make(chan meResult, 1)
 	go func() {
-		me, err := readMe(ctx, c)
+		var me map[string]any
+		err := safego.Call("i", func() (err error) {
+			me, err = readMe(ctx, c)
+			return err
+		})
 		meCh <- meResult{me, err}
 	}()
 
 	stores := make([]func(*planner.Live), len(liveReaders))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "reading the account")
 	start := func(needsMe bool) {
 		for i, lr := range liveReaders {
 			if lr.needsMe == needsMe {
-				g.Go(func() error {
+				g.GoStep(readerName(lr.read), func() error {
 					store, err := lr.read(gctx, r)
 					stores[i] = store
 					return err

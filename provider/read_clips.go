@@ -6,8 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 )
 
@@ -66,7 +65,7 @@ func readClips(ctx context.Context, r *reading) (func(*planner.Live), error) {
 // readClipNotes reads the notes of the clips at once, in the read's slots
 // (clips/notes, 100 a page).
 func readClipNotes(ctx context.Context, r *reading, clips []*planner.LiveClip) error {
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "clips/notes")
 	for _, lc := range clips {
 		g.Go(func() error {
 			notes, err := readPages(gctx, r, "clips/notes", map[string]any{"clipId": lc.ID}, func(n *struct {
@@ -144,7 +143,7 @@ func checkClipNotes(ctx context.Context, r *reading, clips []planner.LiveClip, b
 	}
 	var mu sync.Mutex
 	out := make(map[string]string, len(todo))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "notes/show (clip notes)")
 	for id := range todo {
 		g.Go(func() error {
 			var note struct {

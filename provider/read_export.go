@@ -8,8 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 	"github.com/mkctl/mkctl/schema"
 	"github.com/mkctl/mkctl/schema/export"
@@ -146,7 +145,7 @@ func ReadForExport(ctx context.Context, c *Client, username string, kinds map[st
 		readers = append(readers, readUserLists)
 	}
 	stores := make([]func(*planner.Live), len(readers))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "reading the account for export")
 	for i, read := range readers {
 		g.Go(func() error {
 			store, err := read(gctx, r)
@@ -209,7 +208,7 @@ func memberAccts(ctx context.Context, r *reading, live *planner.Live) (map[strin
 		}
 	}
 	batches := make([][]apiUser, (len(ids)+pageSize-1)/pageSize)
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "users/show (list members)")
 	for i := range batches {
 		g.Go(func() error {
 			batch := ids[i*pageSize : min((i+1)*pageSize, len(ids))]
@@ -244,7 +243,7 @@ func readAllFolders(ctx context.Context, r *reading) (func(*planner.Live), error
 		mu    sync.Mutex
 		found = map[string]planner.LiveFolder{}
 	)
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "drive/folders")
 	var list func(parentPath string, parentID *string) error
 	list = func(parentPath string, parentID *string) error {
 		params := map[string]any{}

@@ -7,8 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 )
 
@@ -101,7 +100,7 @@ func (x *exportFiles) readImages(ctx context.Context, r *reading, live *planner.
 		}
 	}
 	shown := make([]*exportFile, len(ask))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "drive/files/show (export)")
 	for i, id := range ask {
 		g.Go(func() error {
 			var f exportFile

@@ -8,8 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 )
 
@@ -62,7 +61,7 @@ func readProfileImages(ctx context.Context, r *reading) (func(*planner.Live), er
 		names, ids = append(names, name), append(ids, id)
 	}
 	files := make([]*apiFile, len(ids))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "drive/files/show (profile images)")
 	for i, id := range ids {
 		if i > 0 && id == ids[0] {
 			continue // one file as both avatar and banner: one request
@@ -157,7 +156,10 @@ func prefetchFileListings(ctx context.Context, r *reading, wg *sync.WaitGroup) m
 		go func() {
 			defer wg.Done()
 			defer close(l.done)
-			l.files, l.err = listFiles(ctx, r, id)
+			l.err = safego.Call("drive/files", func() (err error) {
+				l.files, err = listFiles(ctx, r, id)
+				return err
+			})
 		}()
 	}
 	return out
@@ -200,7 +202,7 @@ func readDriveFilesWith(ctx context.Context, r *reading, live *planner.Live, pre
 		}
 	}
 	listed := make([][]apiFile, len(jobs))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "drive/files")
 	for i, j := range jobs {
 		g.Go(func() error {
 			var files []apiFile
@@ -248,7 +250,7 @@ func readDriveFilesWith(ctx context.Context, r *reading, live *planner.Live, pre
 	}
 	slices.Sort(missing)
 	shown := make([]*apiFile, len(missing))
-	g, gctx = errgroup.WithContext(ctx)
+	g, gctx = safego.WithContext(ctx, "drive/files/show")
 	for i, id := range missing {
 		g.Go(func() error {
 			var f apiFile

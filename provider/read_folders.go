@@ -8,8 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 )
 
@@ -73,7 +72,7 @@ func readDriveFolders(ctx context.Context, r *reading) (func(*planner.Live), err
 		w.addAncestors(keyName(o.Key))
 	}
 
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "drive/folders (folder walk)")
 	w.g = g
 	w.prefetchListings(gctx, owned)
 	g.Go(func() error { return w.list(gctx, "", nil, false) })
@@ -100,7 +99,7 @@ func readDriveFolders(ctx context.Context, r *reading) (func(*planner.Live), err
 
 type folderWalk struct {
 	r         *reading
-	g         *errgroup.Group
+	g         *safego.Group
 	purge     bool
 	declared  map[string]bool // declared paths
 	ancestors map[string]bool // strict ancestors of declared and owned paths: their children are listed
@@ -145,7 +144,10 @@ func (w *folderWalk) prefetchListings(ctx context.Context, owned []planner.Owned
 		go func() {
 			defer w.prefetching.Done()
 			defer close(l.done)
-			l.children, l.err = w.readChildren(ctx, &o.ID)
+			l.err = safego.Call("drive/folders", func() (err error) {
+				l.children, err = w.readChildren(ctx, &o.ID)
+				return err
+			})
 		}()
 	}
 }
@@ -291,7 +293,7 @@ func (w *folderWalk) findMissingOwned(ctx context.Context) error {
 	}
 	slices.Sort(missing)
 	shown := make([]*apiFolder, len(missing))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "drive/folders/show")
 	for i, id := range missing {
 		g.Go(func() error {
 			var d apiFolder

@@ -4,8 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 )
 
@@ -105,7 +104,7 @@ func readFollowsByLookup(ctx context.Context, r *reading, l *followLookup) (func
 	batches := make([][]relUser, l.idBatches())
 	byName := make([]*relUser, len(l.names))
 	reasons := make([]string, len(l.names))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "users/show (follows)")
 	for i := range batches {
 		g.Go(func() error {
 			ids := l.ids[i*pageSize : min((i+1)*pageSize, len(l.ids))]

@@ -9,8 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 )
 
@@ -145,7 +144,7 @@ func readUnpinnedOwnedNotes(ctx context.Context, r *reading) (func(*planner.Live
 	}
 	myID, _ := r.me["id"].(string)
 	found := make([]*planner.LiveNote, len(ids))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "notes/show (pinned notes)")
 	for i, id := range ids {
 		g.Go(func() error {
 			var n struct {

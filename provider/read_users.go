@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 )
 
@@ -91,7 +90,7 @@ func resolveUsers(ctx context.Context, r *reading, live *planner.Live) error {
 	}
 	ids := make([]string, len(rest))
 	reasons := make([]string, len(rest))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "users/show")
 	for i, acct := range rest {
 		g.Go(func() error {
 			var u apiUser

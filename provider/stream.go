@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/mkctl/mkctl/internal/safego"
 )
 
 // Misskey's streaming API (API-NOTES §17): one websocket per account, JSON
@@ -251,7 +253,7 @@ func (s *Stream) keepAlive(ctx context.Context) {
 			return
 		case <-t.C:
 			pctx, cancel := context.WithTimeout(ctx, streamPingTimeout)
-			err := s.conn.Ping(pctx)
+			err := safego.Call("streaming ping", func() error { return s.conn.Ping(pctx) })
 			cancel()
 			if err != nil && ctx.Err() == nil {
 				s.pingErr <- err

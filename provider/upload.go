@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/mkctl/mkctl/internal/safego"
 )
 
 // An upload is one multipart/form-data request (drive/files/create, the one
@@ -57,7 +59,7 @@ func (c *Client) uploadOnce(ctx context.Context, endpoint string, up upload, tim
 	mw := multipart.NewWriter(pw)
 	done := make(chan error, 1)
 	go func() {
-		err := writeMultipart(mw, up, f)
+		err := safego.Call(endpoint+" (writing the upload)", func() error { return writeMultipart(mw, up, f) })
 		pw.CloseWithError(err) // nil: EOF for the reader
 		done <- err
 	}()
