@@ -111,12 +111,37 @@ func draftContent(d LiveDraft) map[string]any {
 	}
 }
 
-// appliedNote is what the record keeps of a scheduled note: its content
-// and its time.
+// appliedNote is what the record keeps of a scheduled note: its content,
+// its files (drive_file keys: after posting, a changed files list is
+// reported as an edit that cannot apply) and its time.
 func appliedNote(want *schema.ScheduledNote) map[string]any {
 	a := noteContent(&want.PinnedNote)
+	files := make([]any, len(want.Files))
+	for i, k := range want.Files {
+		files[i] = k
+	}
+	a["files"] = files
 	a["scheduledAt"] = want.At.UnixMilli()
 	return a
+}
+
+// filesEdited reports whether the block's files differ from those the
+// record holds; a record without "files" (kept before they were) tells
+// nothing, so it claims no edit.
+func filesEdited(o Owned, want *schema.ScheduledNote) bool {
+	rec, ok := o.Applied["files"].([]any)
+	if !ok {
+		return false
+	}
+	if len(rec) != len(want.Files) {
+		return true
+	}
+	for i, k := range want.Files {
+		if s, _ := rec[i].(string); s != k {
+			return true
+		}
+	}
+	return false
 }
 
 func timeMS(ms int64) string { return time.UnixMilli(ms).UTC().Format(time.RFC3339) }
@@ -352,7 +377,7 @@ func (p *planState) reportPosted(key string, want *schema.ScheduledNote, o Owned
 	for _, k := range []string{"text", "cw", "visibility", "localOnly", "reactionAcceptance"} {
 		applied[k] = o.Applied[k]
 	}
-	edited := !reflect.DeepEqual(applied, noteContent(&want.PinnedNote)) || at != 0 && at != want.At.UnixMilli()
+	edited := !reflect.DeepEqual(applied, noteContent(&want.PinnedNote)) || at != 0 && at != want.At.UnixMilli() || filesEdited(o, want)
 	if edited {
 		p.note("%s: already %s; the block's changes cannot apply (Misskey cannot edit a posted note), so nothing changes. Remove the block to forget the note (the note stays).", key, what)
 		return
