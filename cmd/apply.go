@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/mkctl/mkctl/cmd/view"
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 	"github.com/mkctl/mkctl/provider"
 )
@@ -155,7 +156,11 @@ func readYes(ctx context.Context, io *IOStreams) (bool, error) {
 	}
 	answers := make(chan answer, 1)
 	go func() {
-		line, err := bufio.NewReader(io.In).ReadString('\n')
+		var line string
+		err := safego.Call("reading the confirmation", func() (err error) {
+			line, err = bufio.NewReader(io.In).ReadString('\n')
+			return err
+		})
 		answers <- answer{line, err}
 	}()
 	select {
@@ -194,7 +199,13 @@ func applyPlan(ctx context.Context, opts *applyOptions, targets []target, plan *
 			continue
 		}
 		g.Go(func() error {
-			res, err := provider.Apply(ctx, t.client, ap, events)
+			var res provider.Result
+			// A panic is this account's error (the others go on), not a
+			// crash from this goroutine.
+			err := safego.Call("applying "+t.acct.Address(), func() (err error) {
+				res, err = provider.Apply(ctx, t.client, ap, events)
+				return err
+			})
 			mu.Lock()
 			defer mu.Unlock()
 			total.Added += res.Added

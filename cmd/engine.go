@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 	"github.com/mkctl/mkctl/provider"
 	"github.com/mkctl/mkctl/schema"
@@ -125,12 +126,16 @@ func (g *globalOptions) buildPlan(ctx context.Context, targets []target) (*plann
 	eg.SetLimit(readLimit)
 	for i, t := range targets {
 		eg.Go(func() error {
-			live, err := provider.ReadAccount(ctx, t.client, t.acct)
-			if err != nil {
-				errs[i] = fmt.Errorf("%s: reading @%s on %s: %w", t.acct.Address(), t.acct.Username, t.acct.Host, err)
+			// A panic here (the planner's) would end the process from
+			// this goroutine: it is this account's error instead.
+			errs[i] = safego.Call("planning "+t.acct.Address(), func() error {
+				live, err := provider.ReadAccount(ctx, t.client, t.acct)
+				if err != nil {
+					return fmt.Errorf("%s: reading @%s on %s: %w", t.acct.Address(), t.acct.Username, t.acct.Host, err)
+				}
+				plans[i], diags[i] = g.target.planAccount(t.acct, live) // planner.PlanAccount, targeting, deletion guard
 				return nil
-			}
-			plans[i], diags[i] = g.target.planAccount(t.acct, live) // planner.PlanAccount, targeting, deletion guard
+			})
 			return nil
 		})
 	}

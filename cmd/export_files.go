@@ -15,8 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/provider"
 	"github.com/mkctl/mkctl/schema"
 	"github.com/mkctl/mkctl/schema/export"
@@ -117,7 +116,7 @@ func downloadExport(ctx context.Context, c *provider.Client, out string, downloa
 		s.files[d.FileID] = fmt.Sprintf("%04d", len(todo))
 		todo = append(todo, d)
 	}
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx, "downloading drive files")
 	g.SetLimit(exportDownloadSlots)
 	for i, d := range todo {
 		g.Go(func() error {

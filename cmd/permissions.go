@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/mkctl/mkctl/internal/credentials"
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/planner"
 	"github.com/mkctl/mkctl/provider"
 )
@@ -119,7 +120,9 @@ func (g *globalOptions) checkPermissions(ctx context.Context, targets []target, 
 			continue // targets resolved it; nothing to check against
 		}
 		eg.Go(func() error {
-			errs[i] = checkAccountPermissions(ctx, t, rt, need)
+			errs[i] = safego.Call("checking the token's permissions for "+t.acct.Address(), func() error {
+				return checkAccountPermissions(ctx, t, rt, need)
+			})
 			return nil
 		})
 	}

@@ -5,16 +5,19 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/mkctl/mkctl/internal/safego"
 	"github.com/mkctl/mkctl/schema"
 )
 
@@ -106,9 +109,36 @@ func Main(io *IOStreams, args []string) int {
 
 // MainContext is Main with the caller's context.
 func MainContext(ctx context.Context, io *IOStreams, args []string) int {
-	root := NewRootCmd(io)
-	root.SetArgs(singleDashLongFlags(root, args))
-	cmd, err := root.ExecuteContextC(ctx)
+	return execute(ctx, io, NewRootCmd(io), args)
+}
+
+// execute runs root's command for args and returns the exit code. A panic
+// in the command (a bug) is exit code 1 with a short "internal error,
+// please report" message, not a Go stack trace: the stack is printed only
+// with MKCTL_LOG=debug or trace. Panics in the goroutines a command
+// starts come back as errors (internal/safego) and are treated alike.
+func execute(ctx context.Context, io *IOStreams, root *cobra.Command, args []string) int {
+	args = singleDashLongFlags(root, args)
+	root.SetArgs(args)
+	var cmd *cobra.Command
+	step := root.CommandPath()
+	if c, _, err := root.Find(args); err == nil && c != nil {
+		step = c.CommandPath()
+	}
+	err := safego.Call(step, func() (err error) {
+		cmd, err = root.ExecuteContextC(ctx)
+		return err
+	})
+	var pe *safego.PanicError
+	if errors.As(err, &pe) {
+		if v := strings.ToLower(strings.TrimSpace(os.Getenv("MKCTL_LOG"))); v == "debug" || v == "trace" {
+			// Through the redacting stream, as every log line.
+			defer fmt.Fprintf(io.ErrOut, "Stack of the internal error (for the bug report):\n%s\n", pe.Stack)
+		}
+		if !isRunError(err) {
+			err = runError{err} // not a usage error: no --help hint
+		}
+	}
 	if err != nil && !isRunError(err) {
 		// cobra's own errors (unknown flag or command) deserve the usage
 		// hint, of the command that refused them (mkctl plan --help).

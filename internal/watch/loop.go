@@ -10,12 +10,12 @@ package watch
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mkctl/mkctl/internal/safego"
 )
 
 // Stream is an open streaming connection.
@@ -127,25 +127,12 @@ const (
 
 // PanicError is a panic recovered in an account's goroutine: a bug in
 // mkctl, reported as an error so that no panic ends watch (nor the other
-// accounts), with the stack for a debug log.
-type PanicError struct {
-	Value any
-	Stack []byte
-}
-
-func (e *PanicError) Error() string {
-	return fmt.Sprintf("internal error: %v (a bug in mkctl: please report it at https://github.com/mkctl/mkctl/issues, with the stack MKCTL_LOG=debug prints)", e.Value)
-}
+// accounts), with the stack for a debug log. It is the one kind every
+// recovered panic is (internal/safego).
+type PanicError = safego.PanicError
 
 // protect runs f, turning a panic into a *PanicError.
-func protect(f func() error) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &PanicError{Value: v, Stack: debug.Stack()}
-		}
-	}()
-	return f()
-}
+func protect(f func() error) error { return safego.Call("", f) }
 
 // Note is something the loop reports.
 type Note struct {

@@ -1,0 +1,106 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"runtime/pprof"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mkctl/mkctl/internal/safego"
+	"github.com/mkctl/mkctl/provider"
+	"github.com/mkctl/mkctl/schema"
+)
+
+// A panic in a command's RunE is exit code 1 and a short "internal error,
+// please report" message: no Go stack trace (unless MKCTL_LOG=debug), no
+// usage hint, no token.
+func TestExecutePanicInRunEIsExitOne(t *testing.T) {
+	const secret = "TOKENabcdefghijklmnop0123456789"
+	for _, level := range []string{"", "debug"} {
+		t.Run("MKCTL_LOG="+level, func(t *testing.T) {
+			t.Setenv("MKCTL_LOG", level)
+			io, out, errOut := testIO()
+			root := NewRootCmd(io)
+			addSecret(io, secret)
+			root.AddCommand(&cobra.Command{Use: "boom", RunE: wrapRun(func(*cobra.Command, []string) error {
+				var m map[string]string
+				m[secret] = "x" // a real runtime panic, not a panic(…) call
+				return nil
+			})}, &cobra.Command{Use: "boom2", RunE: func(*cobra.Command, []string) error {
+				panic("state near " + secret)
+			}})
+			for _, args := range [][]string{{"boom"}, {"boom2", "--no-color"}} {
+				out.Reset()
+				errOut.Reset()
+				if code := execute(context.Background(), io, root, args); code != ExitError {
+					t.Errorf("%v: exit code %d, want %d", args, code, ExitError)
+				}
+				stderr := errOut.String()
+				if !strings.Contains(stderr, "Error: internal error in mkctl "+args[0]+": ") || !strings.Contains(stderr, "please report") {
+					t.Errorf("%v: stderr %q does not say internal error in the command and to report it", args, stderr)
+				}
+				if strings.Contains(stderr+out.String(), secret) {
+					t.Errorf("%v: the token is in the output: %q", args, stderr)
+				}
+				if strings.Contains(stderr, "--help") {
+					t.Errorf("%v: a usage hint for a bug: %q", args, stderr)
+				}
+				if hasStack := strings.Contains(stderr, "goroutine ") && strings.Contains(stderr, "panic_test.go"); hasStack != (level == "debug") {
+					t.Errorf("%v: MKCTL_LOG=%q: stack printed %v:\n%s", args, level, hasStack, stderr)
+				}
+			}
+		})
+	}
+}
+
+// panicTransport panics on every request: a bug below a reader.
+type panicTransport struct{}
+
+func (panicTransport) RoundTrip(*http.Request) (*http.Response, error) { panic("reader bug") }
+
+// A reader's panic while planning (in a goroutine of buildPlan and one of
+// ReadAccount) is the account's error, and no goroutine outlives the plan.
+func TestBuildPlanPanicInAReaderIsAnError(t *testing.T) {
+	io, _, _ := testIO()
+	g := &globalOptions{IO: io}
+	var targets []target
+	for _, name := range []string{"a", "b"} {
+		c, err := provider.NewClient("http://127.0.0.1:1", "tok-"+name, provider.WithHTTPClient(&http.Client{Transport: panicTransport{}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets = append(targets, target{acct: &schema.Account{Username: name, Host: "127.0.0.1:1"}, client: c})
+	}
+	_, err := g.buildPlan(context.Background(), targets)
+	var pe *safego.PanicError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "internal error in") || !strings.Contains(err.Error(), "reader bug") {
+		t.Fatalf("buildPlan = %v, want an internal error", err)
+	}
+	for _, name := range []string{"reading @a on", "reading @b on"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not say %q: %v", name, err)
+		}
+	}
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var b bytes.Buffer
+		_ = pprof.Lookup("goroutine").WriteTo(&b, 2)
+		left := ""
+		for _, gr := range strings.Split(b.String(), "\n\n") {
+			if strings.Contains(gr, "github.com/mkctl/mkctl/provider.") {
+				left += gr + "\n\n"
+			}
+		}
+		if left == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("goroutines left running:\n%s", left)
+		}
+	}
+}
