@@ -92,6 +92,7 @@ type scriptEmu struct {
 //	emu fail ENDPOINT drop|before        make the next call of ENDPOINT fail
 //	emu note USER TEXT [pin]             post (and pin) a note outside mkctl
 //	emu noteid VAR USER TEXT             post a note outside mkctl and put its id in $VAR
+//	emu draftid VAR USER TEXT            put the id of USER's note draft with TEXT in $VAR
 //	emu follow USER ACCT                 USER follows ACCT outside mkctl
 //	emu folder USER NAME                 create a root folder outside mkctl
 //	emu pins USER                        print USER's pinned note texts, top first
@@ -154,6 +155,32 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(json.Indent(&out, data, "", "  "))
 		}
 		fmt.Fprintln(ts.Stdout(), out.String())
+	case "draftid":
+		// emu draftid VAR USER TEXT: the id of USER's note draft with TEXT
+		// in $VAR (to delete it by hand).
+		u := se.emu.FindUserByUsername(args[2])
+		if u == nil {
+			ts.Fatalf("no user %s", args[2])
+		}
+		req, err := http.NewRequest("POST", se.url+"/api/notes/drafts/list", strings.NewReader(`{"limit":100}`))
+		ts.Check(err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+se.emu.IssueToken(u.ID, allPermissions))
+		resp, err := http.DefaultClient.Do(req)
+		ts.Check(err)
+		defer resp.Body.Close()
+		var drafts []struct {
+			ID   string  `json:"id"`
+			Text *string `json:"text"`
+		}
+		ts.Check(json.NewDecoder(resp.Body).Decode(&drafts))
+		for _, d := range drafts {
+			if d.Text != nil && *d.Text == args[3] {
+				ts.Setenv(args[1], d.ID)
+				return
+			}
+		}
+		ts.Fatalf("no draft of %s with text %q", args[2], args[3])
 	case "count":
 		want, err := strconv.Atoi(args[2])
 		ts.Check(err)

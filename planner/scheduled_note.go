@@ -187,6 +187,7 @@ func (p *planState) planScheduledNotes() (ups, dels []*Change) {
 	for _, want := range desired {
 		key := scheduledNoteKey(want.Label)
 		declared[key] = true
+		reason := "" // why an owned note is created again
 		p.protect(key, want.Lifecycle)
 		o, owned := rec[key]
 		if owned && o.Applied["posted"] == true {
@@ -205,21 +206,35 @@ func (p *planState) planScheduledNotes() (ups, dels []*Change) {
 				continue
 			}
 			if at := recordedAt(o); at != 0 && at <= now.UnixMilli() {
-				// Gone after its time: Misskey posted it (it deletes the
-				// draft when it posts). Record that, once.
-				applied := maps.Clone(o.Applied)
-				applied["posted"] = true
-				applied["draftId"] = o.ID
-				id := o.ID
 				if nid := posted[key]; nid != "" {
+					// Gone after its time, and the note is there: Misskey
+					// posted it (it deletes the draft when it posts).
+					// Record that, once.
+					applied := maps.Clone(o.Applied)
+					applied["posted"] = true
+					applied["draftId"] = o.ID
 					applied["noteId"] = nid
-					id = nid
+					p.ap.Adopt = append(p.ap.Adopt, Owned{Key: key, ID: nid, Applied: applied})
+					p.reportPosted(key, want, Owned{Key: key, ID: nid, Applied: applied})
+					continue
 				}
-				p.ap.Adopt = append(p.ap.Adopt, Owned{Key: key, ID: id, Applied: applied})
-				p.reportPosted(key, want, Owned{Key: key, ID: id, Applied: applied})
-				continue
+				// Gone after its time, but no note of the account since
+				// then has its text: deleted by hand (before or after its
+				// time), or posted and the note deleted or edited since.
+				// Nothing says which, so nothing is recorded (a record of
+				// "posted" would be a guess). A new later at is the user
+				// saying "post it": schedule it again; otherwise say so
+				// at every plan, changing nothing.
+				if want.At.UnixMilli() == at || !want.At.After(now) {
+					p.note("%s: the draft mkctl scheduled for %s is gone, and no note of the account posted since then has its text: mkctl cannot tell whether Misskey posted it (and the note was deleted or edited since) or the draft was deleted by hand, so it changes nothing. Hint: if it was posted, or you do not want it, remove the block (mkctl forgets it); to have it posted, give a later at and mkctl schedules it again.",
+						key, timeMS(at))
+					continue
+				}
+				reason = fmt.Sprintf("the draft mkctl scheduled for %s is gone and no posted note was found: scheduled again at the new time", timeMS(at))
+			} else {
+				// Gone before its time (deleted by hand): schedule it again.
+				reason = "the scheduled draft mkctl made was deleted before its time"
 			}
-			// Gone before its time (deleted by hand): schedule it again.
 		}
 		if !want.At.After(now) {
 			p.errorf(want.AtRange, "at is in the past",
@@ -235,10 +250,6 @@ func (p *planState) planScheduledNotes() (ups, dels []*Change) {
 				pending = append(pending, want.DeclRange)
 				continue
 			}
-		}
-		reason := ""
-		if owned {
-			reason = "the scheduled draft mkctl made was deleted before its time"
 		}
 		pending = append(pending, want.DeclRange)
 		ups = append(ups, &Change{Address: p.address(key), Type: TypeScheduledNote, Action: ActionCreate, Key: key,

@@ -59,8 +59,10 @@ func (d *apiDraft) live() planner.LiveDraft {
 // request under the default noteDraftLimit of 10), only when scheduled
 // notes are managed. For each recorded scheduled note whose draft is gone
 // after its time — Misskey posted it and deleted the draft — it looks for
-// the posted note (users/notes since the scheduled time, one request each,
-// made once: the next apply records the note as posted).
+// the posted note (users/notes since the scheduled time, one request each:
+// once when found, since the next apply records the note as posted; at
+// every plan while none is found, as the plan then cannot tell posted
+// from deleted and records nothing).
 func readDrafts(ctx context.Context, r *reading) (func(*planner.Live), error) {
 	if !r.manages(planner.TypeScheduledNote) {
 		return nil, nil
@@ -96,8 +98,8 @@ func readDrafts(ctx context.Context, r *reading) (func(*planner.Live), error) {
 
 // findPostedNote finds the note Misskey posted for a scheduled draft: the
 // oldest of the account's notes since the scheduled time with the draft's
-// text and cw ("" when none matches: the plan then records the note as
-// posted without its id).
+// text and cw ("" when none matches: the plan then says it cannot tell
+// whether the note was posted or the draft deleted).
 func findPostedNote(ctx context.Context, r *reading, userID string, at int64, applied map[string]any) (string, error) {
 	var notes []struct {
 		ID   string  `json:"id"`
