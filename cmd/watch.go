@@ -48,6 +48,10 @@ const (
 	// watchRetryAfterError is when a plan that failed for a reason other
 	// than the configuration (the server unreachable, a 5xx) is tried again.
 	watchRetryAfterError = 5 * time.Minute
+	// watchFailureReminder is how often a plan failure that stays the
+	// same (a revoked token fails every retry for weeks) is reported
+	// again: once an hour, not every 5 minutes.
+	watchFailureReminder = time.Hour
 	// watchRetryLocked is when an apply that found another apply's lock
 	// tries again.
 	watchRetryLocked = time.Minute
@@ -133,7 +137,7 @@ func runWatch(ctx context.Context, opts *watchOptions) error {
 	if opts.Getenv != nil && opts.Getenv("GOGC") == "" && opts.Getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(watchGCPercent)
 	}
-	w := &watcher{opts: opts, budgets: map[string]*watch.Budget{}, phases: map[string]string{}, metrics: newWatchMetrics(), busy: make(chan struct{}, readLimit)}
+	w := &watcher{opts: opts, budgets: map[string]*watch.Budget{}, phases: map[string]string{}, failing: map[string]*planFailure{}, metrics: newWatchMetrics(), busy: make(chan struct{}, readLimit)}
 	clock := watch.SystemClock()
 	reload := make(chan string, 1)
 	var started func()
@@ -235,6 +239,9 @@ type watcher struct {
 	// (a panic the loop recovered) of the account's reconcile is:
 	// plan_failed, or apply_failed once the repair started.
 	phases map[string]string
+	// failing is, by account address, the plan failure last reported
+	// (see planFailed).
+	failing map[string]*planFailure
 	// busy bounds the accounts planned at once, as plan's readLimit does:
 	// a fleet started together (or planned on the same interval) must
 	// not look like a flood to the instance's operator.
@@ -344,6 +351,13 @@ func (w *watcher) note(n watch.Note) {
 		r.Event, r.Stream = "stream_event", n.Event.Channel+"/"+n.Event.Type
 	case watch.NoteConfigReload:
 		r.Event = "config_reloaded"
+		// A reload is someone looking (a new token, say): the next
+		// failure is reported even if it is the same.
+		w.mu.Lock()
+		for _, f := range w.failing {
+			f.reported = time.Time{}
+		}
+		w.mu.Unlock()
 	case watch.NoteConfigInvalid:
 		r.Event, r.Error = "config_invalid", n.Err.Error()
 	case watch.NoteInternalError:
@@ -364,6 +378,56 @@ func (w *watcher) note(n watch.Note) {
 		}
 	}
 	w.out.emit(r)
+}
+
+// planFailure is a run of identical plan failures of one account.
+type planFailure struct {
+	err      string
+	since    time.Time // the first of the run
+	reported time.Time // the last plan_failed event of the run
+	count    int       // failed plans in the run
+}
+
+// planFailed reports a failed plan. A failure identical to the one last
+// reported for the account (same error) is reported again only every
+// watchFailureReminder, with `repeated` (failed plans since `failing_since`):
+// a token that can never work must not fill the log every retry for weeks.
+// A different error is reported at once. Every failure is still counted
+// in mkctl_watch_plan_failures_total.
+func (w *watcher) planFailed(r watchRecord) {
+	now := w.clock.Now()
+	w.mu.Lock()
+	f := w.failing[r.Account]
+	if f == nil || f.err != r.Error {
+		f = &planFailure{err: r.Error, since: now, reported: now}
+		if w.failing == nil {
+			w.failing = map[string]*planFailure{}
+		}
+		w.failing[r.Account] = f
+	}
+	f.count++
+	report := f.count == 1 || now.Sub(f.reported) >= watchFailureReminder
+	if report && f.count > 1 {
+		f.reported = now
+		r.Repeated, r.FailingSince = f.count, f.since.UTC().Format(time.RFC3339)
+	}
+	w.mu.Unlock()
+	if report {
+		w.out.emit(r)
+	}
+}
+
+// planSucceeded ends the account's run of plan failures, if any, with a
+// plan_recovered event: a log that went quiet on a failure says when it
+// cleared.
+func (w *watcher) planSucceeded(addr string) {
+	w.mu.Lock()
+	f := w.failing[addr]
+	delete(w.failing, addr)
+	w.mu.Unlock()
+	if f != nil {
+		w.out.emit(watchRecord{Event: "plan_recovered", Account: addr, Repeated: f.count, FailingSince: f.since.UTC().Format(time.RFC3339)})
+	}
 }
 
 func (w *watcher) setPhase(addr, event string) {
@@ -422,7 +486,7 @@ func (w *watcher) reconcile(ctx context.Context, cfg *schema.Config, files map[s
 		if ctx.Err() != nil {
 			return 0
 		}
-		w.out.emit(watchRecord{Event: "plan_failed", Account: addr, Reason: reason, Error: withHints(err), RetryIn: seconds(watchRetryAfterError)})
+		w.planFailed(watchRecord{Event: "plan_failed", Account: addr, Reason: reason, Error: withHints(err), RetryIn: seconds(watchRetryAfterError)})
 		w.metrics.inc(addr, "plan_failures")
 		return watchRetryAfterError
 	}
@@ -434,10 +498,11 @@ func (w *watcher) reconcile(ctx context.Context, cfg *schema.Config, files map[s
 		if !w.opts.JSON {
 			writeDiagnostics(w.opts.IO.ErrOut, files, diags, w.opts.IO.ErrColors())
 		}
-		w.out.emit(watchRecord{Event: "plan_failed", Account: addr, Reason: reason, Error: diagsError(diags).Error()})
+		w.planFailed(watchRecord{Event: "plan_failed", Account: addr, Reason: reason, Error: diagsError(diags).Error()})
 		w.metrics.inc(addr, "plan_failures")
 		return 0
 	}
+	w.planSucceeded(addr)
 	w.metrics.planned(addr, w.clock.Now())
 	ap := plan.Accounts[0]
 	changes := changeRecords(ap)

@@ -26,6 +26,11 @@ type watchRecord struct {
 	RetryIn  float64       `json:"retry_in_seconds,omitempty"`
 	Accounts []string      `json:"accounts,omitempty"`
 	Apply    bool          `json:"apply,omitempty"`
+	// Repeated and FailingSince: on a plan_failed reminder, the failed
+	// plans (this one included) since the first of the same failure; on
+	// plan_recovered, how many there were and since when.
+	Repeated     int    `json:"repeated,omitempty"`
+	FailingSince string `json:"failing_since,omitempty"`
 }
 
 // watchChange is a planned change, without its values: a log line must
@@ -122,7 +127,12 @@ func humanWatch(r watchRecord) string {
 	case "apply_blocked":
 		return "not applied: " + r.Error
 	case "plan_failed":
+		if r.Repeated > 1 {
+			return fmt.Sprintf("plan still failing (%d failed plans since %s)%s: %s%s", r.Repeated, r.FailingSince, after, r.Error, retry)
+		}
 		return "plan failed" + after + ": " + r.Error + retry
+	case "plan_recovered":
+		return fmt.Sprintf("plan succeeds again (after %d failed plans since %s)", r.Repeated, r.FailingSince)
 	case "config_reloaded":
 		return "configuration reloaded (" + r.Reason + ")"
 	case "config_invalid":
