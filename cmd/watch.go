@@ -377,6 +377,10 @@ func (w *watcher) note(n watch.Note) {
 			l.Debug("watch: internal error", "account", n.Account, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
 		}
 	}
+	if r.Event == "plan_failed" {
+		w.planFailed(r) // a bug that panics at every retry is a repeated failure too
+		return
+	}
 	w.out.emit(r)
 }
 

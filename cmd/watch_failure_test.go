@@ -110,3 +110,25 @@ func TestWatchPlanFailureDedupRules(t *testing.T) {
 		t.Fatalf("recovery:\n%s", out.String())
 	}
 }
+
+// A bug that panics at every retry of a plan is a repeated failure too.
+func TestWatchRepeatedInternalErrorIsReportedOnce(t *testing.T) {
+	var out bytes.Buffer
+	g := &globalOptions{IO: &IOStreams{Out: &out, ErrOut: &out}}
+	clock := watch.NewFakeClock(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))
+	w := &watcher{opts: &watchOptions{globalOptions: g}, clock: clock, metrics: newWatchMetrics(), phases: map[string]string{}}
+	w.out = &watchLog{io: g.IO, clock: clock}
+	w.metrics.declare("account.bot")
+	for range 3 {
+		w.note(watch.Note{Kind: watch.NoteInternalError, Account: "account.bot", Wait: 5 * time.Minute, Err: &watch.PanicError{Value: "nil map"}})
+		clock.Advance(5 * time.Minute)
+	}
+	if n := strings.Count(out.String(), "plan failed"); n != 1 {
+		t.Fatalf("%d reports of the same panic, want 1:\n%s", n, out.String())
+	}
+	var m bytes.Buffer
+	w.metrics.write(&m)
+	if !strings.Contains(m.String(), `mkctl_watch_plan_failures_total{account="account.bot"} 3`) {
+		t.Fatalf("not every failure counted:\n%s", m.String())
+	}
+}
