@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"runtime/pprof"
 	"strings"
 	"testing"
@@ -103,4 +104,31 @@ func TestBuildPlanPanicInAReaderIsAnError(t *testing.T) {
 			t.Fatalf("goroutines left running:\n%s", left)
 		}
 	}
+}
+
+// mkctl sandbox serve runs the emulator in the user's process: a handler's
+// panic is Misskey's 500 INTERNAL_ERROR and one line, not net/http's stack
+// trace on stderr.
+func TestSandboxServeHandlerPanicIsA500(t *testing.T) {
+	var errOut bytes.Buffer
+	h := recoverHandler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		var m map[string]int
+		m["x"]++
+	}), &errOut)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/i", strings.NewReader("{}")))
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), `"code":"INTERNAL_ERROR"`) {
+		t.Errorf("answer %d %s", rec.Code, rec.Body.String())
+	}
+	if got := errOut.String(); !strings.HasPrefix(got, "sandbox: internal error serving /api/i: assignment to entry in nil map") || strings.Contains(got, "goroutine") {
+		t.Errorf("stderr %q", got)
+	}
+	// http.ErrAbortHandler is net/http's own: passed on.
+	defer func() {
+		if v := recover(); v != http.ErrAbortHandler {
+			t.Errorf("recovered %v, want http.ErrAbortHandler passed on", v)
+		}
+	}()
+	recoverHandler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }), &errOut).
+		ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
 }

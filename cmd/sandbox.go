@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -184,6 +185,28 @@ sees the edits made through its API. Stops on Ctrl-C.`,
 	return root
 }
 
+// recoverHandler answers a request whose handler panicked (a bug in the
+// emulator) with Misskey's 500 INTERNAL_ERROR and one line on errOut,
+// instead of net/http's stack trace on the process's stderr.
+func recoverHandler(h http.Handler, errOut io.Writer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil || v == http.ErrAbortHandler {
+				if v != nil {
+					panic(v) // net/http's way to abort a response: not a bug
+				}
+				return
+			}
+			fmt.Fprintf(errOut, "sandbox: internal error serving %s: %v (a bug in mkctl: please report it at https://github.com/mkctl/mkctl/issues)\n", r.URL.Path, v)
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = io.WriteString(w, `{"error":{"message":"Internal error occurred. Please contact us if the error persists.","code":"INTERNAL_ERROR","id":"5d37dbcb-891e-41ca-a3d6-e690c97775ac","kind":"server"}}`)
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
 func runSandboxServe(cmd *cobra.Command, opts *sandboxServeOptions) error {
 	host, _, err := net.SplitHostPort(opts.Listen)
 	if err != nil {
@@ -199,7 +222,9 @@ func runSandboxServe(cmd *cobra.Command, opts *sandboxServeOptions) error {
 	emu := emulator.New(emulator.Options{})
 	user := emu.CreateUser(opts.Username)
 	token := emu.NativeToken(user.ID)
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: recoverHandler(emu, opts.IO.ErrOut), ReadHeaderTimeout: 10 * time.Second,
+		// net/http's own messages go through the redacting stream too.
+		ErrorLog: log.New(opts.IO.ErrOut, "sandbox: ", 0)}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(opts.IO.Out, "Misskey emulator listening on %s\n", url)
 	fmt.Fprintf(opts.IO.Out, "Account: @%s\nToken:   %s\n", opts.Username, token)

@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/coder/websocket"
+
+	"github.com/mkctl/mkctl/internal/safego"
 )
 
 // The streaming API (API-NOTES §17, sample 98): a websocket on any path,
@@ -102,19 +104,23 @@ func (e *Emulator) serveStreaming(w http.ResponseWriter, r *http.Request) {
 	}()
 	go func() {
 		defer cancel()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case msg, ok := <-sc.out:
-				if !ok {
-					return // dropped as too slow
-				}
-				if conn.Write(ctx, websocket.MessageText, msg) != nil {
-					return
+		// The emulator serves in the user's process (mkctl sandbox
+		// serve): a panic here would end it. It ends this connection.
+		_ = safego.Call("emulator streaming writer", func() error {
+			for {
+				select {
+				case <-ctx.Done():
+					return nil
+				case msg, ok := <-sc.out:
+					if !ok {
+						return nil // dropped as too slow
+					}
+					if conn.Write(ctx, websocket.MessageText, msg) != nil {
+						return nil
+					}
 				}
 			}
-		}
+		})
 	}()
 	for {
 		_, data, err := conn.Read(ctx)
