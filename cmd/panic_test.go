@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"strings"
 	"testing"
@@ -131,4 +133,31 @@ func TestSandboxServeHandlerPanicIsA500(t *testing.T) {
 	}()
 	recoverHandler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }), &errOut).
 		ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+}
+
+// A panic in the configuration file watcher's goroutine (here a real one:
+// a send on a closed channel) is a warning, not the end of watch.
+func TestWatchConfigFilesPanicIsAWarning(t *testing.T) {
+	dir := t.TempDir()
+	reload := make(chan string)
+	close(reload)
+	warned := make(chan error, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop, err := watchConfigFiles(ctx, dir, nil, reload, func(err error) { warned <- err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if err := os.WriteFile(filepath.Join(dir, "main.mk.hcl"), []byte("# x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-warned:
+		if !strings.HasPrefix(err.Error(), "internal error in watching the configuration files: send on closed channel") {
+			t.Errorf("warning %q", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no warning")
+	}
 }

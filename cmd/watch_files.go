@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/mkctl/mkctl/internal/safego"
 )
 
 // watchConfigFiles sends a reload reason when a *.mk.hcl file of dir or
@@ -38,31 +40,38 @@ func watchConfigFiles(ctx context.Context, dir string, varFiles []string, reload
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case ev, ok := <-w.Events:
-				if !ok {
-					return
-				}
-				name, _ := filepath.Abs(ev.Name)
-				// A Kubernetes ConfigMap volume swaps its files at once
-				// by renaming its ..data symlink: no *.mk.hcl event.
-				swap := strings.HasPrefix(filepath.Base(name), "..data")
-				if ev.Op == fsnotify.Chmod || !(strings.HasSuffix(name, ".mk.hcl") || vars[name] || swap) {
-					continue
-				}
+		// A panic here (a bug) would end watch from this goroutine: it
+		// stops the file watching instead (SIGHUP still reloads), with a warning.
+		err := safego.Call("watching the configuration files", func() error {
+			for {
 				select {
-				case reload <- filepath.Base(name) + " changed":
-				default: // a reload is pending: it reads this change too
+				case <-ctx.Done():
+					return nil
+				case ev, ok := <-w.Events:
+					if !ok {
+						return nil
+					}
+					name, _ := filepath.Abs(ev.Name)
+					// A Kubernetes ConfigMap volume swaps its files at once
+					// by renaming its ..data symlink: no *.mk.hcl event.
+					swap := strings.HasPrefix(filepath.Base(name), "..data")
+					if ev.Op == fsnotify.Chmod || !(strings.HasSuffix(name, ".mk.hcl") || vars[name] || swap) {
+						continue
+					}
+					select {
+					case reload <- filepath.Base(name) + " changed":
+					default: // a reload is pending: it reads this change too
+					}
+				case err, ok := <-w.Errors:
+					if !ok {
+						return nil
+					}
+					warn(fmt.Errorf("watching the configuration files: %w", err))
 				}
-			case err, ok := <-w.Errors:
-				if !ok {
-					return
-				}
-				warn(fmt.Errorf("watching the configuration files: %w", err))
 			}
+		})
+		if err != nil {
+			warn(err)
 		}
 	}()
 	return func() {
