@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime/pprof"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,5 +89,44 @@ func TestReadAccountPanicInAReaderIsAnError(t *testing.T) {
 				t.Errorf("goroutines left running:\n%s", left)
 			}
 		})
+	}
+}
+
+// togglePanicTransport panics on endpoint while on is set.
+type togglePanicTransport struct {
+	panicTransport
+	on *atomic.Bool
+}
+
+func (p *togglePanicTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !p.on.Load() {
+		return p.next.RoundTrip(req)
+	}
+	return p.panicTransport.RoundTrip(req)
+}
+
+// A panic while renewing the apply lock (in the lease's own goroutine) is a
+// failed renewal — OnLost is told, as for any — not a crash of the apply.
+func TestLockRenewalPanicIsAFailedRenewal(t *testing.T) {
+	env := newEmuEnv(t)
+	var on atomic.Bool
+	env.c.hc = &http.Client{Transport: &togglePanicTransport{panicTransport{next: env.c.hc.Transport, endpoint: "i/registry/set", value: "renewal bug"}, &on}}
+	lost := make(chan error, 8)
+	l, err := Acquire(context.Background(), env.c, "@alice", LockInfo{Host: "h1"}, LockOptions{TTL: 300 * time.Millisecond, OnLost: func(err error) { lost <- err }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	on.Store(true)
+	select {
+	case err := <-lost:
+		if !strings.Contains(err.Error(), "internal error in i/registry/set (renewing the apply lock): renewal bug") {
+			t.Errorf("OnLost(%v)", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("OnLost was not told")
+	}
+	on.Store(false)
+	if err := l.Release(); err != nil {
+		t.Errorf("Release: %v", err)
 	}
 }
