@@ -722,8 +722,8 @@ func waitNotes(acct *schema.Account, live *Live, changes []*Change) []string {
 
 // Target is Filter for a plan made by PlanAccount from live: the
 // rate-limit wait notes are made again for the changes that are left, and
-// the draft limits are checked again for what the partial plan really
-// does (a deletion that made room may be left out).
+// the draft and count limits are checked again for what the partial plan
+// really does (a deletion that made room may be left out).
 func (s *Selection) Target(acct *schema.Account, live *Live, ap *AccountPlan) ([]string, hcl.Diagnostics) {
 	if s.Empty() {
 		return nil, nil
@@ -732,6 +732,7 @@ func (s *Selection) Target(acct *schema.Account, live *Live, ap *AccountPlan) ([
 	full := ap.Changes
 	matched := s.Filter(acct, ap)
 	diags := checkTargetedDraftLimits(acct, live, full, ap.Changes)
+	diags = append(diags, checkTargetedCountLimits(acct, live, full, ap.Changes)...)
 	stale := map[string]bool{}
 	for _, n := range before {
 		stale[n] = true
