@@ -136,6 +136,8 @@ func (p *planState) planClips() (ups, dels []*Change) {
 				key := scheduledNoteKey(n.ScheduledNote)
 				if o, ok := p.live.Ownership.objects()[key]; ok && o.Applied["posted"] == true {
 					p.note("%s: Misskey has posted %s, but mkctl did not find the note it posted, so the clip is planned without it. Hint: write the note's id in notes instead.", p.address(key), n.String())
+				} else if p.scheduledDraftGoneUnknown(key, o, ok) {
+					p.note("%s: the draft of %s is gone after its time and no posted note with its text was found, so mkctl cannot tell whether it was posted; the clip is planned without it. Hint: if it was posted, write the note's id in notes instead.", p.address(clipKey(want.Name)), n.String())
 				} else {
 					p.note("%s: %s is not posted yet; it will be added to the clip by the first plan and apply after Misskey posts it.", p.address(clipKey(want.Name)), n.String())
 				}
@@ -349,4 +351,30 @@ func nonNil(v []any) []any {
 		return []any{}
 	}
 	return v
+}
+
+// scheduledDraftGoneUnknown is the scheduled note state planScheduledNotes
+// reports as "cannot tell posted from deleted": recorded, its draft gone
+// after the recorded time, no posted note found, and its block not moved
+// to a later time (which schedules it again, so "not posted yet" holds).
+func (p *planState) scheduledDraftGoneUnknown(key string, o Owned, owned bool) bool {
+	d := p.live.Drafts
+	if !owned || d == nil || d.ReadAt.IsZero() || d.Posted[key] != "" {
+		return false
+	}
+	at := recordedAt(o)
+	if at == 0 || at > d.ReadAt.UnixMilli() {
+		return false
+	}
+	for _, dr := range d.Drafts {
+		if dr.ID == o.ID {
+			return false
+		}
+	}
+	for _, want := range p.acct.ScheduledNotes {
+		if scheduledNoteKey(want.Label) == key && want.At.UnixMilli() != at && want.At.After(d.ReadAt) {
+			return false
+		}
+	}
+	return true
 }

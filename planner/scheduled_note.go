@@ -237,9 +237,19 @@ func (p *planState) planScheduledNotes() (ups, dels []*Change) {
 			}
 		}
 		if !want.At.After(now) {
+			// Reached for a note mkctl never scheduled, or for one whose
+			// draft was deleted by hand before its time and whose at was
+			// then moved into the past: say which.
+			known := "mkctl has no record of scheduling it"
+			if owned {
+				known = "the draft mkctl scheduled for it was deleted before its time, so it would be scheduled again"
+				if at := recordedAt(o); at != 0 {
+					known = fmt.Sprintf("the draft mkctl scheduled for %s was deleted before its time, so it would be scheduled again", timeMS(at))
+				}
+			}
 			p.errorf(want.AtRange, "at is in the past",
-				"scheduled_note %q is to be posted at %s, which has passed, and mkctl has no record of scheduling it: Misskey refuses to schedule a note in the past (SCHEDULED_AT_MUST_BE_IN_FUTURE). Hint: give a later time, or remove the block.",
-				want.Label, want.AtText)
+				"scheduled_note %q is to be posted at %s, which has passed, and %s: Misskey refuses to schedule a note in the past (SCHEDULED_AT_MUST_BE_IN_FUTURE). Hint: give a later time, or remove the block.",
+				want.Label, want.AtText, known)
 			continue
 		}
 		body, refs := p.draftBody(want)
