@@ -148,7 +148,7 @@ func runWatch(ctx context.Context, opts *watchOptions) error {
 	w.out = &watchLog{io: opts.IO, json: opts.JSON, clock: clock}
 
 	if opts.Metrics != "" {
-		stop, err := w.metrics.serve(opts.Metrics)
+		stop, err := w.metrics.serve(opts.Metrics, opts.IO.ErrOut)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"sort"
@@ -162,18 +163,26 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// serve starts the /metrics endpoint; stop shuts it down.
-func (m *watchMetrics) serve(addr string) (stop func(), err error) {
+// serve starts the /metrics endpoint; stop shuts it down. net/http's own
+// log (a handler's panic and its stack, a bad TLS handshake …) goes to
+// errOut, the redacting stream, not to the process's raw stderr.
+func (m *watchMetrics) serve(addr string, errOut io.Writer) (stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("--metrics %s: %w", addr, err)
 	}
+	return m.serveOn(ln, errOut), nil
+}
+
+// serveOn serves /metrics on ln (see serve).
+func (m *watchMetrics) serveOn(ln net.Listener, errOut io.Writer) (stop func()) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 		m.write(w)
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: log.New(errOut, "watch --metrics: ", 0)}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			return // the listener failed: nothing left to serve
@@ -183,5 +192,5 @@ func (m *watchMetrics) serve(addr string) (stop func(), err error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
-	}, nil
+	}
 }
