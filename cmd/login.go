@@ -123,7 +123,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	session := uuid.NewString()
 	req := miauth.Request{BaseURL: base, Session: session, Name: appName, Permissions: perms}
 	var wake <-chan struct{}
-	cb, err := miauth.ListenCallback(session)
+	cb, err := miauth.ListenCallback(session, io.ErrOut)
 	if err != nil {
 		// Polling alone still works; the browser just has nowhere to return.
 		fmt.Fprintf(io.ErrOut, "%s %v; mkctl will notice the approval by polling.\n", io.ErrColors().Yellow("Note:"), err)

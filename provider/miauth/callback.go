@@ -5,6 +5,8 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"sync"
@@ -30,7 +32,14 @@ type Callback struct {
 }
 
 // ListenCallback starts the listener. Close it when the login is over.
-func ListenCallback(session string) (*Callback, error) {
+// net/http's own log (a handler's panic and its stack …) goes to errOut,
+// mkctl's redacting error stream, not to the process's raw stderr.
+func ListenCallback(session string, errOut io.Writer) (*Callback, error) {
+	return listenCallback(&Callback{session: session, hit: make(chan struct{})}, errOut)
+}
+
+// listenCallback serves cb (its session and hit set) on a new listener.
+func listenCallback(cb *Callback, errOut io.Writer) (*Callback, error) {
 	// 127.0.0.1 rather than localhost: the name could resolve to an
 	// address another program listens on, and the URL must not depend on
 	// the resolver.
@@ -38,10 +47,11 @@ func ListenCallback(session string) (*Callback, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listening for the browser's return on 127.0.0.1: %w", err)
 	}
-	cb := &Callback{session: session, ln: ln, hit: make(chan struct{})}
+	cb.ln = ln
 	mux := http.NewServeMux()
 	mux.HandleFunc(CallbackPath, cb.serve)
-	cb.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	cb.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: log.New(errOut, "login: ", 0)}
 	go cb.srv.Serve(ln) // returns http.ErrServerClosed on Close
 	return cb, nil
 }

@@ -139,7 +139,7 @@ func get(t *testing.T, u string) (int, string) {
 }
 
 func TestCallbackAcceptsOnlyItsSession(t *testing.T) {
-	cb, err := ListenCallback(session)
+	cb, err := ListenCallback(session, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestWaitPolls(t *testing.T) {
 
 func TestWaitWakesOnCallback(t *testing.T) {
 	e, srv, alice := newEmu(t)
-	cb, err := ListenCallback(session)
+	cb, err := ListenCallback(session, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +323,7 @@ func TestWaitCancelled(t *testing.T) {
 // checks, instead of waiting for the timeout.
 func TestWaitTokenTakenBeforeTheCallback(t *testing.T) {
 	e, srv, alice := newEmu(t)
-	cb, err := ListenCallback(session)
+	cb, err := ListenCallback(session, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
