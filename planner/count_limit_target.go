@@ -9,45 +9,65 @@ import (
 	"github.com/mkctl/mkctl/schema"
 )
 
-// targetCountLimit is a kind whose number a role policy caps, for the
-// --target/--exclude check: how to count the live objects and find the
-// block a change comes from. The full plan's overLimit check assumes the
-// whole plan runs (deletions first, so they make room); a partial plan
-// may leave a deletion out and keep a create.
+// targetCountLimit is a role policy that caps a number of objects, for
+// the --target/--exclude check: how to count them once some changes are
+// applied, and where the block of a change is. The full plan's checks
+// (overLimit, the draft limits) assume the whole plan runs, deletions
+// first, so they make room; a partial plan may leave a deletion out and
+// keep a create. Every count-limited kind is a row here.
 type targetCountLimit struct {
 	typ   string
 	limit countLimit
-	err   string                                     // Misskey's error code at the limit
-	live  func(*Live) []string                       // ids of the live objects that count
+	err   string // Misskey's error code at the limit
+	// count is how many objects count once changes are applied, and the
+	// first change that adds one.
+	count func(*Live, []*Change) (int, *Change)
 	decls func(*schema.Account) map[string]hcl.Range // block range by change key
+	// orPrevious: skipped when the row before reported (noteDraftLimit
+	// after scheduledNoteLimit: the same block, the same fix).
+	orPrevious bool
 }
 
 var targetCountLimits = []targetCountLimit{
 	{TypeAntenna, countLimit{"antennaLimit", 5, "antennas", "antennas"}, "TOO_MANY_ANTENNAS",
-		func(l *Live) []string { return liveIDs(l.Antennas, func(a LiveAntenna) string { return a.ID }) },
+		countByID(TypeAntenna, func(l *Live) []string { return liveIDs(l.Antennas, func(a LiveAntenna) string { return a.ID }) }),
 		func(a *schema.Account) map[string]hcl.Range {
 			return declsByKey(a.Antennas, func(b *schema.Antenna) string { return antennaKey(b.Name) })
-		}},
+		}, false},
 	{TypeWebhook, countLimit{"webhookLimit", 3, "webhooks", "webhooks"}, "TOO_MANY_WEBHOOKS",
-		func(l *Live) []string { return liveIDs(l.Webhooks, func(w LiveWebhook) string { return w.ID }) },
+		countByID(TypeWebhook, func(l *Live) []string { return liveIDs(l.Webhooks, func(w LiveWebhook) string { return w.ID }) }),
 		func(a *schema.Account) map[string]hcl.Range {
 			return declsByKey(a.Webhooks, func(b *schema.Webhook) string { return webhookKey(b.Name) })
-		}},
+		}, false},
 	{TypeClip, countLimit{"clipLimit", 10, "clips", "clips"}, "TOO_MANY_CLIPS",
-		func(l *Live) []string { return liveIDs(l.Clips, func(c LiveClip) string { return c.ID }) },
+		countByID(TypeClip, func(l *Live) []string { return liveIDs(l.Clips, func(c LiveClip) string { return c.ID }) }),
 		func(a *schema.Account) map[string]hcl.Range {
 			return declsByKey(a.Clips, func(b *schema.Clip) string { return clipKey(b.Name) })
-		}},
+		}, false},
 	{TypeUserList, countLimit{"userListLimit", 10, "user lists", "user_lists"}, "TOO_MANY_USERLISTS",
-		func(l *Live) []string { return liveIDs(l.UserLists, func(u LiveUserList) string { return u.ID }) },
+		countByID(TypeUserList, func(l *Live) []string { return liveIDs(l.UserLists, func(u LiveUserList) string { return u.ID }) }),
 		func(a *schema.Account) map[string]hcl.Range {
 			return declsByKey(a.UserLists, func(b *schema.UserList) string { return userListKey(b.Name) })
-		}},
+		}, false},
 	{TypePinnedNote, countLimit{"pinLimit", 5, "pinned notes", "pinned_notes"}, "PIN_LIMIT_EXCEEDED",
-		func(l *Live) []string { return liveIDs(l.PinnedNotes, func(n LiveNote) string { return n.ID }) },
+		countByID(TypePinnedNote, func(l *Live) []string { return liveIDs(l.PinnedNotes, func(n LiveNote) string { return n.ID }) }),
 		func(a *schema.Account) map[string]hcl.Range {
 			return declsByKey(a.PinnedNotes, func(b *schema.PinnedNote) string { return pinnedNoteKey(b.Label) })
-		}},
+		}, false},
+	{TypeScheduledNote, countLimit{"scheduledNoteLimit", 1, "scheduled notes", "scheduled_notes"}, "TOO_MANY_SCHEDULED_NOTES",
+		func(l *Live, c []*Change) (int, *Change) { n := countDrafts(l, c); return n.scheduled, n.firstSchedul },
+		scheduledNoteDecls, false},
+	{TypeScheduledNote, countLimit{"noteDraftLimit", 10, "note drafts", "scheduled_notes"}, "TOO_MANY_DRAFTS",
+		func(l *Live, c []*Change) (int, *Change) { n := countDrafts(l, c); return n.all, n.firstDraft },
+		scheduledNoteDecls, true},
+}
+
+func scheduledNoteDecls(a *schema.Account) map[string]hcl.Range {
+	out := make(map[string]hcl.Range, len(a.ScheduledNotes))
+	for _, n := range a.ScheduledNotes {
+		out[scheduledNoteKey(n.Label)] = n.DeclRange
+	}
+	return out
 }
 
 func liveIDs[T any](objs []T, id func(T) string) []string {
@@ -66,54 +86,60 @@ func declsByKey[T interface{ Decl() hcl.Range }](blocks []T, key func(T) string)
 	return out
 }
 
-// count is how many objects of the kind the account holds once changes
-// are applied, with the first change that adds one. A deletion counts
-// only when it removes a live object that counts (an unpinned note's
-// deletion frees no pin slot); a replacement adds one and removes its old
-// object.
-func (k targetCountLimit) count(live *Live, changes []*Change) (int, *Change) {
-	ids := map[string]bool{}
-	for _, id := range k.live(live) {
-		ids[id] = true
-	}
-	n := len(ids)
-	var first *Change
-	for _, c := range changes {
-		if c.Type != k.typ {
-			continue
+// countByID counts the live objects of a kind (their ids) once changes
+// are applied. A deletion counts only when it removes a live object that
+// counts (an unpinned note's deletion frees no pin slot); a replacement
+// adds one and removes its old object.
+func countByID(typ string, live func(*Live) []string) func(*Live, []*Change) (int, *Change) {
+	return func(l *Live, changes []*Change) (int, *Change) {
+		ids := map[string]bool{}
+		for _, id := range live(l) {
+			ids[id] = true
 		}
-		if (c.Action == ActionDelete || c.Action == ActionReplace) && ids[c.ID] {
-			n--
-		}
-		if c.Action == ActionCreate || c.Action == ActionReplace {
-			n++
-			if first == nil {
-				first = c
+		n := len(ids)
+		var first *Change
+		for _, c := range changes {
+			if c.Type != typ {
+				continue
+			}
+			if (c.Action == ActionDelete || c.Action == ActionReplace) && ids[c.ID] {
+				n--
+			}
+			if c.Action == ActionCreate || c.Action == ActionReplace {
+				n++
+				if first == nil {
+					first = c
+				}
 			}
 		}
+		return n, first
 	}
-	return n, first
 }
 
-// checkTargetedCountLimits is the count-limit check (antennaLimit,
-// webhookLimit, clipLimit, userListLimit, pinLimit) for a plan that
-// --target or --exclude cut down: like checkTargetedDraftLimits, it counts
-// what the partial plan really does and reports at the block that adds
-// one, only when the full plan was within the limit (otherwise its check
-// has said so already).
+// checkTargetedCountLimits is the count-limit check (targetCountLimits)
+// for a plan that --target or --exclude cut down: it counts what the
+// partial plan really does and reports at the block that adds one, only
+// when the full plan was within the limit (otherwise its check has said
+// so already), naming the deletions the selection left out.
 func checkTargetedCountLimits(acct *schema.Account, live *Live, full, kept []*Change) hcl.Diagnostics {
 	p := &planState{acct: acct, live: live}
 	keptSet := map[*Change]bool{}
 	for _, c := range kept {
 		keptSet[c] = true
 	}
+	reported := false
 	for _, k := range targetCountLimits {
+		if k.orPrevious && reported {
+			continue
+		}
+		reported = false
 		limit := p.policy(k.limit.policy, k.limit.def)
 		before, _ := k.count(live, full)
 		after, first := k.count(live, kept)
 		if first == nil || after <= limit || before > limit {
 			continue
 		}
+		reported = true
 		var left []string
 		for _, c := range full {
 			if c.Type == k.typ && (c.Action == ActionDelete || c.Action == ActionReplace) && !keptSet[c] {

@@ -731,8 +731,7 @@ func (s *Selection) Target(acct *schema.Account, live *Live, ap *AccountPlan) ([
 	before := waitNotes(acct, live, ap.Changes)
 	full := ap.Changes
 	matched := s.Filter(acct, ap)
-	diags := checkTargetedDraftLimits(acct, live, full, ap.Changes)
-	diags = append(diags, checkTargetedCountLimits(acct, live, full, ap.Changes)...)
+	diags := checkTargetedCountLimits(acct, live, full, ap.Changes)
 	stale := map[string]bool{}
 	for _, n := range before {
 		stale[n] = true
