@@ -92,15 +92,7 @@ func writeNotes(w io.Writer, p *planner.Plan, c Colors) {
 	defer writePartial(w, p, c) // --target, --exclude: target.go
 	first := true
 	for _, a := range p.Accounts {
-		var notes []string
-		if n := len(a.Adopt); n > 0 {
-			notes = append(notes, fmt.Sprintf("%d existing object(s) match the configuration and will be recorded as managed by mkctl.", n))
-		}
-		if n := len(a.Forget); n > 0 {
-			notes = append(notes, fmt.Sprintf("%d object(s) mkctl recorded no longer exist; apply will drop them from its ownership record.", n))
-		}
-		notes = append(notes, a.Notes...)
-		for _, n := range notes {
+		for _, n := range accountNotes(a) {
 			if first {
 				fmt.Fprintln(w)
 				first = false
@@ -108,6 +100,19 @@ func writeNotes(w io.Writer, p *planner.Plan, c Colors) {
 			fmt.Fprintf(w, "%s %s: %s\n", c.Bold("Note:"), a.Address, n)
 		}
 	}
+}
+
+// accountNotes is an account's notes as every view shows them: adoptions
+// and forgotten records first, then the planner's own notes.
+func accountNotes(a *planner.AccountPlan) []string {
+	var notes []string
+	if n := len(a.Adopt); n > 0 {
+		notes = append(notes, fmt.Sprintf("%d existing object(s) match the configuration and will be recorded as managed by mkctl.", n))
+	}
+	if n := len(a.Forget); n > 0 {
+		notes = append(notes, fmt.Sprintf("%d object(s) mkctl recorded no longer exist; apply will drop them from its ownership record.", n))
+	}
+	return append(notes, a.Notes...)
 }
 
 // SummaryLine is "Plan: 1 to add, 2 to change, 0 to destroy."

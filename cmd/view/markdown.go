@@ -277,15 +277,7 @@ func markdownAccount(a *planner.AccountPlan) mdSection {
 		}
 		add(fence+"\n", endDetails, false)
 	}
-	var notes []string
-	if n := len(a.Adopt); n > 0 {
-		notes = append(notes, fmt.Sprintf("%d existing object(s) match the configuration and will be recorded as managed by mkctl.", n))
-	}
-	if n := len(a.Forget); n > 0 {
-		notes = append(notes, fmt.Sprintf("%d object(s) mkctl recorded no longer exist; apply will drop them from its ownership record.", n))
-	}
-	notes = append(notes, a.Notes...)
-	for i, n := range notes {
+	for i, n := range accountNotes(a) {
 		text := "- **Note:** " + mdText(n) + "\n"
 		if i == 0 {
 			text = "\n" + text
