@@ -167,3 +167,19 @@ func (c *call) integer(name string) int64 {
 	n, _ := c.params[name].(float64)
 	return int64(n)
 }
+
+// otherUser resolves the userId parameter of an endpoint that acts on
+// another user (following, blocking, mute, renote-mute): each compares the
+// id with the caller's before it looks the user up, so an own id answers
+// yourself (the endpoint's *_IS_YOURSELF) and an unknown one noSuchUser.
+func (c *call) otherUser(yourself, noSuchUser *apiError) (*User, *apiError) {
+	id, _ := c.str("userId")
+	if id == c.me.ID {
+		return nil, yourself
+	}
+	u := c.e.st.user(id)
+	if u == nil {
+		return nil, noSuchUser
+	}
+	return u, nil
+}

@@ -21,13 +21,9 @@ var (
 )
 
 func handleBlockingCreate(c *call) (any, *apiError) {
-	id, _ := c.str("userId")
-	if id == c.me.ID {
-		return nil, errBlockeeIsYourself
-	}
-	blockee := c.e.st.user(id)
-	if blockee == nil {
-		return nil, errBlockNoSuchUser
+	blockee, apiErr := c.otherUser(errBlockeeIsYourself, errBlockNoSuchUser)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	if c.e.st.blockingOf(c.me.ID, blockee.ID) != nil {
 		return nil, errAlreadyBlocking
@@ -37,13 +33,9 @@ func handleBlockingCreate(c *call) (any, *apiError) {
 }
 
 func handleBlockingDelete(c *call) (any, *apiError) {
-	id, _ := c.str("userId")
-	if id == c.me.ID {
-		return nil, errUnblockBlockeeIsSelf
-	}
-	blockee := c.e.st.user(id)
-	if blockee == nil {
-		return nil, errUnblockNoSuchUser
+	blockee, apiErr := c.otherUser(errUnblockBlockeeIsSelf, errUnblockNoSuchUser)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	b := c.e.st.blockingOf(c.me.ID, blockee.ID)
 	if b == nil {

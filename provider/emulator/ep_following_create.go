@@ -15,14 +15,9 @@ var (
 )
 
 func handleFollowingCreate(c *call) (any, *apiError) {
-	id, _ := c.str("userId")
-	// The endpoint compares ids before it looks the user up.
-	if id == c.me.ID {
-		return nil, errFollowFolloweeYourself
-	}
-	followee := c.e.st.user(id)
-	if followee == nil {
-		return nil, errFollowNoSuchUser
+	followee, apiErr := c.otherUser(errFollowFolloweeYourself, errFollowNoSuchUser)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	if c.e.st.followingOf(c.me.ID, followee.ID) != nil {
 		return nil, errAlreadyFollowing

@@ -12,13 +12,9 @@ var (
 )
 
 func handleFollowingDelete(c *call) (any, *apiError) {
-	id, _ := c.str("userId")
-	if id == c.me.ID {
-		return nil, errUnfollowFolloweeYourself
-	}
-	followee := c.e.st.user(id)
-	if followee == nil {
-		return nil, errUnfollowNoSuchUser
+	followee, apiErr := c.otherUser(errUnfollowFolloweeYourself, errUnfollowNoSuchUser)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	f := c.e.st.followingOf(c.me.ID, followee.ID)
 	if f == nil {

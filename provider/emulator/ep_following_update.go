@@ -13,13 +13,9 @@ var (
 )
 
 func handleFollowingUpdate(c *call) (any, *apiError) {
-	id, _ := c.str("userId")
-	if id == c.me.ID {
-		return nil, errFollowUpdateFolloweeYourself
-	}
-	followee := c.e.st.user(id)
-	if followee == nil {
-		return nil, errFollowUpdateNoSuchUser
+	followee, apiErr := c.otherUser(errFollowUpdateFolloweeYourself, errFollowUpdateNoSuchUser)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	f := c.e.st.followingOf(c.me.ID, followee.ID)
 	if f == nil {

@@ -25,13 +25,9 @@ var (
 )
 
 func handleMuteCreate(c *call) (any, *apiError) {
-	id, _ := c.str("userId")
-	if id == c.me.ID {
-		return nil, errMuteeIsYourself
-	}
-	mutee := c.e.st.user(id)
-	if mutee == nil {
-		return nil, errMuteNoSuchUser
+	mutee, apiErr := c.otherUser(errMuteeIsYourself, errMuteNoSuchUser)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	var expires *time.Time
 	if ms := c.integer("expiresAt"); ms != 0 {
@@ -49,13 +45,9 @@ func handleMuteCreate(c *call) (any, *apiError) {
 }
 
 func handleMuteDelete(c *call) (any, *apiError) {
-	id, _ := c.str("userId")
-	if id == c.me.ID {
-		return nil, errUnmuteeIsYourself
-	}
-	mutee := c.e.st.user(id)
-	if mutee == nil {
-		return nil, errUnmuteNoSuchUser
+	mutee, apiErr := c.otherUser(errUnmuteeIsYourself, errUnmuteNoSuchUser)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	m := c.e.st.mutingOf(c.me.ID, mutee.ID)
 	if m == nil {

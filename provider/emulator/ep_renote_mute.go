@@ -20,13 +20,9 @@ var (
 )
 
 func handleRenoteMuteCreate(c *call) (any, *apiError) {
-	id, _ := c.str("userId")
-	if id == c.me.ID {
-		return nil, errRenoteMuteeIsYourself
-	}
-	mutee := c.e.st.user(id)
-	if mutee == nil {
-		return nil, errRenoteMuteNoSuchUser
+	mutee, apiErr := c.otherUser(errRenoteMuteeIsYourself, errRenoteMuteNoSuchUser)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	if c.e.st.renoteMutingOf(c.me.ID, mutee.ID) != nil {
 		return nil, errRenoteAlreadyMuting
@@ -36,13 +32,9 @@ func handleRenoteMuteCreate(c *call) (any, *apiError) {
 }
 
 func handleRenoteMuteDelete(c *call) (any, *apiError) {
-	id, _ := c.str("userId")
-	if id == c.me.ID {
-		return nil, errRenoteUnmuteeIsYourself
-	}
-	mutee := c.e.st.user(id)
-	if mutee == nil {
-		return nil, errRenoteUnmuteNoSuchUser
+	mutee, apiErr := c.otherUser(errRenoteUnmuteeIsYourself, errRenoteUnmuteNoSuchUser)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	m := c.e.st.renoteMutingOf(c.me.ID, mutee.ID)
 	if m == nil {
