@@ -5,8 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"regexp"
-	"strconv"
+
+	"github.com/mkctl/mkctl/internal/imagesize"
 )
 
 // Image dimensions, as Misskey's getFileInfo reads them (probe-image-size)
@@ -120,7 +120,7 @@ func measureImage(r io.ReaderAt, size int64, mime string) (w, h int, ok bool) {
 			return w, max(h, -h), true
 		}
 	case "image/webp":
-		return webpSize(b)
+		return imagesize.WebP(b)
 	case "image/jpeg":
 		return jpegSize(r, size)
 	case "image/vnd.adobe.photoshop":
@@ -163,26 +163,6 @@ func jpegSize(r io.ReaderAt, size int64) (int, int, bool) {
 			return int(binary.BigEndian.Uint16(h[7:9])), int(binary.BigEndian.Uint16(h[5:7])), true
 		}
 		pos += 2 + int64(binary.BigEndian.Uint16(h[2:4]))
-	}
-	return 0, 0, false
-}
-
-// webpSize reads the canvas size from a WebP's first chunk (b is the
-// file's first 30 bytes).
-func webpSize(b []byte) (int, int, bool) {
-	if len(b) < 30 {
-		return 0, 0, false
-	}
-	switch string(b[12:16]) {
-	case "VP8 ":
-		return int(binary.LittleEndian.Uint16(b[26:28]) & 0x3FFF), int(binary.LittleEndian.Uint16(b[28:30]) & 0x3FFF), true
-	case "VP8L":
-		v := binary.LittleEndian.Uint32(b[21:25])
-		return int(v&0x3FFF) + 1, int(v>>14&0x3FFF) + 1, true
-	case "VP8X":
-		w := int(b[24]) | int(b[25])<<8 | int(b[26])<<16
-		h := int(b[27]) | int(b[28])<<8 | int(b[29])<<16
-		return w + 1, h + 1, true
 	}
 	return 0, 0, false
 }
@@ -263,36 +243,9 @@ func readPrefix(r io.ReaderAt, size, limit int64, done func([]byte) bool) ([]byt
 	return b, nil
 }
 
-var (
-	svgRoot    = regexp.MustCompile(`(?s)<svg[^>]*>`)
-	svgWidth   = regexp.MustCompile(`\swidth=["']([0-9.]+)(px)?["']`)
-	svgHeight  = regexp.MustCompile(`\sheight=["']([0-9.]+)(px)?["']`)
-	svgViewBox = regexp.MustCompile(`\sviewBox=["']\s*[-0-9.]+[\s,]+[-0-9.]+[\s,]+([0-9.]+)[\s,]+([0-9.]+)\s*["']`)
-)
-
-// svgSize reads the first <svg ...> tag's width and height (a number of
-// px), or its viewBox, scaled to the one of width and height given.
+// svgSize reads the SVG's first <svg ...> tag from a bounded prefix and
+// measures it as imagesize.SVG does.
 func svgSize(r io.ReaderAt, size int64) (int, int, bool) {
-	b, _ := readPrefix(r, size, maxSVGBytes, func(b []byte) bool { return svgRoot.Match(b) })
-	root := svgRoot.Find(b)
-	if root == nil {
-		return 0, 0, false
-	}
-	num := func(s []byte) float64 { f, _ := strconv.ParseFloat(string(s), 64); return f }
-	mw, mh := svgWidth.FindSubmatch(root), svgHeight.FindSubmatch(root)
-	vb := svgViewBox.FindSubmatch(root)
-	switch {
-	case mw != nil && mh != nil:
-		return int(num(mw[1])), int(num(mh[1])), true
-	case vb != nil:
-		vw, vh := num(vb[1]), num(vb[2])
-		if mw != nil && vw > 0 {
-			return int(num(mw[1])), int(num(mw[1]) * vh / vw), true
-		}
-		if mh != nil && vh > 0 {
-			return int(num(mh[1]) * vw / vh), int(num(mh[1])), true
-		}
-		return int(vw), int(vh), true
-	}
-	return 0, 0, false
+	b, _ := readPrefix(r, size, maxSVGBytes, imagesize.HasSVGRoot)
+	return imagesize.SVG(b)
 }

@@ -5,8 +5,9 @@ import (
 	"encoding/binary"
 	"image/jpeg"
 	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/mkctl/mkctl/internal/imagesize"
 )
 
 // Type detection as FileInfoService.getFileInfo does it: the content's
@@ -476,7 +477,7 @@ func imageSize(mime string, b []byte) (w, h int, ok bool) {
 		w, h := int32(binary.LittleEndian.Uint32(b[18:])), int32(binary.LittleEndian.Uint32(b[22:]))
 		return int(w), int(max(h, -h)), true
 	case "image/webp":
-		return webpSize(b)
+		return imagesize.WebP(b)
 	case "image/avif":
 		i := bytes.Index(b, []byte("ispe"))
 		if i < 0 || len(b) < i+16 {
@@ -484,7 +485,7 @@ func imageSize(mime string, b []byte) (w, h int, ok bool) {
 		}
 		return int(binary.BigEndian.Uint32(b[i+8:])), int(binary.BigEndian.Uint32(b[i+12:])), true
 	case "image/svg+xml":
-		return svgSize(b)
+		return imagesize.SVG(b)
 	case "image/tiff":
 		return tiffSize(b)
 	case "image/vnd.adobe.photoshop":
@@ -527,56 +528,6 @@ func tiffSize(b []byte) (int, int, bool) {
 		}
 	}
 	return w, h, w > 0 && h > 0
-}
-
-func webpSize(b []byte) (int, int, bool) {
-	if len(b) < 30 {
-		return 0, 0, false
-	}
-	switch string(b[12:16]) {
-	case "VP8X":
-		w := int(b[24]) | int(b[25])<<8 | int(b[26])<<16
-		h := int(b[27]) | int(b[28])<<8 | int(b[29])<<16
-		return w + 1, h + 1, true
-	case "VP8L":
-		bits := binary.LittleEndian.Uint32(b[21:])
-		return int(bits&0x3fff) + 1, int(bits>>14&0x3fff) + 1, true
-	case "VP8 ":
-		return int(binary.LittleEndian.Uint16(b[26:]) & 0x3fff), int(binary.LittleEndian.Uint16(b[28:]) & 0x3fff), true
-	}
-	return 0, 0, false
-}
-
-var (
-	svgRoot    = regexp.MustCompile(`(?s)<svg[^>]*>`)
-	svgWidth   = regexp.MustCompile(`\swidth=["']([0-9.]+)(px)?["']`)
-	svgHeight  = regexp.MustCompile(`\sheight=["']([0-9.]+)(px)?["']`)
-	svgViewBox = regexp.MustCompile(`\sviewBox=["']\s*[-0-9.]+[\s,]+[-0-9.]+[\s,]+([0-9.]+)[\s,]+([0-9.]+)\s*["']`)
-)
-
-// svgSize reads the root element's width and height, or its viewBox.
-func svgSize(b []byte) (int, int, bool) {
-	root := svgRoot.Find(b)
-	if root == nil {
-		return 0, 0, false
-	}
-	num := func(s []byte) float64 { f, _ := strconv.ParseFloat(string(s), 64); return f }
-	mw, mh := svgWidth.FindSubmatch(root), svgHeight.FindSubmatch(root)
-	vb := svgViewBox.FindSubmatch(root)
-	switch {
-	case mw != nil && mh != nil:
-		return int(num(mw[1])), int(num(mh[1])), true
-	case vb != nil:
-		vw, vh := num(vb[1]), num(vb[2])
-		if mw != nil && vw > 0 {
-			return int(num(mw[1])), int(num(mw[1]) * vh / vw), true
-		}
-		if mh != nil && vh > 0 {
-			return int(num(mh[1]) * vw / vh), int(num(mh[1])), true
-		}
-		return int(vw), int(vh), true
-	}
-	return 0, 0, false
 }
 
 // correctFilename is misc/correct-filename.ts: the detected extension is
