@@ -46,12 +46,7 @@ func handleBlockingDelete(c *call) (any, *apiError) {
 }
 
 func handleBlockingList(c *call) (any, *apiError) {
-	var mine []*Blocking
-	for _, b := range c.e.st.Blockings {
-		if b.BlockerID == c.me.ID {
-			mine = append(mine, b)
-		}
-	}
+	mine := owned(c.e.st.Blockings, func(b *Blocking) string { return b.BlockerID }, c.me.ID)
 	out := []any{}
 	for _, b := range paginate(c, mine, func(b *Blocking) string { return b.ID }) {
 		u := c.e.st.user(b.BlockeeID)

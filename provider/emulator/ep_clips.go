@@ -153,12 +153,7 @@ func handleClipsDelete(c *call) (any, *apiError) {
 }
 
 func handleClipsList(c *call) (any, *apiError) {
-	var own []*Clip
-	for _, cl := range c.e.st.Clips {
-		if cl.UserID == c.me.ID {
-			own = append(own, cl)
-		}
-	}
+	own := owned(c.e.st.Clips, func(cl *Clip) string { return cl.UserID }, c.me.ID)
 	out := []any{}
 	for _, cl := range paginate(c, own, func(x *Clip) string { return x.ID }) {
 		out = append(out, c.e.packClip(cl, c.me))

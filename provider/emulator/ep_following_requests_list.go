@@ -5,12 +5,7 @@ package emulator
 func init() { register("following/requests/list", nil, handleFollowingRequestsList) }
 
 func handleFollowingRequestsList(c *call) (any, *apiError) {
-	var received []*FollowRequest
-	for _, r := range c.e.st.FollowRequests {
-		if r.FolloweeID == c.me.ID {
-			received = append(received, r)
-		}
-	}
+	received := owned(c.e.st.FollowRequests, func(r *FollowRequest) string { return r.FolloweeID }, c.me.ID)
 	out := []any{}
 	for _, r := range paginate(c, received, func(r *FollowRequest) string { return r.ID }) {
 		out = append(out, c.e.packFollowRequest(r))

@@ -6,12 +6,7 @@ package emulator
 func init() { register("following/requests/sent", nil, handleFollowingRequestsSent) }
 
 func handleFollowingRequestsSent(c *call) (any, *apiError) {
-	var mine []*FollowRequest
-	for _, r := range c.e.st.FollowRequests {
-		if r.FollowerID == c.me.ID {
-			mine = append(mine, r)
-		}
-	}
+	mine := owned(c.e.st.FollowRequests, func(r *FollowRequest) string { return r.FollowerID }, c.me.ID)
 	out := []any{}
 	for _, r := range paginate(c, mine, func(r *FollowRequest) string { return r.ID }) {
 		out = append(out, c.e.packFollowRequest(r))

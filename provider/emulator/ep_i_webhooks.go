@@ -38,10 +38,6 @@ var (
 )
 
 func packWebhook(w *Webhook) map[string]any {
-	var sent any
-	if w.LatestSentAt != nil {
-		sent = w.LatestSentAt.UTC().Format("2006-01-02T15:04:05.000Z")
-	}
 	var status any
 	if w.LatestStatus != nil {
 		status = *w.LatestStatus
@@ -52,7 +48,7 @@ func packWebhook(w *Webhook) map[string]any {
 	}
 	return map[string]any{
 		"id": w.ID, "userId": w.UserID, "name": w.Name, "on": on, "url": w.URL, "secret": w.Secret,
-		"active": w.Active, "latestSentAt": sent, "latestStatus": status,
+		"active": w.Active, "latestSentAt": optDate(w.LatestSentAt), "latestStatus": status,
 	}
 }
 

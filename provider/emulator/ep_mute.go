@@ -58,12 +58,7 @@ func handleMuteDelete(c *call) (any, *apiError) {
 }
 
 func handleMuteList(c *call) (any, *apiError) {
-	var mine []*Muting
-	for _, m := range c.e.st.Mutings {
-		if m.MuterID == c.me.ID {
-			mine = append(mine, m)
-		}
-	}
+	mine := owned(c.e.st.Mutings, func(m *Muting) string { return m.MuterID }, c.me.ID)
 	out := []any{}
 	for _, m := range paginate(c, mine, func(m *Muting) string { return m.ID }) {
 		u := c.e.st.user(m.MuteeID)

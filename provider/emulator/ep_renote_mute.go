@@ -45,12 +45,7 @@ func handleRenoteMuteDelete(c *call) (any, *apiError) {
 }
 
 func handleRenoteMuteList(c *call) (any, *apiError) {
-	var mine []*RenoteMuting
-	for _, m := range c.e.st.RenoteMutings {
-		if m.MuterID == c.me.ID {
-			mine = append(mine, m)
-		}
-	}
+	mine := owned(c.e.st.RenoteMutings, func(m *RenoteMuting) string { return m.MuterID }, c.me.ID)
 	out := []any{}
 	for _, m := range paginate(c, mine, func(m *RenoteMuting) string { return m.ID }) {
 		u := c.e.st.user(m.MuteeID)

@@ -178,6 +178,19 @@ func cloneJSON(v any) any {
 	return v
 }
 
+// owned is a user's rows of a table in table order, owner naming the
+// column that makes a row the user's (the blocker, the muter, the clip's
+// user…): what each list endpoint pages through.
+func owned[T any](rows []*T, owner func(*T) string, userID string) []*T {
+	var out []*T
+	for _, r := range rows {
+		if owner(r) == userID {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // countOwned counts a user's rows of a table: what each create compares
 // with its role policy limit (antennaLimit, clipLimit, …) before adding one.
 func countOwned[T any](rows []*T, owner func(*T) string, userID string) int {
