@@ -82,16 +82,6 @@ func checkImageSize(r io.ReaderAt, size int64, t fileType, p string) *sourceErro
 	return nil
 }
 
-// imageSize reads an image's dimensions from its header; 0, 0 when it
-// cannot.
-func imageSize(r io.ReaderAt, size int64, mime string) (int, int) {
-	w, h, ok := measureImage(r, size, mime)
-	if !ok {
-		return 0, 0
-	}
-	return w, h
-}
-
 // measureImage reads an image's dimensions from its header; ok is false
 // when Misskey could not read them (or does not measure the type).
 func measureImage(r io.ReaderAt, size int64, mime string) (w, h int, ok bool) {
