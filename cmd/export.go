@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mkctl/mkctl/internal/credentials"
+	"github.com/mkctl/mkctl/planner"
 	"github.com/mkctl/mkctl/provider"
 	"github.com/mkctl/mkctl/schema"
 	"github.com/mkctl/mkctl/schema/export"
@@ -152,7 +153,7 @@ func runExport(ctx context.Context, opts *exportOptions) error {
 	}
 	var st *staged
 	if len(res.Downloads) > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "export: downloading %s (%s)\n", plural(len(res.Downloads), "file"), humanSize(downloadedBytes(res.Downloads)))
+		fmt.Fprintf(opts.IO.ErrOut, "export: downloading %s (%s)\n", plural(len(res.Downloads), "file"), planner.HumanBytes(downloadedBytes(res.Downloads)))
 		if st, err = downloadExport(ctx, c, opts.Out, res.Downloads); err != nil {
 			return err
 		}
@@ -382,7 +383,7 @@ func printExport(opts *exportOptions, acct *export.Account, res *export.Result, 
 				where = append(where, filepath.Join(opts.Out, top)+string(filepath.Separator))
 			}
 		}
-		fmt.Fprintf(out, "Downloaded %s (%s) into %s.\n", plural(len(res.Downloads), "file"), humanSize(downloadedBytes(res.Downloads)), strings.Join(where, ", "))
+		fmt.Fprintf(out, "Downloaded %s (%s) into %s.\n", plural(len(res.Downloads), "file"), planner.HumanBytes(downloadedBytes(res.Downloads)), strings.Join(where, ", "))
 	}
 	if copied != "" {
 		fmt.Fprintf(out, "The sandbox state was copied to %s.\n", copied)

@@ -235,14 +235,3 @@ func downloadedBytes(downloads []export.Download) int64 {
 	}
 	return n
 }
-
-// humanSize is a size for a message: "812 bytes", "18.0 KiB", "31.5 MiB".
-func humanSize(n int64) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d bytes", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
-	}
-	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-}

@@ -510,7 +510,7 @@ func (p *planState) checkUploads() {
 		if limit := int64(maxMB) << 20; u.src.Size > limit {
 			p.errorf(rng, "File too large",
 				"%s is %s (%s), larger than the %d MB this account may upload (role policy maxFileSizeMb): Misskey would refuse it (MAX_FILE_SIZE_EXCEEDED). Hint: make the file smaller than %d bytes.",
-				u.what, u.src.Path, humanBytes(u.src.Size), maxMB, limit)
+				u.what, u.src.Path, HumanBytes(u.src.Size), maxMB, limit)
 			continue
 		}
 		if !seen[u.src.MD5] {
@@ -526,7 +526,7 @@ func (p *planState) checkUploads() {
 		}
 		p.errorf(rng, "Drive full",
 			"This plan uploads %s, but the drive has %s free (%s of %s used): Misskey would refuse the uploads (NO_FREE_SPACE). Hint: delete files in the drive, or ask the administrator for more (role policy driveCapacityMb).",
-			humanBytes(total), humanBytes(max(d.Capacity-d.Usage, 0)), humanBytes(d.Usage), humanBytes(d.Capacity))
+			HumanBytes(total), HumanBytes(max(d.Capacity-d.Usage, 0)), HumanBytes(d.Usage), HumanBytes(d.Capacity))
 	}
 }
 
@@ -554,8 +554,9 @@ func typeList(types []any) string {
 	return strings.Join(parts, ", ")
 }
 
-// humanBytes is a size for a message: "812 bytes", "18.0 KiB", "31.5 MiB".
-func humanBytes(n int64) string {
+// HumanBytes is a size for a message: "812 bytes", "18.0 KiB", "31.5 MiB".
+// Exported so cmd's export messages word sizes like the plan's drive notes.
+func HumanBytes(n int64) string {
 	switch {
 	case n < 1024:
 		return fmt.Sprintf("%d bytes", n)
