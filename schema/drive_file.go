@@ -81,6 +81,48 @@ func decodeDriveFile(block *hcl.Block, folder string, badFolder bool) (*driveFil
 	return &driveFileBlock{resource: r, name: block.Labels[0], folder: folder, badPath: badFolder || badName, badName: badName}, diags
 }
 
+// fileNameFault is the first rule of validateFileName and create's
+// trimming that a drive_file name breaks: checkFileName words it as a
+// diagnostic, FileNameProblem (for export) as a reason.
+type fileNameFault int
+
+const (
+	fileNameOK fileNameFault = iota
+	fileNameEmpty
+	fileNameSlash
+	fileNameBackslash
+	fileNameDotDot
+	fileNameSpace
+	fileNameBlob
+	fileNameNUL
+	fileNameLong
+)
+
+func fileNameFaultOf(name string) fileNameFault {
+	switch {
+	case jsTrim(name) == "":
+		return fileNameEmpty
+	case strings.Contains(name, "/"):
+		return fileNameSlash
+	case strings.Contains(name, `\`):
+		return fileNameBackslash
+	case strings.Contains(name, ".."):
+		return fileNameDotDot
+	case jsTrim(name) != name:
+		return fileNameSpace
+	case name == "blob":
+		return fileNameBlob
+	case strings.ContainsRune(name, 0):
+		return fileNameNUL
+	case fileNameLen(name) > maxFileName:
+		return fileNameLong
+	}
+	return fileNameOK
+}
+
+// fileNameLen counts as JavaScript's length does, in UTF-16 code units.
+func fileNameLen(name string) int { return len(utf16.Encode([]rune(name))) }
+
 // checkFileName applies validateFileName and create's trimming: a name
 // Misskey would refuse, or store differently (trimmed, "blob" replaced by
 // "untitled"), could never match the configuration.
@@ -90,22 +132,25 @@ func checkFileName(block *hcl.Block) hcl.Diagnostics {
 	bad := func(format string, args ...any) hcl.Diagnostics {
 		return hcl.Diagnostics{errorf(rng, "Invalid drive_file name", format, args...)}
 	}
-	switch {
-	case jsTrim(name) == "":
+	switch fileNameFaultOf(name) {
+	case fileNameEmpty:
 		return bad("A file name cannot be empty or only white space: Misskey refuses it (INVALID_FILE_NAME). Hint: write the name the file has in the drive, e.g. %s.", labelExample("drive_file"))
-	case strings.Contains(name, "/"):
+	case fileNameSlash:
 		return bad("The file name %q contains \"/\", which Misskey refuses in file names (INVALID_FILE_NAME) and mkctl uses to separate folders. Hint: to put the file in a folder, write the block inside drive_folder blocks: drive_folder %q { drive_file %q { ... } }.",
 			name, name[:strings.LastIndexByte(name, '/')], name[strings.LastIndexByte(name, '/')+1:])
-	case strings.Contains(name, `\`):
+	case fileNameBackslash:
 		return bad("The file name %q contains \"\\\", which Misskey refuses in file names (INVALID_FILE_NAME). Hint: remove it.", name)
-	case strings.Contains(name, ".."):
+	case fileNameDotDot:
 		return bad("The file name %q contains \"..\", which Misskey refuses in file names (INVALID_FILE_NAME), even inside a name such as \"a..b.png\". Hint: use a single dot.", name)
-	case jsTrim(name) != name:
+	case fileNameSpace:
 		return bad("The file name %q starts or ends with white space, which Misskey trims when it stores the file, so the name would never match. Hint: write %q.", name, jsTrim(name))
-	case name == "blob":
+	case fileNameBlob:
 		return bad("Misskey does not keep the file name \"blob\": it stores the file as \"untitled\" with an extension. Hint: choose another name, e.g. \"blob.png\".")
-	}
-	if n := len(utf16.Encode([]rune(name))); n > maxFileName {
+	case fileNameNUL:
+		// PostgreSQL text cannot hold it: Misskey answers 500.
+		return bad("The file name contains a NUL character (U+0000), which Misskey cannot store. Hint: remove it from the name.")
+	case fileNameLong:
+		n := fileNameLen(name)
 		return bad("The file name is %d characters long, but Misskey accepts at most %d (INVALID_FILE_NAME). Characters are counted as JavaScript does, in UTF-16 code units (an emoji counts 2). Hint: shorten it by %d.", n, maxFileName, n-maxFileName)
 	}
 	return nil

@@ -235,6 +235,7 @@ func TestDriveFileDiagnostics(t *testing.T) {
   drive_file "blob" { source = "img/logo.png" }
   drive_file "` + strings.Repeat("😀", 99) + `.png" { source = "img/logo.png" }
   drive_file "` + strings.Repeat("x", 196) + `.png" { source = "img/logo.png" }
+  drive_file "a\u0000b.png" { source = "img/logo.png" }
 `, want: []wantDiag{
 			{"main.mk.hcl", 5, 14, "Invalid drive_file name", "cannot be empty"},
 			{"main.mk.hcl", 6, 14, "Invalid drive_file name", `drive_folder "a" { drive_file "b.png"`},
@@ -243,6 +244,7 @@ func TestDriveFileDiagnostics(t *testing.T) {
 			{"main.mk.hcl", 9, 14, "Invalid drive_file name", `Hint: write "a.png"`},
 			{"main.mk.hcl", 10, 14, "Invalid drive_file name", "untitled"},
 			{"main.mk.hcl", 11, 14, "Invalid drive_file name", "is 202 characters long, but Misskey accepts at most 200"},
+			{"main.mk.hcl", 13, 14, "Invalid drive_file name", "NUL character (U+0000), which Misskey cannot store"},
 		}},
 		{name: "types", body: `
   drive_file "logo.jpg" { source = "img/logo.png" }

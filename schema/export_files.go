@@ -3,7 +3,6 @@ package schema
 import (
 	"fmt"
 	"strings"
-	"unicode/utf16"
 )
 
 // Helpers for `mkctl export` (package schema/export) about drive files:
@@ -21,24 +20,23 @@ const (
 // (checkFileName's rules: Misskey refuses it or stores it under another
 // name), "" when it can.
 func FileNameProblem(name string) string {
-	switch {
-	case jsTrim(name) == "":
+	switch fileNameFaultOf(name) {
+	case fileNameEmpty:
 		return "its name is empty or only white space"
-	case strings.Contains(name, "/"):
+	case fileNameSlash:
 		return "its name contains \"/\", which mkctl uses to separate folders"
-	case strings.Contains(name, `\`):
+	case fileNameBackslash:
 		return "its name contains \"\\\", which Misskey refuses in new file names"
-	case strings.Contains(name, ".."):
+	case fileNameDotDot:
 		return "its name contains \"..\", which Misskey refuses in new file names"
-	case jsTrim(name) != name:
+	case fileNameSpace:
 		return "its name starts or ends with white space, which Misskey trims from new file names"
-	case name == "blob":
+	case fileNameBlob:
 		return "Misskey does not keep the name \"blob\" for a new file"
-	case strings.ContainsRune(name, 0):
+	case fileNameNUL:
 		return "its name contains a NUL character"
-	}
-	if n := len(utf16.Encode([]rune(name))); n > maxFileName {
-		return fmt.Sprintf("its name is %d characters long, more than the %d Misskey accepts", n, maxFileName)
+	case fileNameLong:
+		return fmt.Sprintf("its name is %d characters long, more than the %d Misskey accepts", fileNameLen(name), maxFileName)
 	}
 	return ""
 }
