@@ -94,6 +94,16 @@ func (s *state) ownClip(id, userID string) *Clip {
 	return nil
 }
 
+// visibleClip is a clip me may read (clips/show, clips/notes): any
+// public clip and my own private ones; nil for someone else's private clip,
+// which both answer NO_SUCH_CLIP.
+func (s *state) visibleClip(id string, me *User) *Clip {
+	if cl := s.clip(id); cl != nil && (cl.IsPublic || me != nil && me.ID == cl.UserID) {
+		return cl
+	}
+	return nil
+}
+
 func handleClipsCreate(c *call) (any, *apiError) {
 	st := c.e.st
 	count := countOwned(st.Clips, func(cl *Clip) string { return cl.UserID }, c.me.ID)
@@ -164,8 +174,8 @@ func handleClipsList(c *call) (any, *apiError) {
 // handleClipsShow: someone else's private clip is NO_SUCH_CLIP.
 func handleClipsShow(c *call) (any, *apiError) {
 	id, _ := c.str("clipId")
-	cl := c.e.st.clip(id)
-	if cl == nil || !cl.IsPublic && (c.me == nil || c.me.ID != cl.UserID) {
+	cl := c.e.st.visibleClip(id, c.me)
+	if cl == nil {
 		return nil, errShowNoSuchClip
 	}
 	return c.e.packClip(cl, c.me), nil
@@ -232,8 +242,8 @@ func handleClipsRemoveNote(c *call) (any, *apiError) {
 func handleClipsNotes(c *call) (any, *apiError) {
 	st := c.e.st
 	clipID, _ := c.str("clipId")
-	cl := st.clip(clipID)
-	if cl == nil || !cl.IsPublic && (c.me == nil || c.me.ID != cl.UserID) {
+	cl := st.visibleClip(clipID, c.me)
+	if cl == nil {
 		return nil, errClipNotesNoSuchClip
 	}
 	var notes []*Note

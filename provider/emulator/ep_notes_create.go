@@ -40,7 +40,7 @@ func handleNotesCreate(c *call) (any, *apiError) {
 		fileIDs = c.strings("mediaIds")
 	}
 	for _, id := range fileIDs {
-		if f := st.driveFile(id); f == nil || f.UserID != c.me.ID {
+		if st.ownFile(id, c.me.ID) == nil {
 			return nil, errNotesCreateNoSuchFile
 		}
 	}

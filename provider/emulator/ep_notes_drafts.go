@@ -122,7 +122,7 @@ func (c *call) setDraftFields(d *NoteDraft) *apiError {
 	if c.has("fileIds") {
 		ids := c.strings("fileIds")
 		for _, id := range ids {
-			if f := st.driveFile(id); f == nil || f.UserID != c.me.ID {
+			if st.ownFile(id, c.me.ID) == nil {
 				return errNotesCreateNoSuchFile
 			}
 		}
@@ -297,7 +297,7 @@ func (e *Emulator) postDueDrafts(now time.Time) {
 		author := st.user(d.UserID)
 		ok := author != nil
 		for _, id := range d.FileIDs {
-			if f := st.driveFile(id); f == nil || f.UserID != d.UserID {
+			if st.ownFile(id, d.UserID) == nil {
 				ok = false
 			}
 		}
