@@ -2,12 +2,11 @@ package schema
 
 import (
 	"slices"
-
-	"github.com/hashicorp/hcl/v2"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
