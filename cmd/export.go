@@ -103,6 +103,11 @@ func parseKinds(s string) (map[string]bool, error) {
 
 func runExport(ctx context.Context, opts *exportOptions) error {
 	if opts.Host == "" {
+		if opts.Sandbox {
+			// Say both at once: the sandbox holds accounts of every host of
+			// the configuration and has no token to pick one.
+			return errors.New("--sandbox needs --host and --username: the account of the configuration to export, e.g. --host misskey.example --username news")
+		}
 		return errors.New("--host is required: the instance to export from, e.g. --host misskey.example")
 	}
 	base, err := credentials.CanonicalHost(opts.Host)
