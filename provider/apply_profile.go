@@ -55,6 +55,9 @@ func (profileApplier) apply(ctx context.Context, run *applyRun, ch *planner.Chan
 	// a later change of the plan, so the profile never shows the identicon
 	// in between.
 	images := map[string]string{}
+	// byMD5: the same bytes as avatar and banner are one file; the second
+	// image takes the first's id rather than asking find-by-hash again.
+	byMD5 := map[string]string{}
 	for _, name := range []string{"avatar", "banner"} {
 		v, ok := ch.After[name]
 		if !ok {
@@ -69,9 +72,12 @@ func (profileApplier) apply(ctx context.Context, run *applyRun, ch *planner.Chan
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", name, err)
 		}
-		id, err := putImage(ctx, run, src)
-		if err != nil {
-			return "", fmt.Errorf("uploading the %s: %w", name, err)
+		id, ok := byMD5[src.md5]
+		if !ok {
+			if id, err = putImage(ctx, run, src); err != nil {
+				return "", fmt.Errorf("uploading the %s: %w", name, err)
+			}
+			byMD5[src.md5] = id
 		}
 		body[name+"Id"] = id
 		images[name] = id

@@ -144,6 +144,9 @@ func TestAvatarAndBannerShareBytes(t *testing.T) {
 	if env.count("drive/files/create") != 1 || u.AvatarID == nil || u.BannerID == nil || *u.AvatarID != *u.BannerID {
 		t.Errorf("%d uploads, avatar %v banner %v", env.count("drive/files/create"), u.AvatarID, u.BannerID)
 	}
+	if n := env.count("drive/files/find-by-hash"); n != 1 {
+		t.Errorf("%d drive/files/find-by-hash for one file's bytes, want 1", n)
+	}
 	env.resetCounts()
 	if ap := planAndApply(t, env, acct); len(ap.Changes) != 0 || env.count("drive/files/show") != 1 {
 		t.Errorf("second plan %v, %d drive/files/show", changeSummary(ap), env.count("drive/files/show"))
