@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"strings"
 	"sync"
 )
 
@@ -64,7 +65,7 @@ func Supervise(ctx context.Context, loader Loader, reload <-chan string, opts Op
 			}
 		case <-chanOf(delay):
 			delay = nil
-			why := joinReasons(reasons)
+			why := strings.Join(reasons, ", ")
 			reasons = nil
 			next, err := load()
 			if err == nil && len(next) == 0 {
@@ -80,15 +81,4 @@ func Supervise(ctx context.Context, loader Loader, reload <-chan string, opts Op
 			o.Report(Note{Kind: NoteConfigReload, Reason: why})
 		}
 	}
-}
-
-func joinReasons(r []string) string {
-	out := ""
-	for i, s := range r {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out
 }
