@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -229,7 +230,7 @@ func Run(ctx context.Context, a Account, opts Options) {
 		case <-ctx.Done():
 			return
 		case r := <-trig:
-			if !contains(reasons, r) {
+			if !slices.Contains(reasons, r) {
 				reasons = append(reasons, r)
 			}
 			if debounce == nil {
@@ -247,15 +248,6 @@ func Run(ctx context.Context, a Account, opts Options) {
 			run("retry")
 		}
 	}
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func stop(t Timer) {

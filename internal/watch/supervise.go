@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -57,7 +58,7 @@ func Supervise(ctx context.Context, loader Loader, reload <-chan string, opts Op
 		case <-ctx.Done():
 			return nil
 		case r := <-reload:
-			if !contains(reasons, r) {
+			if !slices.Contains(reasons, r) {
 				reasons = append(reasons, r)
 			}
 			if delay == nil {
