@@ -70,10 +70,7 @@ func handleDriveFiles(c *call) (any, *apiError) {
 	}
 	sortKey, _ := c.str("sort")
 	if sortKey != "" {
-		limit := c.params["limit"]
-		delete(c.params, "limit")
-		rows = paginate(c, rows, func(f *DriveFile) string { return f.ID })
-		c.params["limit"] = limit
+		rows = cursorWindow(c, rows, func(f *DriveFile) string { return f.ID })
 		var cmp func(a, b *DriveFile) int
 		switch strings.TrimLeft(sortKey, "+-") {
 		case "createdAt":
@@ -89,9 +86,7 @@ func handleDriveFiles(c *call) (any, *apiError) {
 			}
 			return cmp(a, b)
 		})
-		if n := int(c.integer("limit")); n > 0 && len(rows) > n {
-			rows = rows[:n]
-		}
+		rows = limitRows(c, rows)
 	} else {
 		rows = paginate(c, rows, func(f *DriveFile) string { return f.ID })
 	}
@@ -169,13 +164,23 @@ func handleDriveFilesShow(c *call) (any, *apiError) {
 			}
 		}
 	}
-	if file == nil {
-		return nil, errShowNoSuchFile
-	}
-	if file.UserID != c.me.ID && !c.me.isModerator() {
-		return nil, errShowAccessDenied
+	if apiErr := c.fileAccess(file, errShowNoSuchFile, errShowAccessDenied); apiErr != nil {
+		return nil, apiErr
 	}
 	return c.e.packDriveFile(file, fileView{withUserID: true, detail: true, withUser: true}), nil
+}
+
+// fileAccess is the check drive/files/show, update and delete make on the
+// file they found: none is noSuchFile, someone else's is accessDenied
+// unless the caller is a moderator.
+func (c *call) fileAccess(file *DriveFile, noSuchFile, accessDenied *apiError) *apiError {
+	if file == nil {
+		return noSuchFile
+	}
+	if file.UserID != c.me.ID && !c.me.isModerator() {
+		return accessDenied
+	}
+	return nil
 }
 
 // drive/files/update — DriveService.updateFile: the name is neither
@@ -185,11 +190,8 @@ func handleDriveFilesShow(c *call) (any, *apiError) {
 func handleDriveFilesUpdate(c *call) (any, *apiError) {
 	id, _ := c.str("fileId")
 	file := c.e.st.driveFile(id)
-	if file == nil {
-		return nil, errUpdateNoSuchFile
-	}
-	if file.UserID != c.me.ID && !c.me.isModerator() {
-		return nil, errUpdateAccessDenied
+	if apiErr := c.fileAccess(file, errUpdateNoSuchFile, errUpdateAccessDenied); apiErr != nil {
+		return nil, apiErr
 	}
 	owner := c.e.st.user(file.UserID)
 	name, hasName := c.str("name")
@@ -232,11 +234,8 @@ func handleDriveFilesUpdate(c *call) (any, *apiError) {
 func handleDriveFilesDelete(c *call) (any, *apiError) {
 	id, _ := c.str("fileId")
 	file := c.e.st.driveFile(id)
-	if file == nil {
-		return nil, errDeleteNoSuchFile
-	}
-	if file.UserID != c.me.ID && !c.me.isModerator() {
-		return nil, errDeleteAccessDenied
+	if apiErr := c.fileAccess(file, errDeleteNoSuchFile, errDeleteAccessDenied); apiErr != nil {
+		return nil, apiErr
 	}
 	c.e.st.deleteFile(file)
 	return nil, nil

@@ -31,6 +31,13 @@ func dateCursor(ms int64, now time.Time) string {
 //     given", as in JavaScript's truthiness test);
 //   - no cursor: newest first.
 func paginate[T any](c *call, rows []T, id func(T) string) []T {
+	return limitRows(c, cursorWindow(c, rows, id))
+}
+
+// cursorWindow is makePaginationQuery alone, without the limit: for an
+// endpoint that orders the window its own way (drive/files' sort) before
+// it takes the first limit rows.
+func cursorWindow[T any](c *call, rows []T, id func(T) string) []T {
 	sinceID, _ := c.str("sinceId")
 	untilID, _ := c.str("untilId")
 	sinceDate, untilDate := c.integer("sinceDate"), c.integer("untilDate")
@@ -63,9 +70,13 @@ func paginate[T any](c *call, rows []T, id func(T) string) []T {
 		}
 		return compareIDs(id(b), id(a))
 	})
-	limit := int(c.integer("limit"))
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
 	return out
+}
+
+// limitRows is .limit(limit): the first limit rows (all when 0).
+func limitRows[T any](c *call, rows []T) []T {
+	if limit := int(c.integer("limit")); limit > 0 && len(rows) > limit {
+		return rows[:limit]
+	}
+	return rows
 }
