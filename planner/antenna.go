@@ -56,10 +56,7 @@ func groups(gs [][]string) []any {
 // antennas/update in place: deleting and re-creating would lose the
 // antenna's collected notes.
 func (p *planState) planAntennas() (ups, dels []*Change) {
-	byName := map[string][]LiveAntenna{}
-	for _, a := range p.live.Antennas {
-		byName[a.Name] = append(byName[a.Name], a)
-	}
+	byName := groupBy(p.live.Antennas, func(a LiveAntenna) string { return a.Name })
 	listIDs := map[string]string{} // list name → live id
 	for _, l := range p.live.UserLists {
 		listIDs[l.Name] = l.ID

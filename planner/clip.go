@@ -60,10 +60,7 @@ func (p *planState) notePinned(label, id string) {
 // planClips matches clips by name: description and public are changed in
 // place, notes (when the block sets them) are made the exact set written.
 func (p *planState) planClips() (ups, dels []*Change) {
-	byName := map[string][]LiveClip{}
-	for _, c := range p.live.Clips {
-		byName[c.Name] = append(byName[c.Name], c)
-	}
+	byName := groupBy(p.live.Clips, func(c LiveClip) string { return c.Name })
 	refNames := map[string]string{} // live note id → pinned_note.LABEL or scheduled_note.LABEL
 	for label, id := range p.pinIDs {
 		refNames[id] = pinnedNoteKey(label)

@@ -74,14 +74,8 @@ func (p *planState) planDriveFiles() (ups, dels []*Change) {
 	if !managed {
 		return nil, nil
 	}
-	byKey := map[string][]LiveFile{}
-	for _, f := range p.live.DriveFiles {
-		byKey[f.Key()] = append(byKey[f.Key()], f)
-	}
-	folderByPath := map[string][]LiveFolder{}
-	for _, f := range p.live.DriveFolders {
-		folderByPath[f.Path] = append(folderByPath[f.Path], f)
-	}
+	byKey := groupBy(p.live.DriveFiles, func(f LiveFile) string { return f.Key() })
+	folderByPath := groupBy(p.live.DriveFolders, func(f LiveFolder) string { return f.Path })
 	p.fileIDs = map[string]string{}
 	kept := map[string]bool{} // live ids matched by a declaration
 	declaredFolders := map[string]bool{}

@@ -22,10 +22,7 @@ func (p *planState) planFolders(fileDels []*Change) (ups, dels []*Change) {
 			}
 		}
 	}
-	byPath := map[string][]LiveFolder{}
-	for _, f := range p.live.DriveFolders {
-		byPath[f.Path] = append(byPath[f.Path], f)
-	}
+	byPath := groupBy(p.live.DriveFolders, func(f LiveFolder) string { return f.Path })
 	declared := map[string]bool{}
 	for _, want := range p.acct.DriveFolders {
 		declared[want.Path] = true

@@ -12,10 +12,7 @@ func userListKey(name string) string { return "user_list." + name }
 // planUserLists matches lists by name and turns membership differences into
 // pushes and pulls.
 func (p *planState) planUserLists() (ups, dels []*Change) {
-	byName := map[string][]LiveUserList{}
-	for _, l := range p.live.UserLists {
-		byName[l.Name] = append(byName[l.Name], l)
-	}
+	byName := groupBy(p.live.UserLists, func(l LiveUserList) string { return l.Name })
 	declared := map[string]bool{}
 	memberLimit := p.policy("userEachUserListsLimit", 50)
 	for _, want := range p.acct.UserLists {

@@ -32,10 +32,7 @@ func webhookKey(name string) string { return "webhook." + name }
 
 // planWebhooks matches webhooks by name and changes them in place.
 func (p *planState) planWebhooks() (ups, dels []*Change) {
-	byName := map[string][]LiveWebhook{}
-	for _, w := range p.live.Webhooks {
-		byName[w.Name] = append(byName[w.Name], w)
-	}
+	byName := groupBy(p.live.Webhooks, func(w LiveWebhook) string { return w.Name })
 	declared := map[string]bool{}
 	for _, want := range p.acct.Webhooks {
 		declared[want.Name] = true
