@@ -127,13 +127,19 @@ func handleDriveFilesFind(c *call) (any, *apiError) {
 	return c.e.packFiles(rows, fileView{withUserID: true}), nil
 }
 
-// filesByHash are the caller's files with that md5: an exact,
-// case-sensitive match.
+// filesByHash are the caller's files with the md5 parameter.
 func (c *call) filesByHash() []*DriveFile {
 	sum, _ := c.str("md5")
+	return c.e.st.filesWithMD5(c.me.ID, sum)
+}
+
+// filesWithMD5 are the user's files with that md5 (an exact, case-sensitive
+// match), in table order: find-by-hash, check-existence and the duplicate
+// an upload without force returns.
+func (s *state) filesWithMD5(userID, sum string) []*DriveFile {
 	var rows []*DriveFile
-	for _, f := range c.e.st.DriveFiles {
-		if f.UserID == c.me.ID && f.md5() == sum {
+	for _, f := range s.DriveFiles {
+		if f.UserID == userID && f.md5() == sum {
 			rows = append(rows, f)
 		}
 	}

@@ -53,13 +53,12 @@ func handleDriveFilesCreate(c *call) (any, *apiError) {
 	sensitive, _ := c.boolean("isSensitive")
 
 	if !force {
-		for _, f := range st.DriveFiles {
-			if f.UserID == c.me.ID && f.md5() == up.md5 {
-				if sensitive && !f.IsSensitive {
-					f.IsSensitive = true
-				}
-				return c.e.packDriveFile(f, fileView{}), nil
+		if same := st.filesWithMD5(c.me.ID, up.md5); len(same) > 0 {
+			f := same[0]
+			if sensitive && !f.IsSensitive {
+				f.IsSensitive = true
 			}
+			return c.e.packDriveFile(f, fileView{}), nil
 		}
 	}
 
