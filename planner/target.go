@@ -312,21 +312,31 @@ func (s *Selection) CheckAccounts(cfg *schema.Config) error {
 			}
 		}
 	}
-	var errs []string
-	check := func(flag string, a Address) {
+	return s.checkEach(func(flag string, a Address) string {
 		for _, acct := range cfg.Accounts {
 			if a.matchesAccount(acct) {
-				return
+				return ""
 			}
 		}
 		acctPart := Address{Label: a.Label, Key: a.Key, HasKey: a.HasKey}.String()
-		errs = append(errs, fmt.Sprintf("%s %s: no account %s is declared.%s", flag, a.Raw, acctPart, didYouMean(acctPart, cands)))
-	}
+		return fmt.Sprintf("%s %s: no account %s is declared.%s", flag, a.Raw, acctPart, didYouMean(acctPart, cands))
+	})
+}
+
+// checkEach runs check on every --target and then every --exclude address
+// and joins what it reports into one error, one address a line, so that a
+// user fixes all the typos of a command line in one go.
+func (s *Selection) checkEach(check func(flag string, a Address) string) error {
+	var errs []string
 	for _, a := range s.Targets {
-		check("--target", a)
+		if e := check("--target", a); e != "" {
+			errs = append(errs, e)
+		}
 	}
 	for _, a := range s.Excludes {
-		check("--exclude", a)
+		if e := check("--exclude", a); e != "" {
+			errs = append(errs, e)
+		}
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%s", strings.Join(errs, "\n"))
@@ -648,27 +658,16 @@ func (s *Selection) Unmatched(matched map[string]bool, candidates []string) erro
 			canon = append(canon, k)
 		}
 	}
-	var errs []string
-	check := func(flag string, a Address) {
+	return s.checkEach(func(flag string, a Address) string {
 		if a.IsAccount() || matched[a.Raw] {
-			return
+			return ""
 		}
 		names := closest(a.String(), canon, 3)
 		for i, n := range names {
 			names[i] = shown[n]
 		}
-		errs = append(errs, fmt.Sprintf("%s %s matches no declared resource and no planned change.%s", flag, a.Raw, suggest(names)))
-	}
-	for _, a := range s.Targets {
-		check("--target", a)
-	}
-	for _, a := range s.Excludes {
-		check("--exclude", a)
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("%s", strings.Join(errs, "\n"))
-	}
-	return nil
+		return fmt.Sprintf("%s %s matches no declared resource and no planned change.%s", flag, a.Raw, suggest(names))
+	})
 }
 
 // closest lists the candidates nearest to given: a case-insensitive match,
