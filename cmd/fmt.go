@@ -97,6 +97,10 @@ func runFmt(opts *fmtOptions, paths []string) error {
 func (r *fmtRun) formatPath(path string) {
 	info, err := os.Stat(path)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			// A typo on the command line: say what PATH may be.
+			err = fmt.Errorf("%w. Hint: PATH is a file or a directory of *.mk.hcl files, relative to --chdir", err)
+		}
 		r.readError(path, err)
 		return
 	}
