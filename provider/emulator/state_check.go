@@ -107,6 +107,10 @@ func (s *state) checkUniqueIDs() error {
 	add("user list", len(s.UserLists), func(i int) (string, bool) { l := s.UserLists[i]; return idOf(l, func() string { return l.ID }) })
 	add("clip", len(s.Clips), func(i int) (string, bool) { c := s.Clips[i]; return idOf(c, func() string { return c.ID }) })
 	add("webhook", len(s.Webhooks), func(i int) (string, bool) { w := s.Webhooks[i]; return idOf(w, func() string { return w.ID }) })
+	add("blocking", len(s.Blockings), func(i int) (string, bool) { b := s.Blockings[i]; return idOf(b, func() string { return b.ID }) })
+	add("muting", len(s.Mutings), func(i int) (string, bool) { m := s.Mutings[i]; return idOf(m, func() string { return m.ID }) })
+	add("renote muting", len(s.RenoteMutings), func(i int) (string, bool) { m := s.RenoteMutings[i]; return idOf(m, func() string { return m.ID }) })
+	add("note draft", len(s.Drafts), func(i int) (string, bool) { d := s.Drafts[i]; return idOf(d, func() string { return d.ID }) })
 	for _, t := range tables {
 		seen := map[string]bool{}
 		for _, id := range t.ids {
@@ -223,6 +227,28 @@ func (s *state) checkTables() error {
 	for i, w := range s.Webhooks {
 		if w == nil || w.ID == "" || s.user(w.UserID) == nil {
 			return fmt.Errorf("webhook #%d is incomplete or of an unknown user", i+1)
+		}
+	}
+	// Every request scans these tables (the mute sweep and the scheduled
+	// posts run first), so a null or dangling row would fail them all.
+	for i, b := range s.Blockings {
+		if b == nil || b.ID == "" || s.user(b.BlockerID) == nil || s.user(b.BlockeeID) == nil {
+			return fmt.Errorf("blocking #%d is incomplete or of an unknown user", i+1)
+		}
+	}
+	for i, m := range s.Mutings {
+		if m == nil || m.ID == "" || s.user(m.MuterID) == nil || s.user(m.MuteeID) == nil {
+			return fmt.Errorf("muting #%d is incomplete or of an unknown user", i+1)
+		}
+	}
+	for i, m := range s.RenoteMutings {
+		if m == nil || m.ID == "" || s.user(m.MuterID) == nil || s.user(m.MuteeID) == nil {
+			return fmt.Errorf("renote muting #%d is incomplete or of an unknown user", i+1)
+		}
+	}
+	for i, d := range s.Drafts {
+		if d == nil || d.ID == "" || s.user(d.UserID) == nil {
+			return fmt.Errorf("note draft #%d is incomplete or of an unknown user", i+1)
 		}
 	}
 	s.follows = nil // rebuilt from the loaded rows

@@ -90,6 +90,12 @@ func TestLoadRefusesDanglingReferences(t *testing.T) {
 		"antenna on a missing":  `"antennas":[{"id":"a1","userId":"u1","userListId":"l9"}]`,
 		"list with a stranger":  `"userLists":[{"id":"l1","userId":"u1","userIds":["nobody"]}]`,
 		"null row":              `"notes":[null]`,
+		"block of nobody":       `"blockings":[{"id":"b1","blockerId":"u1","blockeeId":"nobody"}]`,
+		"null mute":             `"mutings":[null]`,
+		"mute of nobody":        `"mutings":[{"id":"m1","muterId":"nobody","muteeId":"u1"}]`,
+		"renote mute of nobody": `"renoteMutings":[{"id":"m1","muterId":"u1","muteeId":"nobody"}]`,
+		"draft of nobody":       `"drafts":[{"id":"x1","userId":"nobody"}]`,
+		"null draft":            `"drafts":[null]`,
 	} {
 		data := `{"version":1,"users":[` + user + `],` + tables + `}`
 		if _, err := Load(strings.NewReader(data)); err == nil {
