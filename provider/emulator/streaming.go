@@ -168,6 +168,15 @@ func (sc *streamConn) send(frame any) {
 	select {
 	case sc.out <- data:
 	default:
+		sc.drop()
+	}
+}
+
+// drop ends the connection's writer (it closes the socket) once: for a
+// client too slow to keep up, or every client at DropStreams. The caller
+// holds sc.mu.
+func (sc *streamConn) drop() {
+	if !sc.closed {
 		sc.closed = true
 		close(sc.out)
 	}
@@ -219,10 +228,7 @@ func (e *Emulator) DropStreams() {
 	e.hub.mu.Unlock()
 	for sc := range conns {
 		sc.mu.Lock()
-		if !sc.closed {
-			sc.closed = true
-			close(sc.out)
-		}
+		sc.drop()
 		sc.mu.Unlock()
 	}
 }
