@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -57,12 +56,7 @@ func TestWatchConfigFilesVarFileRelativeToWorkingDirectory(t *testing.T) {
 // stays), and the running accounts keep their metrics.
 func TestWatchReloadWithoutAccountsKeepsMetrics(t *testing.T) {
 	w := newWatchFixture(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeLoopbackAddr(t)
 	w.start("--json", "--metrics", addr)
 	w.next("in_sync")
 	path := filepath.Join(w.dir, "main.mk.hcl")
@@ -162,12 +156,7 @@ func TestWatchApplyFailedSaysWhenItRetries(t *testing.T) {
 // be an --interval away, and an alert on "drift that stays" must not fire.
 func TestWatchMetricsDriftClearedByRepair(t *testing.T) {
 	w := newWatchFixture(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeLoopbackAddr(t)
 	w.api(w.e.NativeToken(w.bot.ID), "i/update", map[string]any{"description": "edited by hand"}, nil)
 	w.start("--json", "--apply", "--metrics", addr)
 	w.next("drift_detected")

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -86,12 +85,7 @@ func newTwoChangeRepair(t *testing.T) (w *watchRun, inFlight, release chan struc
 		t.Fatal(err)
 	}
 	w.api(w.e.NativeToken(w.bot.ID), "i/update", map[string]any{"description": "edited by hand"}, nil)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeLoopbackAddr(t)
 	armed.Store(true)
 	w.start("--json", "--apply", "--metrics", addr)
 	if r := w.next("drift_detected"); len(changeAddrs(r)) != 2 {

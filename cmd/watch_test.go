@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -414,12 +413,7 @@ func TestWatchHoldsChangesNeedingConfirmation(t *testing.T) {
 
 func TestWatchMetricsEndpoint(t *testing.T) {
 	w := newWatchFixture(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeLoopbackAddr(t)
 	w.start("--json", "--metrics", addr)
 	w.next("connected")
 	w.next("in_sync")
