@@ -173,10 +173,16 @@ func IsCode(err error, code string) bool {
 	return errors.As(err, &e) && e.Code == code
 }
 
+// loginCommand is the command that gets a new token for this instance:
+// what an API error and a refused stream tell the user to run.
+func (c *Client) loginCommand() string {
+	return "mkctl login --host " + strings.TrimPrefix(c.base, "https://")
+}
+
 // apiError turns a non-2xx answer into an APIError, with the token scrubbed
 // from every string the server sent back.
 func (c *Client) apiError(endpoint string, resp *response) *APIError {
-	e := &APIError{Endpoint: endpoint, Status: resp.status, Login: "mkctl login --host " + strings.TrimPrefix(c.base, "https://")}
+	e := &APIError{Endpoint: endpoint, Status: resp.status, Login: c.loginCommand()}
 	var env struct {
 		Error *struct {
 			Message string         `json:"message"`

@@ -107,9 +107,9 @@ func (c *Client) OpenStream(ctx context.Context) (*Stream, error) {
 			se := &StreamError{Status: resp.StatusCode, Msg: fmt.Sprintf("%s refused the connection (HTTP %d)", c.StreamURL(), resp.StatusCode)}
 			switch resp.StatusCode {
 			case http.StatusUnauthorized:
-				se.Msg += ": the token is invalid or lacks read:account; log in again (`mkctl login --host " + strings.TrimPrefix(c.base, "https://") + "`) for a token that has it"
+				se.Msg += ": the token is invalid or lacks read:account; log in again (`" + c.loginCommand() + "`) for a token that has it"
 			case http.StatusForbidden:
-				se.Msg += ": the account is suspended"
+				se.Msg += ": " + (&APIError{Code: "YOUR_ACCOUNT_SUSPENDED"}).Hint()
 			}
 			return nil, se
 		}

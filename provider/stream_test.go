@@ -142,6 +142,9 @@ func TestStreamRefusals(t *testing.T) {
 	if strings.Contains(err.Error(), token) {
 		t.Fatal("the error shows the token")
 	}
+	if !strings.Contains(err.Error(), "`mkctl login --host ") {
+		t.Fatalf("the refusal does not say how to get a token: %v", err)
+	}
 	bad, _ := NewClient(c.BaseURL(), strings.Repeat("x", 16))
 	if _, err := bad.OpenStream(context.Background()); !errors.As(err, &se) || se.Status != http.StatusUnauthorized {
 		t.Fatalf("bad token: %v", err)
