@@ -58,12 +58,11 @@ on the server, or another mkctl version made the plan.`,
 	return cmd
 }
 
-func runApply(cmd *cobra.Command, opts *applyOptions) error {
-	ctx, cancel := context.WithCancel(cmd.Context())
-	defer cancel()
-	io := opts.IO
-	// Each account is locked from before it is read until the apply ends,
-	// on success, error or Ctrl-C alike.
+// lockOnRead makes the next read lock each account (unless --lock=false)
+// and returns what unlocks them, to defer: the lock spans the read and the
+// apply, on success, error or Ctrl-C alike. A failed unlock is a warning,
+// since the lock lapses by itself. apply and apply FILE both lock this way.
+func (opts *applyOptions) lockOnRead(cancel context.CancelFunc) (unlock func()) {
 	release := func() error { return nil }
 	opts.beforeRead = func(ctx context.Context, targets []target) error {
 		if !opts.Lock.Enabled {
@@ -76,11 +75,18 @@ func runApply(cmd *cobra.Command, opts *applyOptions) error {
 		release = r
 		return nil
 	}
-	defer func() {
+	return func() {
 		if err := release(); err != nil {
-			fmt.Fprintf(io.ErrOut, "Warning: %v (it lapses by itself within %s)\n", err, provider.DefaultLockTTL)
+			fmt.Fprintf(opts.IO.ErrOut, "Warning: %v (it lapses by itself within %s)\n", err, provider.DefaultLockTTL)
 		}
-	}()
+	}
+}
+
+func runApply(cmd *cobra.Command, opts *applyOptions) error {
+	ctx, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
+	io := opts.IO
+	defer opts.lockOnRead(cancel)()
 	plan, targets, sb, err := opts.planConfig(ctx, opts.Sandbox)
 	if err != nil {
 		return err

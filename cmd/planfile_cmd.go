@@ -7,7 +7,6 @@ import (
 
 	"github.com/mkctl/mkctl/cmd/view"
 	"github.com/mkctl/mkctl/planner"
-	"github.com/mkctl/mkctl/provider"
 	"github.com/mkctl/mkctl/schema"
 )
 
@@ -107,23 +106,7 @@ func runApplyFile(ctx context.Context, opts *applyOptions, path string, cancel c
 
 	// Lock as apply does, then read: the fingerprints must be of the
 	// state the changes are applied to.
-	release := func() error { return nil }
-	opts.beforeRead = func(ctx context.Context, targets []target) error {
-		if !opts.Lock.Enabled {
-			return nil
-		}
-		r, err := opts.lockAccounts(ctx, targets, opts.Lock, cancel)
-		if err != nil {
-			return err
-		}
-		release = r
-		return nil
-	}
-	defer func() {
-		if err := release(); err != nil {
-			fmt.Fprintf(io.ErrOut, "Warning: %v (it lapses by itself within %s)\n", err, provider.DefaultLockTTL)
-		}
-	}()
+	defer opts.lockOnRead(cancel)()
 	fresh, targets, sb, err := opts.planLoaded(ctx, cfg, opts.Sandbox)
 	if err != nil {
 		return err
