@@ -5,51 +5,21 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+
+	"github.com/mkctl/mkctl/internal/redact"
 )
 
 // Redacted replaces a token wherever mkctl prints or logs text.
 const Redacted = "<redacted>"
 
-// minAnywhereLen is the shortest token redacted wherever it occurs. A
-// shorter one is redacted only as a whole word (not touching a letter or
-// digit): a one-character token "a" must not turn every "a" of a message
-// into <redacted>, which hides the message and, by its gaps, hints at the
-// token. Real Misskey tokens have 16 (native) or 32 (MiAuth, access
-// tokens) characters, so the whole-word rule only ever applies to tokens
-// no real server hands out.
-const minAnywhereLen = 8
+// Real Misskey tokens have 16 (native) or 32 (MiAuth, access tokens)
+// characters, so redact.Word's whole-word rule for secrets shorter than 8
+// only ever applies to tokens no real server hands out.
 
 // RedactToken replaces token in s by <redacted>: every occurrence when the
 // token has at least 8 characters, whole words only when it is shorter.
 func RedactToken(s, token string) string {
-	if token == "" || !strings.Contains(s, token) {
-		return s
-	}
-	if len(token) >= minAnywhereLen {
-		return strings.ReplaceAll(s, token, Redacted)
-	}
-	var b strings.Builder
-	rest := s
-	for {
-		i := strings.Index(rest, token)
-		if i < 0 {
-			b.WriteString(rest)
-			return b.String()
-		}
-		end := i + len(token)
-		whole := (i == 0 || !isWordByte(rest[i-1])) && (end == len(rest) || !isWordByte(rest[end]))
-		b.WriteString(rest[:i])
-		if whole {
-			b.WriteString(Redacted)
-		} else {
-			b.WriteString(token)
-		}
-		rest = rest[end:]
-	}
-}
-
-func isWordByte(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+	return redact.Word(s, token, Redacted)
 }
 
 // redact removes the token from text that may have come from the server or

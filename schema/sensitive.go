@@ -3,11 +3,12 @@ package schema
 import (
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/mkctl/mkctl/internal/redact"
 )
 
 // SensitiveMark is the cty mark of a value that comes from a variable
@@ -34,10 +35,6 @@ type Sensitive struct {
 	values map[string]bool
 	sorted []string // longest first, rebuilt when nil
 }
-
-// minSensitiveAnywhere is the shortest value replaced wherever it occurs
-// in free text; a shorter one only as a whole word (see Redact).
-const minSensitiveAnywhere = 8
 
 // Add records s as sensitive ("" is never recorded).
 func (set *Sensitive) Add(s string) {
@@ -167,33 +164,10 @@ func (set *Sensitive) RedactValue(v any) any {
 	return v
 }
 
+// redactWord replaces value in s by (sensitive), by the rule token
+// redaction uses (whole words only for a value shorter than 8 bytes).
 func redactWord(s, value string) string {
-	if !strings.Contains(s, value) {
-		return s
-	}
-	if len(value) >= minSensitiveAnywhere {
-		return strings.ReplaceAll(s, value, SensitiveText)
-	}
-	var b strings.Builder
-	rest := s
-	for {
-		i := strings.Index(rest, value)
-		if i < 0 {
-			b.WriteString(rest)
-			return b.String()
-		}
-		end := i + len(value)
-		isWord := func(c byte) bool {
-			return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
-		}
-		b.WriteString(rest[:i])
-		if (i == 0 || !isWord(rest[i-1])) && (end == len(rest) || !isWord(rest[end])) {
-			b.WriteString(SensitiveText)
-		} else {
-			b.WriteString(value)
-		}
-		rest = rest[end:]
-	}
+	return redact.Word(s, value, SensitiveText)
 }
 
 // addValue records every string inside val (known, not null) as
