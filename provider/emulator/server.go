@@ -135,11 +135,8 @@ func (e *Emulator) serveEndpoint(r *http.Request, name string) (*reply, map[stri
 
 	// The token: the Authorization header (case-sensitive "Bearer "),
 	// else the body's "i". A token that is not a string is a bare 400.
-	var token *string
-	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		t := h[len("Bearer "):]
-		token = &t
-	} else if v, present := obj["i"]; present && v != nil {
+	token := bearerToken(r)
+	if v, present := obj["i"]; token == nil && present && v != nil {
 		s, isString := v.(string)
 		if !isString {
 			e.violation(Violation{Endpoint: name, Kind: ViolationBadRequest, Reason: "the token \"i\" is not a string: the server answers a bare 400"})
@@ -148,6 +145,16 @@ func (e *Emulator) serveEndpoint(r *http.Request, name string) (*reply, map[stri
 		token = &s
 	}
 	return e.dispatch(r, ep, token, body, nil), obj
+}
+
+// bearerToken is the token of an "Authorization: Bearer" header (the
+// prefix case-sensitive, as Misskey matches it), nil without one: the API,
+// uploads and the streaming socket all take it before any other place.
+func bearerToken(r *http.Request) *string {
+	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return &t
+	}
+	return nil
 }
 
 // dispatch authenticates and runs the endpoint under the lock.

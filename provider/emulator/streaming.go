@@ -58,11 +58,8 @@ func isWebsocketUpgrade(r *http.Request) bool {
 }
 
 func (e *Emulator) serveStreaming(w http.ResponseWriter, r *http.Request) {
-	var token *string
-	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		t := h[len("Bearer "):]
-		token = &t
-	} else if q := r.URL.Query(); q.Has("i") {
+	token := bearerToken(r)
+	if q := r.URL.Query(); token == nil && q.Has("i") {
 		t := q.Get("i")
 		token = &t
 	}

@@ -52,11 +52,8 @@ func (e *Emulator) serveUpload(r *http.Request, ep *endpoint) (*reply, map[strin
 	if rep != nil {
 		return rep, fields
 	}
-	var token *string
-	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		t := h[len("Bearer "):]
-		token = &t
-	} else if v, ok := fields["i"].(string); ok {
+	token := bearerToken(r)
+	if v, ok := fields["i"].(string); token == nil && ok {
 		token = &v
 	}
 	logged := cloneJSON(fields).(map[string]any)
