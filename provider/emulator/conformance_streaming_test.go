@@ -99,6 +99,11 @@ func streamFrames(t *testing.T, s streamSide) (connected []string, frames []any)
 		}
 		connected = append(connected, f["body"].(map[string]any)["id"].(string))
 	}
+	// main-2 gets no connected (neither server answers a second main), so
+	// nothing proves it was handled before the story starts: give the
+	// server a moment, or on a loaded machine the first calls can run
+	// before main-2 is subscribed and its doubled events go missing.
+	time.Sleep(500 * time.Millisecond)
 	// The real server sends some events after the call has answered
 	// (follow comes from a queue): each step waits for its event, and
 	// every channel frame read on the way is kept.
